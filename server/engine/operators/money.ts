@@ -1,0 +1,4 @@
+/** Placeholder: filled in by the operator-library work. */
+import type { OperatorSpec } from '../types.ts';
+
+export const moneyOperators: OperatorSpec[] = [];

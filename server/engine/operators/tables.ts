@@ -1,0 +1,28 @@
+/**
+ * Decision-table lookup: {"table": [name, {input: value, ...}, outputColumn?]} returns the
+ * outputs of the first matching row (a copy), one output column when named, or null.
+ */
+import type { OperatorSpec } from '../types.ts';
+import { OperatorError } from '../types.ts';
+
+export const tableOperators: OperatorSpec[] = [
+  {
+    name: 'table',
+    family: 'tables',
+    arity: [2, 3],
+    doc: 'Looks up a decision table of the policy (hit policy first): {"table": ["fees", {"category": "esl"}, "perItem"]}. Without the output column it returns all outputs of the matched row; null when no row matches and the table has no default.',
+    examples: [],
+    fn: ([name, inputs, column], env) => {
+      const table = env.tables.get(name as string);
+      if (!table) throw new OperatorError(`table: no table named ${JSON.stringify(name)}`);
+      if (inputs === null || typeof inputs !== 'object' || Array.isArray(inputs)) {
+        throw new OperatorError(`table: the second argument must be an object of inputs`);
+      }
+      const hit = table.lookup(inputs as Record<string, unknown>);
+      if (!hit) return null;
+      if (column === undefined) return structuredClone(hit.outputs);
+      const value = Object.prototype.hasOwnProperty.call(hit.outputs, column as string) ? hit.outputs[column as string] : null;
+      return value !== null && typeof value === 'object' ? structuredClone(value) : value;
+    },
+  },
+];
