@@ -1,0 +1,183 @@
+/**
+ * evaluate(compiled policy, input, at) → decision + trace. Pure: the clock is the `at`
+ * argument, so any decision can be replayed exactly. It never throws: bad input and run-time
+ * faults come back as structured errors with their JSON paths.
+ */
+import { EvalFault } from './compiler.ts';
+import type { EvalContext } from './compiler.ts';
+import { truthy } from './operators/standard.ts';
+import { RULE_FIELD } from './policy.ts';
+import type { CompiledDerived, CompiledPhase, CompiledPolicy, CompiledRule } from './policy.ts';
+import type { Budget, Env, Problem } from './types.ts';
+
+export type Decision = Record<string, unknown>;
+
+export interface DerivedTrace {
+  name: string;
+  path: string;
+  value: unknown;
+  /** Top-level values the expression read (dotted path → value). */
+  reads: Record<string, unknown>;
+}
+export interface RuleTrace {
+  id: string;
+  path: string;
+  matched: boolean;
+  /** The values that made it match or not (dotted path → value). */
+  values: Record<string, unknown>;
+}
+export interface PhaseTrace {
+  let: DerivedTrace[];
+  rules: RuleTrace[];
+  matched: string;
+}
+export interface ItemTrace extends PhaseTrace {
+  index: number;
+}
+export interface Trace extends PhaseTrace {
+  at: string;
+  items?: ItemTrace[];
+  totals?: DerivedTrace[];
+}
+
+export type EvaluationError =
+  | { kind: 'input'; problems: Problem[] }
+  | { kind: 'runtime'; path: string; message: string; budgetExceeded: boolean };
+
+export type EvaluateResult = { ok: true; decision: Decision; trace?: Trace } | { ok: false; error: EvaluationError };
+
+export interface EvaluateOptions {
+  trace?: boolean;
+  /** Param values overriding the document's (embedded tests, what-if simulation). */
+  params?: Record<string, unknown>;
+  budget?: Partial<Budget>;
+}
+
+export const defaultBudget: Budget = { steps: 1_000_000, maxCollection: 100_000 };
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Canonical UTC form of an instant: 2024-01-31T10:00:00Z (milliseconds only when non-zero). */
+export function normalizeInstant(at: string): string | null {
+  if (typeof at !== 'string' || !ISO_INSTANT.test(at)) return null;
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) return null;
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+export function evaluate(policy: CompiledPolicy, input: unknown, at: string, options: EvaluateOptions = {}): EvaluateResult {
+  const instant = normalizeInstant(at);
+  if (instant === null) return { ok: false, error: { kind: 'input', problems: [{ path: '', message: `"at" must be an ISO-8601 date-time, got ${JSON.stringify(at)}` }] } };
+  const problems = policy.validateInput(input);
+  if (problems.length) return { ok: false, error: { kind: 'input', problems } };
+  try {
+    return run(policy, input as Record<string, unknown>, instant, options);
+  } catch (err) {
+    if (err instanceof EvalFault) return { ok: false, error: { kind: 'runtime', path: err.path, message: err.message, budgetExceeded: err.budget } };
+    const message = err instanceof RangeError ? 'evaluation too deep or too large' : `evaluation failed: ${(err as Error)?.message ?? String(err)}`;
+    return { ok: false, error: { kind: 'runtime', path: '', message, budgetExceeded: err instanceof RangeError } };
+  }
+}
+
+function run(policy: CompiledPolicy, input: Record<string, unknown>, at: string, options: EvaluateOptions): EvaluateResult {
+  const tracing = options.trace === true;
+  // Null-prototype scopes: an input key "__proto__" stays plain data.
+  const scope: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(input)) scope[key] = input[key];
+  scope.params = options.params ? { ...policy.params, ...options.params } : policy.params;
+  scope.now = at;
+  const order = input.order as { currency?: unknown } | undefined;
+  const env: Env = {
+    at,
+    currency: typeof order?.currency === 'string' ? order.currency : null,
+    budget: { ...defaultBudget, ...options.budget },
+    tables: policy.tables,
+  };
+  const ctx: EvalContext = { env, root: scope, rec: null };
+  const trace: Trace | undefined = tracing ? { at, let: [], rules: [], matched: '' } : undefined;
+
+  runDerived(policy.main.lets, scope, ctx, trace?.let);
+  let items: Decision[] | null = null;
+  if (policy.each) {
+    const each = policy.each;
+    const list = each.over(scope, ctx);
+    if (!Array.isArray(list)) throw new EvalFault(each.overPath, `"each.over" must give an array, got ${list === null ? 'null' : typeof list}`);
+    items = [];
+    if (trace) trace.items = [];
+    for (let i = 0; i < list.length; i++) {
+      const itemScope: Record<string, unknown> = Object.assign(Object.create(null), scope);
+      itemScope.item = list[i];
+      itemScope.itemIndex = i;
+      const itemTrace: ItemTrace | undefined = trace ? { index: i, let: [], rules: [], matched: '' } : undefined;
+      ctx.root = itemScope;
+      items.push(decide(each, itemScope, ctx, itemTrace));
+      if (trace && itemTrace) trace.items!.push(itemTrace);
+    }
+    ctx.root = scope;
+    scope.items = items;
+    if (trace) trace.totals = [];
+    runDerived(policy.totals, scope, ctx, trace?.totals);
+  }
+  const decision = decide(policy.main, scope, ctx, trace, policy.each && items ? [policy.each.into, items] : null, false);
+  return trace ? { ok: true, decision, trace } : { ok: true, decision };
+}
+
+function runDerived(list: CompiledDerived[], scope: Record<string, unknown>, ctx: EvalContext, trace: DerivedTrace[] | undefined): void {
+  for (const d of list) {
+    if (trace) ctx.rec = new Map();
+    const value = d.fn(scope, ctx);
+    scope[d.name] = value;
+    if (trace) {
+      trace.push({ name: d.name, path: d.path, value: copy(value), reads: Object.fromEntries(ctx.rec!) });
+      ctx.rec = null;
+    }
+  }
+}
+
+/** Runs a phase's derived values, then its first-match rules; returns the matched outcome. */
+function decide(
+  phase: CompiledPhase,
+  scope: Record<string, unknown>,
+  ctx: EvalContext,
+  trace: PhaseTrace | undefined,
+  extra: [string, unknown] | null = null,
+  withLets = true,
+): Decision {
+  if (withLets) runDerived(phase.lets, scope, ctx, trace?.let);
+  for (const rule of phase.rules) {
+    if (trace) ctx.rec = new Map();
+    const hit = rule.when === null || truthy(rule.when(scope, ctx));
+    if (trace) {
+      trace.rules.push({ id: rule.id, path: rule.path, matched: hit, values: Object.fromEntries(ctx.rec!) });
+      ctx.rec = null;
+    }
+    if (hit) {
+      if (trace) trace.matched = rule.id;
+      return outcome(rule, scope, ctx, extra);
+    }
+  }
+  // Unreachable: compile appends `otherwise` as an always-matching last rule.
+  throw new EvalFault('', 'no rule matched');
+}
+
+function outcome(rule: CompiledRule, scope: Record<string, unknown>, ctx: EvalContext, extra: [string, unknown] | null): Decision {
+  const decision: Decision = {};
+  for (const [field, fn] of rule.then) decision[field] = copy(fn(scope, ctx));
+  if (extra) decision[extra[0]] = extra[1];
+  decision[RULE_FIELD] = rule.id;
+  return decision;
+}
+
+/** Results are copied before they go into answers, so no caller can reach a compiled literal or param. */
+export function copy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copy) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = copy((value as Record<string, unknown>)[key]);
+    // Assigning "__proto__" would set the prototype; define it as plain data instead.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out as T;
+}

@@ -1,0 +1,141 @@
+/**
+ * compile(document) → a compiled policy, or the list of problems with their JSON paths.
+ * Order matters: the cheap iterative shape check first (a 10,000-deep or 50 MB document is
+ * refused before anything recursive touches it), then the DSL's JSON Schema, then the
+ * expression checks (allow-list, unsafe paths, work bounds), and only then code generation.
+ * A refused document is never executed.
+ */
+import { CompileFault, compileExpression, pointerSegment } from './compiler.ts';
+import type { Compiled } from './compiler.ts';
+import { checkExpressions, checkShape } from './safety.ts';
+import type { Limits } from './safety.ts';
+import type { SchemaRegistry, Validator } from './schemas.ts';
+import { compileTable } from './tables.ts';
+import type { TableDefinition } from './tables.ts';
+import type { CompiledTable, Problem } from './types.ts';
+
+/** The document as the DSL schema describes it (schemas/policy.schema.json). */
+export interface PolicyDoc {
+  key: string;
+  title: string;
+  description?: string;
+  input: object;
+  output?: object;
+  params?: Record<string, { value: unknown; description: string; source?: string; unit?: string; schema?: object }>;
+  tables?: Record<string, TableDefinition>;
+  let?: DerivedDoc[];
+  each?: { over: unknown; into?: string; let?: DerivedDoc[]; rules: RuleDoc[]; otherwise: OtherwiseDoc };
+  totals?: DerivedDoc[];
+  rules: RuleDoc[];
+  otherwise: OtherwiseDoc;
+  fixtures?: Record<string, Record<string, unknown>>;
+  tests?: TestDoc[];
+}
+export interface DerivedDoc { name: string; description?: string; source?: string; value: unknown }
+export interface RuleDoc { id: string; description?: string; source?: string; when: unknown; then: Record<string, unknown> }
+export interface OtherwiseDoc { id?: string; description?: string; source?: string; then: Record<string, unknown> }
+export interface TestDoc { name: string; source?: string; at: string; base?: string; params?: Record<string, unknown>; input: Record<string, unknown>; expect: Record<string, unknown> }
+
+export interface CompiledDerived { name: string; path: string; fn: Compiled }
+export interface CompiledRule { id: string; path: string; when: Compiled | null; then: Array<[string, Compiled]> }
+export interface CompiledPhase { lets: CompiledDerived[]; rules: CompiledRule[] }
+
+export interface CompiledPolicy {
+  key: string;
+  title: string;
+  /** The source document (treat as read-only). */
+  document: PolicyDoc;
+  params: Record<string, unknown>;
+  tables: ReadonlyMap<string, CompiledTable>;
+  validateInput: Validator;
+  validateOutput: Validator | null;
+  main: CompiledPhase;
+  each: (CompiledPhase & { over: Compiled; overPath: string; into: string }) | null;
+  totals: CompiledDerived[];
+}
+
+export type CompileResult = { ok: true; policy: CompiledPolicy } | { ok: false; problems: Problem[] };
+
+export interface CompileOptions {
+  registry: SchemaRegistry;
+  /** The raw text the document was parsed from, for the size limit. */
+  sourceText?: string;
+  limits?: Partial<Limits>;
+}
+
+/** Field the engine adds to every decision and per-item result: the id of the rule that decided. */
+export const RULE_FIELD = 'rule';
+
+export function compile(document: unknown, options: CompileOptions): CompileResult {
+  const shape = checkShape(document, options.limits, options.sourceText);
+  if (shape.length) return { ok: false, problems: shape };
+  const schema = options.registry.validatePolicy(document);
+  if (schema.length) return { ok: false, problems: schema };
+  const doc = document as PolicyDoc;
+  const expressions = checkExpressions(doc as never, options.limits);
+  if (expressions.length) return { ok: false, problems: expressions };
+
+  const problems: Problem[] = [];
+  const validateInput = compileSchema(options.registry, doc.input, '/input', problems);
+  const validateOutput = doc.output ? compileSchema(options.registry, doc.output, '/output', problems) : null;
+  const params: Record<string, unknown> = {};
+  for (const [name, param] of Object.entries(doc.params ?? {})) {
+    params[name] = param.value;
+    if (param.schema) {
+      const check = compileSchema(options.registry, param.schema, `/params/${pointerSegment(name)}/schema`, problems);
+      for (const p of check?.(param.value) ?? []) problems.push({ path: `/params/${pointerSegment(name)}/value${p.path}`, message: p.message });
+    }
+  }
+  const tables = new Map<string, CompiledTable>();
+  for (const [name, def] of Object.entries(doc.tables ?? {})) {
+    try {
+      tables.set(name, compileTable(name, def));
+    } catch (err) {
+      problems.push({ path: `/tables/${pointerSegment(name)}`, message: (err as Error).message });
+    }
+  }
+
+  const expr = (node: unknown, path: string): Compiled => {
+    try {
+      return compileExpression(node, path);
+    } catch (err) {
+      if (err instanceof CompileFault) problems.push({ path: err.path, message: err.message });
+      else problems.push({ path, message: `cannot compile: ${(err as Error).message}` });
+      return () => null;
+    }
+  };
+  const derived = (list: DerivedDoc[] | undefined, base: string): CompiledDerived[] =>
+    (list ?? []).map((d, i) => ({ name: d.name, path: `${base}/${i}`, fn: expr(d.value, `${base}/${i}/value`) }));
+  const outcome = (then: Record<string, unknown>, base: string): Array<[string, Compiled]> =>
+    Object.entries(then).map(([field, value]) => {
+      if (field === RULE_FIELD) problems.push({ path: `${base}/${RULE_FIELD}`, message: `"${RULE_FIELD}" is set by the engine (the id of the matched rule)` });
+      return [field, expr(value, `${base}/${pointerSegment(field)}`)];
+    });
+  const phase = (lets: DerivedDoc[] | undefined, letBase: string, rules: RuleDoc[], otherwise: OtherwiseDoc, base: string): CompiledPhase => ({
+    lets: derived(lets, letBase),
+    rules: [
+      ...rules.map((r, i) => ({ id: r.id, path: `${base}rules/${i}`, when: expr(r.when, `${base}rules/${i}/when`), then: outcome(r.then, `${base}rules/${i}/then`) })),
+      { id: otherwise.id ?? 'otherwise', path: `${base}otherwise`, when: null, then: outcome(otherwise.then, `${base}otherwise/then`) },
+    ],
+  });
+
+  const main = phase(doc.let, '/let', doc.rules, doc.otherwise, '/');
+  const each = doc.each
+    ? { ...phase(doc.each.let, '/each/let', doc.each.rules, doc.each.otherwise, '/each/'), over: expr(doc.each.over, '/each/over'), overPath: '/each/over', into: doc.each.into ?? 'items' }
+    : null;
+  const totals = derived(doc.totals, '/totals');
+  if (problems.length || !validateInput) return { ok: false, problems };
+  return {
+    ok: true,
+    policy: { key: doc.key, title: doc.title, document: doc, params, tables, validateInput, validateOutput, main, each, totals },
+  };
+}
+
+function compileSchema(registry: SchemaRegistry, schema: object, path: string, problems: Problem[]): Validator | null {
+  try {
+    return registry.compile(schema);
+  } catch (err) {
+    problems.push({ path, message: `invalid JSON Schema: ${(err as Error).message}` });
+    return null;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The JSON Schema registry: one Ajv (draft 2020-12) instance holding every schema of
+ * schemas/ under its relative $id, so a policy's `input: {"$ref": "solum/returns.request.schema.json"}`
+ * resolves the same way on the server, in the CLI and in the editor bundle.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Problem } from './types.ts';
+
+// ajv-formats is CommonJS: Node hands us module.exports, a bundler may hand us its `default`.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+
+export type Validator = (value: unknown) => Problem[];
+
+export interface SchemaRegistry {
+  /** Compiles a schema (inline or {"$ref"}) into a validator returning path-named problems. */
+  compile(schema: object): Validator;
+  /** The DSL's own validator (schemas/policy.schema.json). */
+  validatePolicy: Validator;
+  has(id: string): boolean;
+}
+
+/** Builds a registry from schema documents keyed by their path under schemas/ (= their $id). */
+export function createSchemaRegistry(schemas: Record<string, object>): SchemaRegistry {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+  addFormats(ajv);
+  for (const [id, schema] of Object.entries(schemas)) {
+    const declared = (schema as { $id?: unknown }).$id;
+    ajv.addSchema(schema, declared === undefined ? id : undefined);
+  }
+  const cache = new WeakMap<object, Validator>();
+  const compile = (schema: object): Validator => {
+    const hit = cache.get(schema);
+    if (hit) return hit;
+    const fn = ajv.compile(schema);
+    const validator = (value: unknown) => (fn(value) ? [] : toProblems(fn));
+    cache.set(schema, validator);
+    return validator;
+  };
+  const policySchema = ajv.getSchema('policy.schema.json');
+  if (!policySchema) throw new Error('schema registry: policy.schema.json is missing');
+  return {
+    compile,
+    validatePolicy: (value) => (policySchema(value) ? [] : toProblems(policySchema)),
+    has: (id) => ajv.getSchema(id) !== undefined,
+  };
+}
+
+function toProblems(fn: ValidateFunction): Problem[] {
+  return dedupe((fn.errors ?? []).map(toProblem));
+}
+
+/** Points each problem at the offending property itself, not its parent. */
+function toProblem(e: ErrorObject): Problem {
+  const params = e.params as Record<string, unknown>;
+  if (e.keyword === 'required') {
+    return { path: `${e.instancePath}/${escape(String(params.missingProperty))}`, message: 'is required' };
+  }
+  if (e.keyword === 'additionalProperties') {
+    return { path: `${e.instancePath}/${escape(String(params.additionalProperty))}`, message: 'is not allowed here' };
+  }
+  if (e.keyword === 'enum') {
+    return { path: e.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+  }
+  return { path: e.instancePath, message: e.message ?? `fails ${e.keyword}` };
+}
+
+function escape(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

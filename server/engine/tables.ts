@@ -1,0 +1,63 @@
+/**
+ * Decision tables (DMN-style, hit policy "first"): rows of condition cells over named inputs,
+ * each giving literal outputs. Compiled once into a lookup the `table` operator calls.
+ */
+import type { CompiledTable } from './types.ts';
+
+export interface TableDefinition {
+  description?: string;
+  inputs: Array<{ name: string }>;
+  outputs: Array<{ name: string }>;
+  rows: Array<{ when?: Record<string, unknown>; then: Record<string, unknown>; description?: string }>;
+  default?: Record<string, unknown>;
+}
+
+type CellTest = (value: unknown) => boolean;
+
+const sameType = (a: unknown, b: unknown) => typeof a === typeof b;
+
+/** Turns one condition cell into a predicate (see policy.schema.json#/$defs/cell). */
+export function compileCell(cell: unknown): CellTest {
+  if (cell === undefined || cell === '-') return () => true;
+  if (cell === null || typeof cell !== 'object') return (v) => v === cell;
+  const tests: CellTest[] = [];
+  for (const [k, bound] of Object.entries(cell as Record<string, unknown>)) {
+    switch (k) {
+      case '<': tests.push((v) => sameType(v, bound) && (v as number) < (bound as number)); break;
+      case '<=': tests.push((v) => sameType(v, bound) && (v as number) <= (bound as number)); break;
+      case '>': tests.push((v) => sameType(v, bound) && (v as number) > (bound as number)); break;
+      case '>=': tests.push((v) => sameType(v, bound) && (v as number) >= (bound as number)); break;
+      case '==': tests.push((v) => v === bound); break;
+      case '!=': tests.push((v) => v !== bound); break;
+      case 'in': tests.push((v) => (bound as unknown[]).includes(v)); break;
+      case 'notIn': tests.push((v) => !(bound as unknown[]).includes(v)); break;
+      default: throw new Error(`unknown cell test ${JSON.stringify(k)}`);
+    }
+  }
+  return (v) => tests.every((t) => t(v));
+}
+
+export function compileTable(name: string, def: TableDefinition): CompiledTable {
+  const rows = def.rows.map((row) => {
+    const checks = def.inputs
+      .filter((input) => row.when !== undefined && Object.prototype.hasOwnProperty.call(row.when, input.name))
+      .map((input) => ({ name: input.name, test: compileCell(row.when![input.name]) }));
+    return { checks, outputs: row.then };
+  });
+  const fallback = def.default;
+  return {
+    name,
+    lookup(inputs) {
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        let hit = true;
+        for (const check of row.checks) {
+          const value = Object.prototype.hasOwnProperty.call(inputs, check.name) ? inputs[check.name] : null;
+          if (!check.test(value)) { hit = false; break; }
+        }
+        if (hit) return { row: i, outputs: row.outputs };
+      }
+      return fallback ? { row: -1, outputs: fallback } : null;
+    },
+  };
+}
