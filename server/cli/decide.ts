@@ -1,0 +1,32 @@
+/** `decide <tenant>/<policy> --at <ISO> --input <file|->`: print the decision answer, as the API would. */
+import type { Command } from 'commander';
+import { LocalCatalog } from '../catalog/local-catalog.ts';
+import { EXIT, parseJson, printProblems, readText } from './io.ts';
+
+export function registerDecide(program: Command): void {
+  program
+    .command('decide')
+    .description('decide with the version active at --at (seed activations included); exit 2 on bad input')
+    .argument('<ref>', 'tenant/policy, e.g. solum/returns')
+    .requiredOption('--input <file>', 'decision input {order, request} as JSON, or - for standard input')
+    .option('--at <iso>', 'evaluation instant (ISO-8601); default: now')
+    .option('--trace', 'include the evaluation trace')
+    .action((ref: string, opts: { input: string; at?: string; trace?: boolean }) => {
+      const [tenant, key, extra] = ref.split('/');
+      if (!tenant || !key || extra !== undefined) {
+        process.stderr.write(`expected <tenant>/<policy>, got ${JSON.stringify(ref)}\n`);
+        process.exit(EXIT.badInput);
+      }
+      const parsed = parseJson(readText(opts.input), opts.input === '-' ? 'standard input' : opts.input);
+      if (!parsed.ok) {
+        printProblems('invalid input', parsed.problems);
+        process.exit(EXIT.badInput);
+      }
+      const outcome = LocalCatalog.load().decide(tenant, key, parsed.value, opts.at ?? new Date().toISOString(), { trace: opts.trace === true });
+      if (!outcome.ok) {
+        printProblems(`${outcome.kind}: ${outcome.message}`, outcome.problems);
+        process.exit(outcome.kind === 'invalid_input' || outcome.kind === 'not_found' ? EXIT.badInput : EXIT.failed);
+      }
+      process.stdout.write(`${JSON.stringify(outcome.answer, null, 2)}\n`);
+    });
+}

@@ -1,0 +1,24 @@
+/** Small I/O helpers shared by the CLI commands. */
+import { readFileSync } from 'node:fs';
+import type { Problem } from '../engine/index.ts';
+
+/** Exit codes: 0 ok, 1 a check failed (tests), 2 bad input or usage. */
+export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+export function readText(fileOrDash: string): string {
+  return readFileSync(fileOrDash === '-' ? 0 : fileOrDash, 'utf8');
+}
+
+/** Parses JSON, naming the file and the position of a syntax error. */
+export function parseJson(text: string, label: string): { ok: true; value: unknown } | { ok: false; problems: Problem[] } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, problems: [{ path: '', message: `${label} is not valid JSON: ${(err as Error).message}` }] };
+  }
+}
+
+export function printProblems(title: string, problems: Problem[], where = ''): void {
+  process.stderr.write(`${title}\n`);
+  for (const p of problems) process.stderr.write(`  ${where}${p.path || '/'}: ${p.message}\n`);
+}

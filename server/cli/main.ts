@@ -1,0 +1,23 @@
+/**
+ * The policy CLI (npm run -s policy -- <command>): policy-as-code without a server, on the
+ * same engine code as the API.
+ *   validate <file>                                   exit 2 with path-named problems
+ *   test [<tenant>/<policy>]                          run embedded tests of every version
+ *   decide <tenant>/<policy> --at <ISO> --input <f|-> print the decision answer
+ */
+import { Command } from 'commander';
+import { registerValidate } from './validate.ts';
+import { registerTest } from './test.ts';
+import { registerDecide } from './decide.ts';
+
+const program = new Command()
+  .name('policy')
+  .description('Validate, test and decide policies from policies/ (no server needed).')
+  .showHelpAfterError()
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+registerValidate(program);
+registerTest(program);
+registerDecide(program);
+
+await program.parseAsync(process.argv);

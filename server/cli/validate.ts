@@ -1,0 +1,27 @@
+/** `validate <file>`: compile a policy document; exit 2 with every problem and its JSON path. */
+import type { Command } from 'commander';
+import { compile } from '../engine/index.ts';
+import { schemaRegistry } from '../catalog/schema-files.ts';
+import { EXIT, parseJson, printProblems, readText } from './io.ts';
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check a policy document (schema, operators, safety bounds); exit 2 with the problems')
+    .argument('<file>', 'policy document (JSON), or - for standard input')
+    .action((file: string) => {
+      const text = readText(file);
+      const parsed = parseJson(text, file);
+      if (!parsed.ok) {
+        printProblems(`${file}: invalid`, parsed.problems);
+        process.exit(EXIT.badInput);
+      }
+      const result = compile(parsed.value, { registry: schemaRegistry(), sourceText: text });
+      if (!result.ok) {
+        printProblems(`${file}: ${result.problems.length} problem(s)`, result.problems);
+        process.exit(EXIT.badInput);
+      }
+      const doc = result.policy.document;
+      process.stdout.write(`${file}: valid policy "${doc.key}" (${doc.rules.length} rules, ${doc.tests?.length ?? 0} tests)\n`);
+    });
+}
