@@ -13,28 +13,14 @@ import type { SchemaRegistry, Validator } from './schemas.ts';
 import { compileTable } from './tables.ts';
 import type { TableDefinition } from './tables.ts';
 import type { CompiledTable, Problem } from './types.ts';
+import type { Derived, Otherwise, PolicyDocument, Rule, Test } from '../types/schemas.gen.ts';
 
-/** The document as the DSL schema describes it (schemas/policy.schema.json). */
-export interface PolicyDoc {
-  key: string;
-  title: string;
-  description?: string;
-  input: object;
-  output?: object;
-  params?: Record<string, { value: unknown; description: string; source?: string; unit?: string; schema?: object }>;
-  tables?: Record<string, TableDefinition>;
-  let?: DerivedDoc[];
-  each?: { over: unknown; into?: string; let?: DerivedDoc[]; rules: RuleDoc[]; otherwise: OtherwiseDoc };
-  totals?: DerivedDoc[];
-  rules: RuleDoc[];
-  otherwise: OtherwiseDoc;
-  fixtures?: Record<string, Record<string, unknown>>;
-  tests?: TestDoc[];
-}
-export interface DerivedDoc { name: string; description?: string; source?: string; value: unknown }
-export interface RuleDoc { id: string; description?: string; source?: string; when: unknown; then: Record<string, unknown> }
-export interface OtherwiseDoc { id?: string; description?: string; source?: string; then: Record<string, unknown> }
-export interface TestDoc { name: string; source?: string; at: string; base?: string; params?: Record<string, unknown>; input: Record<string, unknown>; expect: Record<string, unknown> }
+/** The document types are generated from schemas/policy.schema.json (npm run gen:types). */
+export type PolicyDoc = PolicyDocument;
+export type DerivedDoc = Derived;
+export type RuleDoc = Rule;
+export type OtherwiseDoc = Otherwise;
+export type TestDoc = Test;
 
 export interface CompiledDerived { name: string; path: string; fn: Compiled }
 export interface CompiledRule { id: string; path: string; when: Compiled | null; then: Array<[string, Compiled]> }
@@ -80,6 +66,7 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
   const validateOutput = doc.output ? compileSchema(options.registry, doc.output, '/output', problems) : null;
   const params: Record<string, unknown> = {};
   for (const [name, param] of Object.entries(doc.params ?? {})) {
+    if (!param) continue;
     params[name] = param.value;
     if (param.schema) {
       const check = compileSchema(options.registry, param.schema, `/params/${pointerSegment(name)}/schema`, problems);
@@ -88,6 +75,7 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
   }
   const tables = new Map<string, CompiledTable>();
   for (const [name, def] of Object.entries(doc.tables ?? {})) {
+    if (!def) continue;
     try {
       tables.set(name, compileTable(name, def));
     } catch (err) {

@@ -25,6 +25,8 @@ export interface SchemaRegistry {
 export function createSchemaRegistry(schemas: Record<string, object>): SchemaRegistry {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   addFormats(ajv);
+  // json-schema-to-typescript's annotation for values of any JSON type (see scripts/gen-types.ts).
+  ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
   for (const [id, schema] of Object.entries(schemas)) {
     const declared = (schema as { $id?: unknown }).$id;
     ajv.addSchema(schema, declared === undefined ? id : undefined);

@@ -50,7 +50,7 @@ for (const ref of catalog.refs()) {
       });
       const samples = catalog.tenants.find((t) => t.tenant === tenant)!.samples.filter((s) => (s.sample.requests as Record<string, unknown>)?.[key] !== undefined);
       it.runIf(samples.length > 0)('decides every sample that names it, with a schema-valid decision', () => {
-        const failures = samples.flatMap((s) => {
+        const failures = samples.flatMap((s): Array<{ sample: string; error?: unknown; output?: unknown }> => {
           const input = { order: s.sample.order, request: (s.sample.requests as Record<string, unknown>)[key] };
           const r = evaluate(compiled.policy, input, s.sample.at as string);
           if (!r.ok) return [{ sample: s.name, error: r.error }];
