@@ -6,6 +6,7 @@
  * collection growth spend a work budget, and only allow-listed operators compile.
  */
 import { operatorsByName, refusedOperators } from './operators/index.ts';
+import { isInputsMap } from './safety-tables.ts';
 import { truthy } from './operators/standard.ts';
 import { BudgetError, OperatorError } from './types.ts';
 import type { Env } from './types.ts';
@@ -72,10 +73,18 @@ function spend(ctx: EvalContext, n: number, path: string): void {
   if (ctx.env.budget.steps < 0) throw new EvalFault(path, 'evaluation exceeded its work budget (too many iteration steps)', true);
 }
 
+/** What the compiler needs to know of the document around an expression. */
+export interface CompileScope {
+  /** Input column names of a table of the document, null when there is no such table. */
+  tableInputs(name: string): readonly string[] | null;
+}
+
+const noTables: CompileScope = { tableInputs: () => null };
+
 /** Compiles one JSON-logic expression found at JSON Pointer `path`. */
-export function compileExpression(node: unknown, path: string): Compiled {
+export function compileExpression(node: unknown, path: string, scope: CompileScope = noTables): Compiled {
   if (Array.isArray(node)) {
-    const parts = node.map((n, i) => compileExpression(n, `${path}/${i}`));
+    const parts = node.map((n, i) => compileExpression(n, `${path}/${i}`, scope));
     return (d, c) => parts.map((p) => p(d, c));
   }
   if (!isLogic(node)) return () => node;
@@ -90,7 +99,11 @@ export function compileExpression(node: unknown, path: string): Compiled {
   const spec = operatorsByName.get(op);
   if (!spec) throw new CompileFault(opPath, `unknown operator ${JSON.stringify(op)} (see README, Operators)`);
 
-  const sub = args.map((a, i) => compileExpression(a, argPath(i)));
+  const sub = args.map((a, i) =>
+    op === 'table' && i === 1 && isInputsMap(a, typeof args[0] === 'string' ? scope.tableInputs(args[0]) : null)
+      ? compileInputsMap(a, argPath(i), scope)
+      : compileExpression(a, argPath(i), scope),
+  );
   const special = compileLazy(op, sub, args, opPath);
   if (special) return special;
 
@@ -105,6 +118,16 @@ export function compileExpression(node: unknown, path: string): Compiled {
     } catch (err) {
       throw locate(err, opPath);
     }
+  };
+}
+
+/** A table call's inputs: an object whose values are expressions (json-logic leaves objects unevaluated). */
+function compileInputsMap(map: Record<string, unknown>, path: string, scope: CompileScope): Compiled {
+  const fields = Object.entries(map).map(([k, v]) => [k, compileExpression(v, `${path}/${pointerSegment(k)}`, scope)] as const);
+  return (d, c) => {
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [k, f] of fields) out[k] = f(d, c);
+    return out;
   };
 }
 

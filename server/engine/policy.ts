@@ -83,9 +83,12 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
     }
   }
 
+  const scope = {
+    tableInputs: (name: string) => (Object.prototype.hasOwnProperty.call(doc.tables ?? {}, name) ? doc.tables![name]!.inputs.map((c) => c.name) : null),
+  };
   const expr = (node: unknown, path: string): Compiled => {
     try {
-      return compileExpression(node, path);
+      return compileExpression(node, path, scope);
     } catch (err) {
       if (err instanceof CompileFault) problems.push({ path: err.path, message: err.message });
       else problems.push({ path, message: `cannot compile: ${(err as Error).message}` });

@@ -17,3 +17,20 @@ export function evalExpr(rule: unknown, data: unknown = {}, env: Partial<Env> = 
   const fn = compileExpression(rule, '');
   return fn(data, { env: testEnv(env), root: data, rec: null });
 }
+
+import { compile } from '../../server/engine/index.ts';
+import type { CompiledPolicy } from '../../server/engine/index.ts';
+import { schemaRegistry } from '../../server/catalog/schema-files.ts';
+
+/** Compiles a document against the real schemas/ registry, failing the test with its problems. */
+export function compileOk(doc: unknown): CompiledPolicy {
+  const result = compile(doc, { registry: schemaRegistry() });
+  if (!result.ok) throw new Error(`expected the document to compile: ${JSON.stringify(result.problems)}`);
+  return result.policy;
+}
+
+/** The problems compile reports for a document (empty when it compiles). */
+export function compileProblems(doc: unknown): Array<{ path: string; message: string }> {
+  const result = compile(doc, { registry: schemaRegistry() });
+  return result.ok ? [] : result.problems;
+}
