@@ -151,8 +151,10 @@ function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string):
         const keys = Array.isArray(first) ? first : sub.map((s) => s(d, c));
         const out: unknown[] = [];
         for (const key of keys) {
-          const segs = splitPath(key);
-          const value = segs ? readPath(d, segs, null) : d;
+          // json-logic-js applies {"var": key}, so an array key is var's argument list.
+          const [p, dflt] = Array.isArray(key) ? key : [key];
+          const segs = splitPath(p);
+          const value = segs ? readPath(d, segs, dflt ?? null) : d;
           if (value === null || value === '') out.push(key);
         }
         return out;
@@ -254,9 +256,8 @@ function compileIteration(op: string, sub: Compiled[], path: string): Compiled {
       };
     case 'all':
       return (d, c) => {
-        const items = source(d, c) as unknown[] | null | undefined;
-        if (items === null || items === undefined) throw new EvalFault(path, '"all" needs an array');
-        if (!items.length) return false;
+        const items = source(d, c);
+        if (!Array.isArray(items) || !items.length) return false;
         spend(c, items.length, path);
         for (let i = 0; i < items.length; i++) if (!truthy(logic(items[i], c))) return false;
         return true;
