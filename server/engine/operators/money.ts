@@ -74,7 +74,7 @@ export function roundMoney(amount: number, currency: string | null): number {
 /** The exact decimal sum of numbers as written (their shortest form): decimalSum([0.1, 0.2]) = 0.3. */
 export function decimalSum(values: readonly number[]): number {
   const parts = values.map((v) => parseDecimal(String(v)));
-  const scale = Math.max(0, ...parts.map((p) => p.scale));
+  const scale = parts.reduce((max, p) => Math.max(max, p.scale), 0); // no spread: arrays may be large
   const total = parts.reduce((sum, p) => sum + p.units * 10n ** BigInt(scale - p.scale), 0n);
   return toNumber(total, scale);
 }

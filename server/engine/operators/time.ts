@@ -207,7 +207,7 @@ export const timeOperators: OperatorSpec[] = [
         spendStep(op, env);
         if (isBusinessDay(day, holidays)) count++;
       }
-      return to < from ? -count : count;
+      return to < from && count > 0 ? -count : count; // no -0
     }),
 
   spec('addBusinessDays', [2, 3], 'The date "YYYY-MM-DD" of the n-th business day (Monday to Friday, not a listed holiday) after the UTC date of the argument; with n = 0, that date if it is a business day, else the next one. n is a non-negative integer. Null gives null.',
