@@ -86,7 +86,9 @@ export function checkExpressionSites(doc: PolicyLike, limits?: Partial<Limits>):
     const call = operationOf(node);
     if (!call) return; // a scalar, or an object with 0 or 2+ keys: data returned as is
     const { op, args, argPath } = call;
-    const spec = operatorsByName.get(op);
+    // Refused wins over registered, as in the compiler. hasOwn: refusedOperators is a plain
+    // object, and an operator named "constructor" must not find Object there.
+    const spec = Object.hasOwn(refusedOperators, op) ? undefined : operatorsByName.get(op);
     if (!spec) {
       problems.push({ path, message: unknownOperatorMessage(op) });
       args.forEach((a, i) => visit(a, argPath(path, i), inner)); // find what else is wrong inside
@@ -133,7 +135,6 @@ export function checkExpressionSites(doc: PolicyLike, limits?: Partial<Limits>):
 }
 
 function unknownOperatorMessage(op: string): string {
-  // hasOwn: refusedOperators is a plain object, and "constructor" must not find Object.
   if (Object.hasOwn(refusedOperators, op)) return `${refusedOperators[op]} (see README, Operators)`;
   const lower = op.toLowerCase();
   const near = [...operatorsByName.keys()].find((name) => name.toLowerCase() === lower);
@@ -154,7 +155,7 @@ function pathArguments(op: string, count: number): number[] {
     case 'var': return count > 0 ? [0] : []; // the second is the default value
     case 'missing': return all;
     case 'missing_some': return count > 1 ? [1] : []; // the first is how many are needed
-    case 'get': return all; // checked whole: a default value naming an internal is no loss
+    case 'get': return count > 1 ? [1] : []; // {"get": [value, path, default?]}
     default: return [];
   }
 }
