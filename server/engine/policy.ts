@@ -58,7 +58,7 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
   const schema = options.registry.validatePolicy(document);
   if (schema.length) return { ok: false, problems: schema };
   const doc = document as PolicyDoc;
-  const expressions = checkExpressions(doc as never, options.limits);
+  const expressions = checkExpressions(doc, options.limits);
   if (expressions.length) return { ok: false, problems: expressions };
 
   const problems: Problem[] = [];
