@@ -17,7 +17,6 @@ export async function generateSchemaTypes(): Promise<string> {
   const seen = new Set<string>();
   for (const file of schemaFiles()) {
     const ts = await compileFromFile(file, {
-      cwd: schemasDir,
       bannerComment: '',
       additionalProperties: false,
       declareExternallyReferenced: true,

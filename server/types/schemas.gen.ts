@@ -383,6 +383,324 @@ export interface Sample {
  * The order as known at 'at'.
  */
 
+// soom/cancellation.decision.schema.json
+/**
+ * What soom/cancellation answers for 'may this order be cancelled now, and what is refunded and charged'. Money is in the order currency's major unit, rounded to its minor unit. When a person must decide, 'allowed' is null and 'manualReview' says why (naming the param to set); amounts that cannot be known then are null.
+ */
+export interface SoomCancellationDecision {
+  /**
+   * true: the order may be cancelled now on the terms below; false: it may not (see rule); null: a person decides (see manualReview).
+   */
+  allowed: boolean | null;
+  /**
+   * true when the order is unpaid past the payment deadline and so is (or is due to be) cancelled automatically already.
+   */
+  autoCanceled: boolean;
+  /**
+   * Inventory handling cost kept by Soom: params.inventoryChargeRate of the order amount (the items, excluding shipping), after the free window; 0 inside it.
+   */
+  inventoryCharge: number | null;
+  /**
+   * Outbound shipping the customer paid and does not get back (only when the order has already shipped).
+   */
+  shippingFee: number | null;
+  /**
+   * The cost of the parcel coming back, charged to the customer when the order has already shipped; null while params.returnShippingFactor is unset (manual review).
+   */
+  returnShippingFee: number | null;
+  /**
+   * The payment/cancellation fee (params.paymentCancellationFeeRate of the amount paid).
+   */
+  paymentCancellationFee: number | null;
+  /**
+   * Total fees deducted from the refund: shippingFee + returnShippingFee + paymentCancellationFee (the inventory charge is separate); null when one of them is unknown.
+   */
+  fees: number | null;
+  /**
+   * What is refunded: the amount paid (payment.amountPaid) minus inventoryCharge and fees, never below 0 and never above the amount paid; null when a person decides.
+   */
+  refundAmount: number | null;
+  /**
+   * Where the refund goes: the original payment method, or Soom points (a layaway order cancelled after its free window); null when nothing is refunded because nothing was paid or the cancellation is refused.
+   */
+  refundTo: "original_payment" | "points" | null;
+  /**
+   * The last instant (inclusive, UTC) of the free cancellation window: payment (layaway: first payment) + params.freeCancelHours; null when unpaid.
+   */
+  freeCancelUntil: string | null;
+  /**
+   * For an order with made-to-order items: the last instant (inclusive, UTC) it can be cancelled at all, payment (layaway: first payment) + params.madeToOrderCancelHours; null otherwise.
+   */
+  madeToOrderCancelUntil: string | null;
+  /**
+   * The id of the rule that decided.
+   */
+  rule: string;
+  /**
+   * Why a person must decide (naming the param or data at stake), or null.
+   */
+  manualReview: string | null;
+}
+
+// soom/cancellation.input.schema.json
+/**
+ * Input of soom/cancellation: the order as known at the evaluation instant and an empty request (the customer asks to cancel now, at 'at'). The rules read order.paidAt, order.placedAt, order.payment (layaway, firstPaymentAt, amountPaid), order.shipping (cost, shippedAt, deliveredAt) and order.items (unitPrice, quantity, madeToOrder).
+ */
+export interface SoomCancellationRequest {
+  /**
+   * The order (common/order.schema.json), narrowed to Soom's item categories; a layaway order must state payment.firstPaymentAt (null before the first installment), because the cancellation windows of a layaway order count from it.
+   */
+  order: Order & SoomOrder;
+  /**
+   * Nothing to say: the cancellation is requested at the evaluation instant.
+   */
+  request: {
+    [k: string]: unknown | undefined;
+  };
+  [k: string]: unknown | undefined;
+}
+/**
+ * An order as every tenant's checkout or order system sends it (DESIGN.md, 'Decision contract'). Money is in the order's currency major unit (USD 12.34, JPY 1234); timestamps are ISO-8601 date-times in UTC. Fields not listed here are allowed and ignored unless a tenant schema or policy uses them. The tenant schemas (schemas/<tenant>/) narrow item categories.
+ */
+export interface SoomOrder {
+  items?: {
+    /**
+     * Soom's product categories.
+     */
+    category?: "doll" | "outfit" | "wig" | "eyes" | "shoes" | "parts" | "supplies";
+  }[];
+  payment?: {};
+}
+
+// soom/membership.decision.schema.json
+/**
+ * A member's status at the evaluation instant (active, dormant or canceled) and the dates, counted from the last login, on which they become dormant and are canceled unless they log in again.
+ */
+export interface SoomMembershipDecision {
+  /**
+   * active, dormant or canceled; null for a guest (no membership to classify) or when a person must decide (manualReview).
+   */
+  status: "active" | "dormant" | "canceled" | null;
+  /**
+   * The UTC date of customer.lastLoginAt the dates count from; null when unknown.
+   */
+  lastLoginOn: string | null;
+  /**
+   * The first day (YYYY-MM-DD, UTC) the member is dormant if they do not log in again (for a dormant or canceled member: the day they became dormant); null when status is null.
+   */
+  dormantOn: string | null;
+  /**
+   * The first day (YYYY-MM-DD, UTC) the membership is canceled (its information deleted) if they do not log in again; null when status is null.
+   */
+  cancelOn: string | null;
+  /**
+   * true when the member is dormant: dormant members are notified by e-mail of the conversion.
+   */
+  notifyByEmail: boolean;
+  /**
+   * Why a person must decide; null when the policy decided.
+   */
+  manualReview: string | null;
+  /**
+   * The id of the rule that decided.
+   */
+  rule: string;
+}
+
+// soom/membership.input.schema.json
+/**
+ * Input of soom/membership: the customer (order.customer) as known at the evaluation instant and an empty request. Only order.customer.member and order.customer.lastLoginAt are read, so only they are required: an order of just {"customer": {"member": true, "lastLoginAt": "..."}} is enough, and a full order (common/order.schema.json) is accepted too. Fields that are present are checked with the common order schema's own definitions.
+ */
+export interface SoomMembershipRequest {
+  /**
+   * The order, or just its customer. Other order fields are allowed and ignored.
+   */
+  order: {
+    /**
+     * The customer (common/order.schema.json#/$defs/customer), of which only member and lastLoginAt are required here.
+     */
+    customer: {
+      /**
+       * The merchant's customer id (guests get one per order).
+       */
+      id?: string;
+      /**
+       * true if the customer ordered as a registered member; false for a guest (non-member) order.
+       */
+      member: boolean;
+      /**
+       * The member's most recent login, as known at the decision time (dormancy counts from it); null for guests or when never recorded.
+       */
+      lastLoginAt: string | null;
+      /**
+       * The language (store) the customer uses, a BCP 47 tag such as "en", "ko", "zh", "ja". Soom keeps points separately per language.
+       */
+      language?: string;
+      [k: string]: unknown | undefined;
+    };
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * Nothing to say: membership is decided at the evaluation instant.
+   */
+  request: {
+    [k: string]: unknown | undefined;
+  };
+  [k: string]: unknown | undefined;
+}
+
+// soom/points.decision.schema.json
+/**
+ * The points an order earns, when they are credited and when they expire, and in which language's point ledger.
+ */
+export interface SoomPointsDecision {
+  /**
+   * Points the order earns (0 when it earns none), rounded as params.pointsRounding says. One point is worth one unit of the order currency (the English store's "1Point=$1"), so a KRW order earns points in won.
+   */
+  earned: number;
+  /**
+   * The date (YYYY-MM-DD, UTC) the points are credited: the delivery completion date plus params.creditDelayDays. null when nothing is earned or the order is not delivered yet.
+   */
+  creditOn: string | null;
+  /**
+   * The last day (YYYY-MM-DD, UTC, inclusive) the points are valid: the end of the month in which params.validityMonths after creditOn falls. null when creditOn is null.
+   */
+  expiresOn: string | null;
+  /**
+   * The point ledger the points go to: the customer's language (points are kept separately per language and cannot be combined).
+   */
+  language: string;
+  /**
+   * The order currency, the unit of 'earned' and 'base'.
+   */
+  currency: string;
+  /**
+   * The amount the earning rate was applied to (see params.pointsBaseIncludesShipping, pointsBaseDeductsPointsUsed, excludeDiscountedItems); 0 when nothing is earned.
+   */
+  base: number;
+  /**
+   * not_eligible: nothing is earned; awaiting_delivery: earned once delivered, not scheduled yet; scheduled: creditOn is after the evaluation date; credited: credited and still valid on the evaluation date; expired: the evaluation date is after expiresOn.
+   */
+  status: "not_eligible" | "awaiting_delivery" | "scheduled" | "credited" | "expired";
+  /**
+   * Why a person must decide, naming the param; null when the policy decided.
+   */
+  manualReview: string | null;
+  /**
+   * The id of the rule that decided.
+   */
+  rule: string;
+}
+
+// soom/points.input.schema.json
+/**
+ * Input of soom/points: the order as delivered (or as known so far) and an empty request. The rules read order.currency, order.customer (member, language), order.payment (layaway, coupon, pointsUsed), order.shipping (cost, deliveredAt) and order.items (unitPrice, quantity, discounted: absent means false). All of them are required by the common order schema except items[].discounted.
+ */
+export interface SoomPointsRequest {
+  /**
+   * The order (common/order.schema.json), narrowed to Soom's item categories. shipping.deliveredAt is null until the carrier has delivered: the points are then known but not yet scheduled.
+   */
+  order: Order & SoomOrder;
+  /**
+   * Nothing to say: the policy decides on the order alone.
+   */
+  request: {
+    [k: string]: unknown | undefined;
+  };
+  [k: string]: unknown | undefined;
+}
+/**
+ * An order as every tenant's checkout or order system sends it (DESIGN.md, 'Decision contract'). Money is in the order's currency major unit (USD 12.34, JPY 1234); timestamps are ISO-8601 date-times in UTC. Fields not listed here are allowed and ignored unless a tenant schema or policy uses them. The tenant schemas (schemas/<tenant>/) narrow item categories.
+ */
+
+// soom/returns.decision.schema.json
+/**
+ * What soom/returns answers for 'may this order be exchanged or returned, and what is refunded'. Money is in the order currency's major unit, rounded to its minor unit. When a person must decide, 'eligible' and 'resolution' are null and 'manualReview' says why.
+ */
+export interface SoomReturnDecision {
+  /**
+   * true: Soom accepts the request (subject to its confirmation of the product); false: refused (see rule); null: a person decides.
+   */
+  eligible: boolean | null;
+  /**
+   * exchange_or_refund: a defect, damage, omission or mis-delivery (exchange for the same product, or full refund); refund_minus_charge: a change of mind (refund less the inventory handling cost and payment/cancellation fee); denied; null while a person decides.
+   */
+  resolution: "exchange_or_refund" | "refund_minus_charge" | "denied" | null;
+  /**
+   * Inventory handling cost kept by Soom (params.inventoryChargeRate of the items' total, excluding shipping) on a change-of-mind return; 0 otherwise.
+   */
+  inventoryCharge: number | null;
+  /**
+   * The payment/cancellation fee kept on a change-of-mind return (params.paymentCancellationFeeRate of the amount paid); 0 otherwise.
+   */
+  paymentCancellationFee: number | null;
+  /**
+   * Outbound shipping not refunded on a change-of-mind return (only when params.withholdOutboundShipping is true); 0 otherwise.
+   */
+  shippingFee: number | null;
+  /**
+   * What is refunded if the customer takes a refund: payment.amountPaid in full for exchange_or_refund; minus the charges for refund_minus_charge, never below 0; 0 when denied; null while a person decides.
+   */
+  refundAmount: number | null;
+  /**
+   * Who pays for sending the product back to Soom; null when nothing is to be sent back (denied) or a person decides.
+   */
+  returnShippingPaidBy: "soom" | "customer" | null;
+  /**
+   * Points refunded for return shipping the customer prepaid (request.prepaidShipping) when Soom bears the return charges: the amount plus params.prepaidShippingPointsBonusRate; 0 otherwise.
+   */
+  pointsRefund: number | null;
+  /**
+   * The last day (YYYY-MM-DD, UTC, inclusive) on which this request could be made: arrival + params.defectReportDays for a defect, damage, omission or mis-delivery; shipment + params.changeOfMindReturnDays for a change of mind; null when the date it counts from is unknown.
+   */
+  requestBy: string | null;
+  /**
+   * On an accepted request: the product must reach Soom within this many days of Soom's approval, or Soom may refuse it; null otherwise.
+   */
+  shipBackWithinDays: number | null;
+  /**
+   * The id of the rule that decided.
+   */
+  rule: string;
+  /**
+   * Why a person must decide, or null.
+   */
+  manualReview: string | null;
+}
+
+// soom/returns.input.schema.json
+/**
+ * Input of soom/returns: the order as known at the evaluation instant (the moment the customer asks for the exchange or return on Soom's Q&A board) and the request. The rules read order.shipping (cost, shippedAt, deliveredAt), order.payment.amountPaid and order.items (unitPrice, quantity).
+ */
+export interface SoomReturnRequest {
+  /**
+   * The order (common/order.schema.json), narrowed to Soom's item categories.
+   */
+  order: Order & SoomOrder;
+  /**
+   * Why the customer wants to return the order and in what condition it is.
+   */
+  request: {
+    /**
+     * changed_mind: the customer's own choice; defective: a manufacturing defect; damaged_in_transit: damage on the way; wrong_item: mis-delivery; missing_item: an omission (a part or item missing from the parcel).
+     */
+    reason: "changed_mind" | "defective" | "damaged_in_transit" | "wrong_item" | "missing_item";
+    /**
+     * The product's condition as it would be returned: original (new, unused, complete, resaleable), opened (unpacked but unused), used, damaged, missing_parts.
+     */
+    condition: "original" | "opened" | "used" | "damaged" | "missing_parts";
+    /**
+     * Optional: return shipping the customer has prepaid (order currency), to be refunded in points when Soom bears the return charges.
+     */
+    prepaidShipping?: number;
+    [k: string]: unknown | undefined;
+  };
+  [k: string]: unknown | undefined;
+}
+/**
+ * An order as every tenant's checkout or order system sends it (DESIGN.md, 'Decision contract'). Money is in the order's currency major unit (USD 12.34, JPY 1234); timestamps are ISO-8601 date-times in UTC. Fields not listed here are allowed and ignored unless a tenant schema or policy uses them. The tenant schemas (schemas/<tenant>/) narrow item categories.
+ */
+
 // tenant.schema.json
 /**
  * policies/<tenant>/tenant.json: the tenant, and for each policy its versions (in order: version 1, 2, ...) and activations. A policy file without an entry here is one version, active from the beginning.
