@@ -7,6 +7,7 @@ const families: Record<string, string> = {
   money: 'Money: rounding to the currency minor unit, decimal-correct',
   collections: 'Collections',
   tables: 'Decision tables',
+  objects: 'Objects',
 };
 
 export function renderOperatorsDoc(): string {

@@ -7,6 +7,7 @@
  */
 import { operatorsByName, refusedOperators } from './operators/index.ts';
 import { isInputsMap } from './safety-tables.ts';
+import { FORBIDDEN_KEYS } from './operators/objects.ts';
 import { truthy } from './operators/standard.ts';
 import { BudgetError, OperatorError } from './types.ts';
 import type { Env } from './types.ts';
@@ -99,6 +100,7 @@ export function compileExpression(node: unknown, path: string, scope: CompileSco
   const spec = operatorsByName.get(op);
   if (!spec) throw new CompileFault(opPath, `unknown operator ${JSON.stringify(op)} (see README, Operators)`);
 
+  if (op === 'object') return compileObject(rawArgs, argPath(0), scope);
   const sub = args.map((a, i) =>
     op === 'table' && i === 1 && isInputsMap(a, typeof args[0] === 'string' ? scope.tableInputs(args[0]) : null)
       ? compileInputsMap(a, argPath(i), scope)
@@ -126,6 +128,20 @@ function compileInputsMap(map: Record<string, unknown>, path: string, scope: Com
   const fields = Object.entries(map).map(([k, v]) => [k, compileExpression(v, `${path}/${pointerSegment(k)}`, scope)] as const);
   return (d, c) => {
     const out: Record<string, unknown> = Object.create(null);
+    for (const [k, f] of fields) out[k] = f(d, c);
+    return out;
+  };
+}
+
+/** {"object": {key: expression, ...}}: a fresh object of the evaluated values. */
+function compileObject(map: unknown, path: string, scope: CompileScope): Compiled {
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) throw new CompileFault(path, '"object" takes one object of key: expression pairs');
+  const fields = Object.entries(map as Record<string, unknown>).map(([k, v]) => {
+    if (FORBIDDEN_KEYS.has(k)) throw new CompileFault(`${path}/${pointerSegment(k)}`, `the key ${JSON.stringify(k)} is not allowed`);
+    return [k, compileExpression(v, `${path}/${pointerSegment(k)}`, scope)] as const;
+  });
+  return (d, c) => {
+    const out: Record<string, unknown> = {};
     for (const [k, f] of fields) out[k] = f(d, c);
     return out;
   };

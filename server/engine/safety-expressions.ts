@@ -13,11 +13,12 @@ import { operatorsByName, refusedOperators } from './operators/index.ts';
 import { expressionSites, isRecord, pointer, type PolicyLike } from './expression-sites.ts';
 import { type Limits, resolveLimits } from './safety-limits.ts';
 import { checkTableCall } from './safety-tables.ts';
+import { FORBIDDEN_KEYS } from './operators/objects.ts';
 
 /** json-logic's iteration operators: the second argument runs once per element of the first. */
 const STANDARD_ITERATION = ['map', 'filter', 'reduce', 'all', 'some', 'none'];
 /** Operators that build a bigger string or array from their arguments. */
-const GROWING = new Set(['merge', 'cat']);
+const GROWING = new Set(['merge', 'cat', 'object']);
 /** Path segments that reach JavaScript internals rather than data (json-logic-js reads them as fields). */
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -99,6 +100,10 @@ export function checkExpressionSites(doc: PolicyLike, limits?: Partial<Limits>):
       problems.push({ path, message: `"${op}" takes ${arityText(min, max)} argument${max === 1 ? '' : 's'}, got ${args.length}` });
     }
     for (const i of pathArguments(op, args.length)) checkPathLiteral(args[i], argPath(path, i), problems);
+    if (op === 'object') {
+      checkObjectCall(args, argPath(path, 0), problems, (expr, at) => visit(expr, at, inner), ctx.scope === 'reduce' && !ctx.growthReported ? (n) => n > 1 : null, (a) => accumulatorRefs(a, iteration, lim.maxDepth));
+      return;
+    }
     if (op === 'table') {
       checkTableCall(args, (i) => argPath(path, i), tables, problems, (expr, at) => visit(expr, at, inner));
       return;
@@ -132,6 +137,34 @@ export function checkExpressionSites(doc: PolicyLike, limits?: Partial<Limits>):
     visit(site.expr, site.path, { depth: 0, iteration: 0, scope: 'top', growthReported: false });
   }
   return problems;
+}
+
+/**
+ * `{"object": {key: expression}}`: one map whose values are expressions; keys that would
+ * reach the prototype are refused, and inside a reduce, values that use the accumulator more
+ * than once in total are refused (the object would double at every step).
+ */
+function checkObjectCall(
+  args: unknown[],
+  at: string,
+  problems: Problem[],
+  visit: (expr: unknown, path: string) => void,
+  tooMuchGrowth: ((refs: number) => boolean) | null,
+  refs: (expr: unknown) => number,
+): void {
+  const map = args[0];
+  if (args.length !== 1 || !isRecord(map)) {
+    problems.push({ path: at, message: '"object" takes one object of key: expression pairs, e.g. {"object": {"amount": {"var": "x"}}}' });
+    return;
+  }
+  for (const key of Object.keys(map)) {
+    if (FORBIDDEN_KEYS.has(key)) problems.push({ path: pointer(at, key), message: `the key ${JSON.stringify(key)} is not allowed` });
+    visit(map[key], pointer(at, key));
+  }
+  if (tooMuchGrowth) {
+    const n = Object.values(map).reduce<number>((sum, v) => sum + refs(v), 0);
+    if (tooMuchGrowth(n)) problems.push({ path: at, message: `"object" uses the reduce accumulator ${n} times, so the result can double at every step; use {"var": "accumulator"} once` });
+  }
 }
 
 function unknownOperatorMessage(op: string): string {

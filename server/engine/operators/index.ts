@@ -8,6 +8,7 @@ import { timeOperators } from './time.ts';
 import { moneyOperators } from './money.ts';
 import { collectionOperators } from './collections.ts';
 import { tableOperators } from './tables.ts';
+import { objectOperators } from './objects.ts';
 
 export const operators: readonly OperatorSpec[] = [
   ...standardOperators,
@@ -15,6 +16,7 @@ export const operators: readonly OperatorSpec[] = [
   ...moneyOperators,
   ...collectionOperators,
   ...tableOperators,
+  ...objectOperators,
 ];
 
 export const operatorsByName: ReadonlyMap<string, OperatorSpec> = new Map(operators.map((o) => [o.name, o]));
