@@ -28,7 +28,7 @@ describe('object operator', () => {
   });
 
   it('refuses values that are not key: expression pairs', () => {
-    expect(compileProblems(doc({ x: { object: [1, 2] } }))[0]).toEqual({ path: '/otherwise/then/x', message: expect.stringContaining('"object" takes 1 argument') });
+    expect(compileProblems(doc({ x: { object: [1, 2] } }))[0]).toEqual({ path: '/otherwise/then/x', message: expect.stringContaining('"object" takes exactly 1 argument') });
     expect(compileProblems(doc({ x: { object: 'a' } }))[0]?.path).toBe('/otherwise/then/x/object');
   });
 
