@@ -383,6 +383,232 @@ export interface Sample {
  * The order as known at 'at'.
  */
 
+// solum/returns.decision.schema.json
+/**
+ * Decision of solum/returns: per returned item whether it is accepted and what it refunds, the return-shipping fee of the shipment, the refund (items minus fee, never below 0), the last day to return and the refund time. When a person must decide, eligible is null and manualReview says why (naming the param that is blank).
+ */
+export interface SolumReturnDecision {
+  /**
+   * true when at least one returned item is accepted; false when none is; null when a person must decide (see manualReview).
+   */
+  eligible: boolean | null;
+  /**
+   * Why a person must decide (naming the blank param or the open question), or null.
+   */
+  manualReview: string | null;
+  /**
+   * The order-level rule that decided.
+   */
+  rule: string;
+  items: Item[];
+  /**
+   * Deducted from the refund: the highest per-shipment fee among the shipped items' categories plus each item's per-item fee x quantity; 0 when the reason is Solum's error or nothing ships back; null when it cannot be computed (fee table not set for the order currency).
+   */
+  returnShippingFee: number | null;
+  /**
+   * The per-shipment part of returnShippingFee.
+   */
+  perShipmentFee: number | null;
+  /**
+   * The per-item part of returnShippingFee.
+   */
+  perItemFees: number | null;
+  /**
+   * Sum of the items' refund amounts, before the fee.
+   */
+  itemsRefundAmount: number;
+  /**
+   * itemsRefundAmount minus returnShippingFee, never below 0; null while a person must decide.
+   */
+  refundAmount: number | null;
+  /**
+   * The last day (UTC, inclusive through 23:59:59) to return: delivery date + 30 days, or the holiday extension's date when later; null before delivery.
+   */
+  returnBy: string | null;
+  /**
+   * true when returnBy comes from the holiday extension (the order was placed in its purchase range and its date is later than delivery + 30 days).
+   */
+  holidayExtensionApplied: boolean;
+  /**
+   * How long the refund takes after it is processed, by refund method; null when nothing is refunded or the policy text gives no time for the method.
+   */
+  refundEta: {
+    minBusinessDays: number;
+    maxBusinessDays: number;
+  } | null;
+  /**
+   * Calendar days it can take Solum to receive and process the return after the carrier receives it; null when nothing is returned.
+   */
+  processingMaxDays: number | null;
+  /**
+   * Where the items are sent back; null when nothing ships back (digital items, missing items, nothing accepted).
+   */
+  returnTo: string | null;
+}
+
+// solum/returns.input.schema.json
+/**
+ * Input of solum/returns: the order as known at the evaluation instant (common/order.schema.json, narrowed to Solum's item categories) and the return request. The rules read order.placedAt (holiday extension), order.currency (money rounding, return-fee currency), order.shipping.deliveredAt (the return window; null before delivery), order.items (sku, category, unitPrice, quantity) and the request below.
+ */
+export interface SolumReturnRequest {
+  /**
+   * The order (common/order.schema.json) with Solum's item categories.
+   */
+  order: Order & SolumOrder;
+  request: Request;
+  [k: string]: unknown | undefined;
+}
+/**
+ * An order as every tenant's checkout or order system sends it (DESIGN.md, 'Decision contract'). Money is in the order's currency major unit (USD 12.34, JPY 1234); timestamps are ISO-8601 date-times in UTC. Fields not listed here are allowed and ignored unless a tenant schema or policy uses them. The tenant schemas (schemas/<tenant>/) narrow item categories.
+ */
+export interface SolumOrder {
+  items?: {
+    /**
+     * Solum's product categories: esl (electronic shelf labels), accessory ("Acc."), newton_link ("NEWTON Link" access points and repeaters), demo_kit ("Demo Kit"), software (downloadable software, e.g. AIMS Link), subscription (online SaaS subscription, e.g. AIMS SaaS).
+     */
+    category?: "esl" | "accessory" | "newton_link" | "demo_kit" | "software" | "subscription";
+  }[];
+}
+/**
+ * What the customer asks to return, why, and where the refund goes.
+ */
+export interface Request {
+  /**
+   * Why the items come back. defective, damaged_in_transit, wrong_item and missing_item are Solum's error (free return shipping); changed_mind is not.
+   */
+  reason: "changed_mind" | "defective" | "damaged_in_transit" | "wrong_item" | "missing_item";
+  /**
+   * The order lines returned (one return shipment), each referring to an order line by sku.
+   *
+   * @minItems 1
+   * @maxItems 200
+   */
+  items: [RequestItem, ...RequestItem[]];
+  /**
+   * Where the refund is paid (the refund-time table depends on it).
+   */
+  refundMethod: "credit_card" | "debit_card" | "paypal" | "alipay" | "bank_transfer" | "promotion_code";
+  [k: string]: unknown | undefined;
+}
+/**
+ * One returned line.
+ */
+export interface RequestItem {
+  /**
+   * The sku of the order line returned.
+   */
+  sku: string;
+  /**
+   * Units returned, at most the units ordered on that line.
+   */
+  quantity: number;
+  /**
+   * original (unopened, as delivered), opened (not in original condition), used (obvious signs of use), damaged, missing_parts.
+   */
+  condition: "original" | "opened" | "used" | "damaged" | "missing_parts";
+  /**
+   * Software: the license was activated. Absent means false.
+   */
+  activated?: boolean;
+  /**
+   * Subscription: the customer accessed (logged into) the service. Absent means false.
+   */
+  accessed?: boolean;
+  /**
+   * The customer used a support ticket for this item. Absent means false.
+   */
+  supportTicketUsed?: boolean;
+  [k: string]: unknown | undefined;
+}
+
+// soom/after-service.decision.schema.json
+/**
+ * What soom/after-service answers for 'does Soom take this A/S request, at whose cost, and is the repair guaranteed'. When a person must decide, 'accepted' is null and 'manualReview' says why.
+ */
+export interface SoomAfterServiceDecision {
+  /**
+   * true: Soom takes the A/S request; false: refused (no certificate); null: a person decides.
+   */
+  accepted: boolean | null;
+  /**
+   * free: Soom repairs at its expense; paid: the customer pays the repair; null when not accepted or a person decides.
+   */
+  cost: "free" | "paid" | null;
+  /**
+   * true when the request was received within the absolute warranty period (params.guaranteedWarrantyYears from shipment), during which Soom keeps the molds for every doll and part; false after it (A/S is still accepted, subject to the mold); null when not accepted or unknown.
+   */
+  warrantyGuaranteed: boolean | null;
+  /**
+   * Last day (YYYY-MM-DD, UTC, inclusive) of the absolute warranty period; null when the shipment date is unknown.
+   */
+  warrantyGuaranteedUntil: string | null;
+  /**
+   * Last day (YYYY-MM-DD, UTC, inclusive) on which a defect A/S request is repaired free: arrival + params.freeRepairDays; null when the arrival is unknown.
+   */
+  freeRepairUntil: string | null;
+  /**
+   * Who pays the shipping of the doll to Soom and back: soom when the A/S is free, else the customer; null when not accepted or a person decides.
+   */
+  returnShippingPaidBy: "soom" | "customer" | null;
+  /**
+   * Points refunded for return shipping the customer prepaid (request.prepaidShipping) when Soom pays the shipping: the amount plus params.prepaidShippingPointsBonusRate, rounded to the order currency's minor unit; 0 otherwise.
+   */
+  pointsRefund: number;
+  /**
+   * The id of the rule that decided.
+   */
+  rule: string;
+  /**
+   * Why a person must decide, or null.
+   */
+  manualReview: string | null;
+}
+
+// soom/after-service.input.schema.json
+/**
+ * Input of soom/after-service: the order the doll was bought with, as known at the evaluation instant, and the A/S request as Soom received it on its Q&A board. The rules read order.shipping (shippedAt, deliveredAt) and the request; the A/S windows count to request.receivedAt, not to the evaluation instant.
+ */
+export interface SoomAfterServiceRequest {
+  /**
+   * The order (common/order.schema.json), narrowed to Soom's item categories.
+   */
+  order: Order & SoomOrder;
+  /**
+   * The A/S request.
+   */
+  request: {
+    /**
+     * true if the customer has (and quotes) the doll's certificate of authenticity.
+     */
+    certificate: boolean;
+    /**
+     * What needs repair: manufacturing_defect (Soom's fault) or customer_damage (the customer's fault).
+     */
+    cause: "manufacturing_defect" | "customer_damage";
+    /**
+     * When Soom received the A/S request (ISO-8601 date-time).
+     */
+    receivedAt: string;
+    /**
+     * Optional: return shipping the customer prepaid to send the doll to Soom (order currency); refunded in points with the bonus when the A/S is at Soom's expense.
+     */
+    prepaidShipping?: number;
+    [k: string]: unknown | undefined;
+  };
+  [k: string]: unknown | undefined;
+}
+/**
+ * An order as every tenant's checkout or order system sends it (DESIGN.md, 'Decision contract'). Money is in the order's currency major unit (USD 12.34, JPY 1234); timestamps are ISO-8601 date-times in UTC. Fields not listed here are allowed and ignored unless a tenant schema or policy uses them. The tenant schemas (schemas/<tenant>/) narrow item categories.
+ */
+export interface SoomOrder {
+  items?: {
+    /**
+     * Soom's product categories.
+     */
+    category?: "doll" | "outfit" | "wig" | "eyes" | "shoes" | "parts" | "supplies";
+  }[];
+}
+
 // soom/cancellation.decision.schema.json
 /**
  * What soom/cancellation answers for 'may this order be cancelled now, and what is refunded and charged'. Money is in the order currency's major unit, rounded to its minor unit. When a person must decide, 'allowed' is null and 'manualReview' says why (naming the param to set); amounts that cannot be known then are null.
@@ -462,15 +688,103 @@ export interface SoomCancellationRequest {
 /**
  * An order as every tenant's checkout or order system sends it (DESIGN.md, 'Decision contract'). Money is in the order's currency major unit (USD 12.34, JPY 1234); timestamps are ISO-8601 date-times in UTC. Fields not listed here are allowed and ignored unless a tenant schema or policy uses them. The tenant schemas (schemas/<tenant>/) narrow item categories.
  */
-export interface SoomOrder {
-  items?: {
+
+// soom/layaway.decision.schema.json
+/**
+ * Whether an order may be paid with Soom's non-interest layaway, and if so the plan: how many installments at most, within how many days, the minimum first payment and the monthly schedule (due dates and amounts, summing exactly to the amount to pay).
+ */
+export interface SoomLayawayDecision {
+  /**
+   * true: layaway is available; false: it is not; null: a person must decide (see manualReview).
+   */
+  eligible: boolean | null;
+  /**
+   * The most payments the order may be split into (3 or 4 by default); null unless eligible.
+   */
+  maxInstallments: number | null;
+  /**
+   * Days from the order date within which the order must be paid (60 or 90 by default); null unless eligible.
+   */
+  payWithinDays: number | null;
+  /**
+   * The smallest first payment accepted: 25% of the amount to pay, rounded up to the minor unit; null unless eligible.
+   */
+  minFirstPayment: number | null;
+  /**
+   * The due date (YYYY-MM-DD, UTC) of the last installment; null unless eligible.
+   */
+  finalDueDate: string | null;
+  /**
+   * The installments of the longest plan the order qualifies for, in order; [] unless eligible. The amounts sum exactly to amountToPay.
+   */
+  schedule: {
     /**
-     * Soom's product categories.
+     * 1 for the first payment (due on the order date), 2, 3, ...
      */
-    category?: "doll" | "outfit" | "wig" | "eyes" | "shoes" | "parts" | "supplies";
+    installment: number;
+    /**
+     * The day (YYYY-MM-DD, UTC) by which this installment must be paid.
+     */
+    dueDate: string;
+    /**
+     * The amount of this installment, in the order currency.
+     */
+    amount: number;
+    /**
+     * The id of the per-installment rule that set it.
+     */
+    rule: string;
   }[];
-  payment?: {};
+  /**
+   * Items at their sale price plus the delivery fee, before points: the amount the thresholds are compared with.
+   */
+  totalOrderAmount: number;
+  /**
+   * Points entered at checkout that reduce the amount to pay (at most the total); null unless eligible.
+   */
+  pointsApplied: number | null;
+  /**
+   * totalOrderAmount minus pointsApplied: what the installments add up to; null unless eligible.
+   */
+  amountToPay: number | null;
+  /**
+   * The instant (UTC) by which the first payment must be made, or the order is canceled automatically; null unless eligible.
+   */
+  firstPaymentDueBy: string | null;
+  /**
+   * The order currency, the unit of every amount.
+   */
+  currency: string;
+  /**
+   * Why a person must decide, naming the param; null when the policy decided.
+   */
+  manualReview: string | null;
+  /**
+   * The id of the rule that decided.
+   */
+  rule: string;
 }
+
+// soom/layaway.input.schema.json
+/**
+ * Input of soom/layaway: the order at checkout (placed, not necessarily paid; payment.layaway may still be false while the customer looks at the plan) and an empty request. The rules read order.currency, order.placedAt, order.payment (pointsUsed, coupon), order.shipping.cost and order.items (unitPrice, quantity), all required by the common order schema.
+ */
+export interface SoomLayawayRequest {
+  /**
+   * The order (common/order.schema.json), narrowed to Soom's item categories.
+   */
+  order: Order & SoomOrder;
+  /**
+   * Nothing to say: the policy decides on the order alone.
+   */
+  request: {
+    [k: string]: unknown | undefined;
+  };
+  [k: string]: unknown | undefined;
+}
+/**
+ * An order as every tenant's checkout or order system sends it (DESIGN.md, 'Decision contract'). Money is in the order's currency major unit (USD 12.34, JPY 1234); timestamps are ISO-8601 date-times in UTC. Fields not listed here are allowed and ignored unless a tenant schema or policy uses them. The tenant schemas (schemas/<tenant>/) narrow item categories.
+ */
 
 // soom/membership.decision.schema.json
 /**
