@@ -160,7 +160,9 @@ function locate(err: unknown, path: string): unknown {
 function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string): Compiled | null {
   switch (op) {
     case 'var':
-      return compileVar(sub, raw);
+      return compileVar(sub, raw, false);
+    case 'root':
+      return compileVar(sub, raw, true);
     case 'missing':
       return (d, c) => {
         const first = sub.length > 0 ? sub[0]!(d, c) : undefined;
@@ -233,12 +235,14 @@ function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string):
   }
 }
 
-function compileVar(sub: Compiled[], raw: unknown[]): Compiled {
+/** var reads the current data; root (fromRoot) reads the policy scope even inside iterations. */
+function compileVar(sub: Compiled[], raw: unknown[], fromRoot: boolean): Compiled {
   const literalPath = raw[0] === undefined || typeof raw[0] === 'string' || typeof raw[0] === 'number' || raw[0] === null;
   const hasDefault = sub.length > 1;
   const recordKey = literalPath ? String(raw[0] ?? '') : null;
-  const read = (d: unknown, c: EvalContext, segs: string[] | null, key: string): unknown => {
-    const notFound = hasDefault ? sub[1]!(d, c) : null;
+  const read = (data: unknown, c: EvalContext, segs: string[] | null, key: string): unknown => {
+    const d = fromRoot ? c.root : data;
+    const notFound = hasDefault ? sub[1]!(data, c) : null;
     const value = segs ? readPath(d, segs, notFound === undefined ? null : notFound) : d;
     if (c.rec !== null && d === c.root && segs) c.rec.set(key, value);
     return value;

@@ -185,7 +185,8 @@ function arityText(min: number, max: number): string {
 function pathArguments(op: string, count: number): number[] {
   const all = Array.from({ length: count }, (_, i) => i);
   switch (op) {
-    case 'var': return count > 0 ? [0] : []; // the second is the default value
+    case 'var':
+    case 'root': return count > 0 ? [0] : []; // the second is the default value
     case 'missing': return all;
     case 'missing_some': return count > 1 ? [1] : []; // the first is how many are needed
     case 'get': return count > 1 ? [1] : []; // {"get": [value, path, default?]}

@@ -6,11 +6,36 @@
  * of the map (see compiler.ts); the safety checks treat the values as expressions.
  */
 import type { OperatorSpec } from '../types.ts';
+import { BudgetError, OperatorError } from '../types.ts';
 
 /** Keys an object built by a policy may never have. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export const objectOperators: OperatorSpec[] = [
+  {
+    name: 'root',
+    family: 'objects',
+    arity: [1, 2],
+    doc: 'Reads a dotted path of the policy scope (order, request, params, derived values, item) like var, but also from inside map/filter/reduce/all/some/none, where var only sees the current element: {"filter": [{"var": "order.items"}, {"===": [{"var": "sku"}, {"root": "item.sku"}]}]}. The second argument is the default.',
+    examples: [[{ root: ['params.windowDays', 30] }, 30]],
+    lazy: true,
+  },
+  {
+    name: 'range',
+    family: 'objects',
+    arity: [1, 2],
+    doc: 'The integers from start (default 0) up to, not including, end: {"range": [3]} is [0, 1, 2]; {"range": [1, 4]} is [1, 2, 3]. Useful to build schedules with map.',
+    examples: [[{ range: [3] }, [0, 1, 2]], [{ range: [1, 4] }, [1, 2, 3]]],
+    fn: ([a, b], env) => {
+      const [start, end] = b === undefined ? [0, a] : [a, b];
+      if (!Number.isInteger(start) || !Number.isInteger(end)) throw new OperatorError('range: start and end must be integers');
+      const n = Math.max(0, (end as number) - (start as number));
+      if (n > env.budget.maxCollection) throw new BudgetError(`range: ${n} elements exceed the limit of ${env.budget.maxCollection}`);
+      env.budget.steps -= n;
+      if (env.budget.steps < 0) throw new BudgetError('evaluation exceeded its work budget (too many iteration steps)');
+      return Array.from({ length: n }, (_, i) => (start as number) + i);
+    },
+  },
   {
     name: 'object',
     family: 'objects',
