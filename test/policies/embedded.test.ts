@@ -48,6 +48,12 @@ for (const ref of catalog.refs()) {
         const unquoted = (doc.tests ?? []).filter((t) => !t.source || !seeds.some((s) => s.includes(normalizeQuote(t.source!)))).map((t) => t.name);
         expect(unquoted).toEqual([]);
       });
+      it('traces every rule and param to the merchant text (a source on each)', () => {
+        const doc = compiled.policy.document;
+        const rules = [...doc.rules, ...(doc.each?.rules ?? [])].filter((r) => !r.source?.trim()).map((r) => `rule ${r.id}`);
+        const params = Object.entries(doc.params ?? {}).filter(([, p]) => !p?.source?.trim()).map(([name]) => `param ${name}`);
+        expect([...rules, ...params]).toEqual([]);
+      });
       const samples = catalog.tenants.find((t) => t.tenant === tenant)!.samples.filter((s) => (s.sample.requests as Record<string, unknown>)?.[key] !== undefined);
       it.runIf(samples.length > 0)('decides every sample that names it, with a schema-valid decision', () => {
         const failures = samples.flatMap((s): Array<{ sample: string; error?: unknown; output?: unknown }> => {
