@@ -1,16 +1,76 @@
 /**
- * `npm start`: serves the service on PORT (default 8787). The full API (store, tenants, keys,
- * decide, simulation) is being built under server/api and server/store; until then this
- * process answers /healthz and explains how to decide with the CLI.
+ * `npm start`: config → database (migrated, seeded on first start) → caches and change poller
+ * → decision log → app → HTTP server. Prints where it listens and how to get a key.
+ *
+ * Shutdown on SIGTERM/SIGINT: stop accepting connections, let requests in flight finish
+ * (their decisions are still being logged), flush the decision log, close the database.
+ * A second signal exits at once.
  */
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import type { Server } from 'node:http';
+import { createApp } from './api/app.ts';
+import { ConfigError, parseConfig } from './config.ts';
+import { startRuntime } from './runtime.ts';
+import { listTenantIds } from './store/tenants.ts';
 
-const port = Number(process.env.PORT ?? 8787);
-const app = new Hono();
-app.get('/healthz', (c) => c.json({ status: 'ok' }));
-app.get('/', (c) => c.text('Policy service. Decide from the command line: npm run -s policy -- decide <tenant>/<policy> --at <ISO> --input <file>\n'));
+/** Longest wait for requests in flight at shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
-serve({ fetch: app.fetch, port, hostname: process.env.HOST ?? '127.0.0.1' }, (info) => {
-  console.log(`policy service listening on http://${info.address}:${info.port}`);
-});
+let config;
+try {
+  config = parseConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}
+
+const runtime = await startRuntime(config);
+const { logger } = runtime;
+const app = createApp(runtime);
+const tenants = await listTenantIds(runtime.db);
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+  logger.info({ url: `http://${host}:${info.port}`, database: redactUrl(config.databaseUrl), tenants }, 'listening');
+  process.stdout.write(
+    [
+      '',
+      `Policy service listening on http://${host}:${info.port}`,
+      `  database: ${redactUrl(config.databaseUrl)}   tenants: ${tenants.join(', ') || '(none)'}`,
+      '  create an API key (printed once, alone on the last line):',
+      `    npm run -s policy -- keys create --tenant ${tenants[0] ?? '<tenant>'} --role decider`,
+      '  then decide:',
+      `    curl -s -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\`,
+      `      -d '{"input": {...}, "at": "2024-01-20T15:00:00Z"}' http://${host}:${info.port}/v1/policies/<policy>/decide`,
+      '',
+    ].join('\n'),
+  );
+}) as Server;
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) {
+    logger.warn({ signal }, 'second signal: exiting without waiting');
+    process.exit(1);
+  }
+  stopping = true;
+  logger.info({ signal }, 'shutting down: no new connections, finishing requests, flushing the decision log');
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections with no request in flight would hold close() open: end them now.
+  server.closeIdleConnections();
+  const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  grace.unref();
+  await closed;
+  await runtime.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+/** The URL without credentials or query (a token may sit in it). */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//').split('?')[0]!;
+}

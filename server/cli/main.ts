@@ -4,11 +4,13 @@
  *   validate <file>                                   exit 2 with path-named problems
  *   test [<tenant>/<policy>]                          run embedded tests of every version
  *   decide <tenant>/<policy> --at <ISO> --input <f|-> print the decision answer
+ *   keys create|list|revoke                           API keys on the service database
  */
 import { Command } from 'commander';
 import { registerValidate } from './validate.ts';
 import { registerTest } from './test.ts';
 import { registerDecide } from './decide.ts';
+import { registerKeys } from './keys.ts';
 
 const program = new Command()
   .name('policy')
@@ -19,5 +21,6 @@ const program = new Command()
 registerValidate(program);
 registerTest(program);
 registerDecide(program);
+registerKeys(program);
 
 await program.parseAsync(process.argv);

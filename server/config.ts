@@ -1,0 +1,100 @@
+/**
+ * The service's configuration: every setting is an environment variable with a safe default,
+ * parsed and validated once at start-up. Nothing reads process.env after this; the parsed
+ * object is passed to whatever needs it, so tests configure the service without touching env.
+ *
+ * @example
+ *   const config = parseConfig(process.env);   // throws ConfigError listing every bad variable
+ *   config.port;                               // 8787
+ */
+import { fileURLToPath } from 'node:url';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  databaseAuthToken: string | undefined;
+  /** How long a write waits for another process's lock on an embedded database file. */
+  busyTimeoutMs: number;
+  logLevel: LogLevel;
+  /** Group commit: the longest a decision waits for its batch to be written. */
+  decisionLogFlushMs: number;
+  /** Most decisions written in one transaction. */
+  decisionLogMaxBatch: number;
+  /** Decisions queued before decide calls wait for room (backpressure, bounded memory). */
+  decisionLogMaxQueue: number;
+  /** How often each process reads the change feed (publishes, activations, key revocations). */
+  changePollMs: number;
+  /** Largest request body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** Most requests in one POST .../decide/batch. */
+  decideBatchMax: number;
+  /** Compiled policy versions kept per process (least recently used are dropped beyond it). */
+  policyCacheMax: number;
+  /** How often `last_used_at` of API keys is written (batched, off the request path). */
+  keyTouchFlushMs: number;
+  /** The policies/ folder an empty database is seeded from. */
+  policiesDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses and validates the environment; throws one ConfigError naming every bad variable. */
+export function parseConfig(env: Env): Config {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name}=${JSON.stringify(raw)}: must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const str = (name: string, fallback: string): string => {
+    const raw = env[name]?.trim();
+    return raw === undefined || raw === '' ? fallback : raw;
+  };
+
+  const databaseUrl = str('DATABASE_URL', 'file:data/policy.db');
+  if (!/^(file|libsql|https?|wss?):/.test(databaseUrl)) {
+    problems.push(`DATABASE_URL=${JSON.stringify(databaseUrl)}: must be a file:, libsql:, http(s): or ws(s): URL`);
+  }
+  const logLevel = str('LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)}: must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const config: Config = {
+    // 0 asks the OS for a free port (the tests use it).
+    port: int('PORT', 8787, 0, 65535),
+    host: str('HOST', '127.0.0.1'),
+    databaseUrl,
+    databaseAuthToken: env.DATABASE_AUTH_TOKEN?.trim() || undefined,
+    busyTimeoutMs: int('DATABASE_BUSY_TIMEOUT_MS', 5000, 0, 600_000),
+    logLevel,
+    decisionLogFlushMs: int('DECISION_LOG_FLUSH_MS', 5, 0, 10_000),
+    decisionLogMaxBatch: int('DECISION_LOG_MAX_BATCH', 500, 1, 10_000),
+    decisionLogMaxQueue: int('DECISION_LOG_MAX_QUEUE', 10_000, 1, 1_000_000),
+    changePollMs: int('CHANGE_POLL_MS', 200, 10, 60_000),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    decideBatchMax: int('DECIDE_BATCH_MAX', 100, 1, 10_000),
+    policyCacheMax: int('POLICY_CACHE_MAX', 10_000, 10, 10_000_000),
+    keyTouchFlushMs: int('KEY_TOUCH_FLUSH_MS', 10_000, 100, 3_600_000),
+    policiesDir: str('POLICIES_DIR', fileURLToPath(new URL('../policies/', import.meta.url))),
+  };
+  if (config.decisionLogMaxQueue < config.decisionLogMaxBatch) {
+    problems.push(`DECISION_LOG_MAX_QUEUE (${config.decisionLogMaxQueue}) must be at least DECISION_LOG_MAX_BATCH (${config.decisionLogMaxBatch})`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

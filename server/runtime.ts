@@ -1,0 +1,101 @@
+/**
+ * Assembles one process's services from the config, in dependency order, and takes them down
+ * in reverse: database → migrations → first-start seed → change poller → caches → decision
+ * log → verbs. main.ts serves an app over it; the tests start several on one database file.
+ *
+ * @example
+ *   const rt = await startRuntime(parseConfig(process.env));
+ *   const app = createApp(rt);
+ *   ...
+ *   await rt.close();   // flushes the decision log and key usage, closes the database
+ */
+import { schemaRegistry } from './catalog/schema-files.ts';
+import type { Config } from './config.ts';
+import { DecisionLogWriter } from './decisions/log-writer.ts';
+import { createLogger } from './logger.ts';
+import type { Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import type { Metrics } from './metrics.ts';
+import { Authenticator } from './services/authenticator.ts';
+import { ChangePoller } from './services/change-poller.ts';
+import { createDecider } from './services/decide.ts';
+import type { Decider } from './services/decide.ts';
+import { PolicyCache } from './services/policy-cache.ts';
+import { openDatabase } from './store/client.ts';
+import type { Client } from './store/client.ts';
+import { migrate } from './store/migrate.ts';
+import { seedIfEmpty } from './store/seed.ts';
+import type { SeedReport } from './store/seed.ts';
+
+export interface Runtime {
+  config: Config;
+  db: Client;
+  logger: Logger;
+  metrics: Metrics;
+  cache: PolicyCache;
+  auth: Authenticator;
+  poller: ChangePoller;
+  log: DecisionLogWriter;
+  decider: Decider;
+  seed: SeedReport;
+  /** Stops polling, flushes the decision log and key usage, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Opens the database and makes it ready (migrated, seeded if empty), for the server and the CLI. */
+export async function openStore(config: Config): Promise<{ db: Client; seed: SeedReport }> {
+  const db = await openDatabase(config);
+  try {
+    await migrate(db);
+    return { db, seed: await seedIfEmpty(db, config.policiesDir) };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export async function startRuntime(config: Config, options: { logger?: Logger } = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const { db, seed } = await openStore(config);
+  if (seed.seeded) logger.info({ seed: { ...seed, problems: seed.problems.length } }, 'seeded an empty database from policies/');
+  for (const p of seed.problems) logger.warn({ file: p.file, path: p.path }, `seed: ${p.message}`);
+
+  let log: DecisionLogWriter | null = null;
+  const metrics = createMetrics({ queueDepth: () => log?.depth ?? 0 });
+  const cache = new PolicyCache(db, { registry: schemaRegistry(), max: config.policyCacheMax });
+  const auth = new Authenticator(db, { touchFlushMs: config.keyTouchFlushMs, onError: (err) => logger.error({ err }, 'could not record key usage') });
+  const poller = new ChangePoller(db, config.changePollMs, [(c) => cache.onChange(c), (c) => auth.onChange(c)], (err) =>
+    logger.error({ err }, 'change feed poll failed'),
+  );
+  // Before anything is cached: every change committed from here on is seen.
+  await poller.start();
+  log = new DecisionLogWriter(db, {
+    flushMs: config.decisionLogFlushMs,
+    maxBatch: config.decisionLogMaxBatch,
+    maxQueue: config.decisionLogMaxQueue,
+    onFlush: (size, seconds) => {
+      metrics.logFlushBatchSize.observe(size);
+      metrics.logFlushSeconds.observe(seconds);
+    },
+    onError: (err, size) => {
+      metrics.logFlushFailures.inc();
+      logger.error({ err, size }, 'decision log batch failed; its decisions were not acknowledged');
+    },
+  });
+  const decider = createDecider({ cache, log, onDecision: (tenant, policy, outcome) => metrics.decisions.inc({ tenant, policy, outcome }) });
+
+  let closing: Promise<void> | null = null;
+  const writer = log;
+  return {
+    config, db, logger, metrics, cache, auth, poller, log: writer, decider, seed,
+    close() {
+      closing ??= (async () => {
+        await poller.stop();
+        await writer.close();
+        await auth.close();
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * API keys: format, hashing and the verbs to create, list and revoke them (shared by the CLI
+ * and, later, the keys routes). A key is `pk_<prefix>_<secret>`: the 12-hex-digit prefix is
+ * public and finds the row, the secret is 32 random bytes in base64url and is stored only as
+ * its sha256. The full key is returned once, by create, and never again.
+ *
+ * @example
+ *   const { key, secret } = await createKey(db, { actor: 'cli', tenant: 'solum', role: 'decider' });
+ *   secret;   // "pk_3f9a0c1b2d4e_q8Jx...": print it once
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ulid } from 'ulid';
+import { ServiceError } from '../errors.ts';
+import { getKey, insertKeyStmt, listKeys as listKeyRows, revokeKeyStmt } from '../store/api-keys.ts';
+import type { ApiKey, Role } from '../store/api-keys.ts';
+import { auditStmt } from '../store/audit.ts';
+import { changeStmt } from '../store/change-feed.ts';
+import type { Client } from '../store/client.ts';
+import { getTenant } from '../store/tenants.ts';
+import { ROLES } from './roles.ts';
+
+const KEY_PATTERN = /^pk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+
+export function generateKey(): { prefix: string; secret: string; key: string } {
+  const prefix = randomBytes(6).toString('hex');
+  const secret = randomBytes(32).toString('base64url');
+  return { prefix, secret, key: `pk_${prefix}_${secret}` };
+}
+
+/** Splits a presented key; null when it cannot be one of ours (answered 401 without a query). */
+export function parseKey(key: string): { prefix: string; secret: string } | null {
+  const m = KEY_PATTERN.exec(key);
+  return m ? { prefix: m[1]!, secret: m[2]! } : null;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** Constant-time comparison of a secret with a stored hash. */
+export function secretMatches(secret: string, storedHash: string): boolean {
+  const presented = createHash('sha256').update(secret).digest();
+  const stored = Buffer.from(storedHash, 'hex');
+  return stored.length === presented.length && timingSafeEqual(presented, stored);
+}
+
+export interface CreateKeyInput {
+  /** Who creates it: a key id, or "cli". */
+  actor: string;
+  tenant: string;
+  role: Role;
+  name?: string | null;
+  reason?: string | null;
+}
+
+export async function createKey(db: Client, input: CreateKeyInput): Promise<{ key: ApiKey; secret: string }> {
+  if (!ROLES.includes(input.role)) throw new ServiceError('invalid_body', `role must be one of ${ROLES.join(', ')}`, [{ path: '/role', message: `must be one of ${ROLES.join(', ')}` }]);
+  if (!(await getTenant(db, input.tenant))) throw new ServiceError('not_found', `tenant "${input.tenant}" not found`);
+  const id = ulid();
+  const { prefix, secret, key } = generateKey();
+  const name = input.name ?? null;
+  await db.batch(
+    [
+      insertKeyStmt({ id, tenant: input.tenant, role: input.role, prefix, hash: hashSecret(secret), name, createdBy: input.actor }),
+      auditStmt({ tenant: input.tenant, actor: input.actor, action: 'key.create', target: id, reason: input.reason ?? null, detail: { role: input.role, name, prefix } }),
+    ],
+    'write',
+  );
+  const created = await getKey(db, input.tenant, id);
+  return { key: created!, secret: key };
+}
+
+export async function listKeys(db: Client, tenant: string): Promise<ApiKey[]> {
+  return listKeyRows(db, tenant);
+}
+
+/**
+ * Revokes a key of the tenant; revoking a revoked key changes nothing and returns it as is.
+ * The change-feed row makes every process drop its cached copy within one poll interval.
+ */
+export async function revokeKey(db: Client, input: { actor: string; tenant: string; id: string; reason?: string | null }): Promise<ApiKey> {
+  await db.batch(
+    [
+      revokeKeyStmt(input.tenant, input.id, input.actor),
+      // Both guarded by changes() = 1: only a revoke that happened leaves an audit and a feed row.
+      auditStmt({ tenant: input.tenant, actor: input.actor, action: 'key.revoke', target: input.id, reason: input.reason ?? null }, { ifChanged: true }),
+      changeStmt(input.tenant, 'key', null, { ifChanged: true }),
+    ],
+    'write',
+  );
+  const key = await getKey(db, input.tenant, input.id);
+  if (!key) throw new ServiceError('not_found', `key "${input.id}" not found`);
+  return key;
+}

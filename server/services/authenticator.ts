@@ -1,0 +1,90 @@
+/**
+ * Turns a presented API key into the actor (tenant, role, key id), or null. Credentials are
+ * cached per process by prefix, so a decide costs no key query; a revocation made anywhere
+ * reaches every process through the change feed (the tenant's cached keys are dropped), and
+ * each entry is re-read after `maxAgeMs` as a second line of defence.
+ *
+ * `last_used_at` is collected in memory and written in one background batch every
+ * `touchFlushMs`, so authentication never waits for a write.
+ */
+import type { Change } from '../store/change-feed.ts';
+import type { Client } from '../store/client.ts';
+import { findKeyByPrefix, touchKeyStmts } from '../store/api-keys.ts';
+import type { KeyCredential } from '../store/api-keys.ts';
+import { iso } from '../store/rows.ts';
+import { parseKey, secretMatches } from './api-keys.ts';
+import { Lru } from './lru.ts';
+import type { Actor } from './roles.ts';
+
+export interface AuthenticatorOptions {
+  touchFlushMs: number;
+  maxAgeMs?: number;
+  maxKeys?: number;
+  onError?: (err: unknown) => void;
+}
+
+interface Cached {
+  credential: KeyCredential;
+  loadedAt: number;
+}
+
+export class Authenticator {
+  private readonly keys: Lru<string, Cached>;
+  private readonly used = new Map<string, { tenant: string; at: string }>();
+  private readonly timer: ReturnType<typeof setInterval>;
+  private generation = 0;
+
+  constructor(private readonly db: Client, private readonly options: AuthenticatorOptions) {
+    this.keys = new Lru(options.maxKeys ?? 100_000);
+    this.timer = setInterval(() => void this.flushTouches(), options.touchFlushMs);
+    this.timer.unref();
+  }
+
+  /** The actor of a valid, unrevoked key; null for anything else (one answer for all failures). */
+  async authenticate(presented: string): Promise<Actor | null> {
+    const parsed = parseKey(presented);
+    if (!parsed) return null;
+    const credential = await this.credential(parsed.prefix);
+    if (!credential || credential.revokedAt !== null || !secretMatches(parsed.secret, credential.hash)) return null;
+    // Minute precision is plenty for "last used" and keeps the background batch small.
+    this.used.set(credential.id, { tenant: credential.tenant, at: iso(Math.floor(Date.now() / 60_000) * 60_000) });
+    return { tenant: credential.tenant, role: credential.role, keyId: credential.id };
+  }
+
+  /** Drops the tenant's cached keys (after a revocation here or, via the feed, elsewhere). */
+  invalidateTenant(tenant: string): void {
+    this.generation++;
+    this.keys.deleteWhere((_, v) => v.credential.tenant === tenant);
+  }
+
+  onChange(change: Change): void {
+    if (change.kind === 'key') this.invalidateTenant(change.tenant);
+  }
+
+  /** Writes the collected last-used times; called on a timer and at shutdown. */
+  async flushTouches(): Promise<void> {
+    if (!this.used.size) return;
+    const batch = new Map(this.used);
+    this.used.clear();
+    try {
+      await this.db.batch(touchKeyStmts(batch), 'write');
+    } catch (err) {
+      this.options.onError?.(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flushTouches();
+  }
+
+  private async credential(prefix: string): Promise<KeyCredential | null> {
+    const hit = this.keys.get(prefix);
+    if (hit && Date.now() - hit.loadedAt < (this.options.maxAgeMs ?? 60_000)) return hit.credential;
+    const generation = this.generation;
+    const credential = await findKeyByPrefix(this.db, prefix);
+    // Unknown prefixes are not cached: made-up keys must not fill memory.
+    if (credential && generation === this.generation) this.keys.set(prefix, { credential, loadedAt: Date.now() });
+    return credential;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The decide verbs: resolve the version active at `at` from the cache (no query), evaluate,
+ * log, answer. A decision is answered only after the log writer has committed it. Bad input
+ * never reaches a rule and is not a decision, so it is not logged; a run-time fault of the
+ * policy is logged (with its error) and answered 422 with the decision id.
+ *
+ * @example
+ *   const decider = createDecider({ cache, log, now: () => new Date() });
+ *   const answer = await decider.decide({ actor, policy: 'returns', request: { input, at: '2024-01-20T15:00:00Z' } });
+ */
+import { activeVersionAt, evaluate, normalizeInstant } from '../engine/index.ts';
+import { buildAnswer } from '../decisions/answer.ts';
+import type { DecisionAnswer } from '../decisions/answer.ts';
+import type { DecisionLogWriter } from '../decisions/log-writer.ts';
+import { LogClosedError } from '../decisions/log-writer.ts';
+import { ServiceError, prefixPaths, toProblem } from '../errors.ts';
+import type { Problem } from '../errors.ts';
+import { iso } from '../store/rows.ts';
+import type { PolicyCache } from './policy-cache.ts';
+import { assertCan } from './roles.ts';
+import type { Actor } from './roles.ts';
+
+/** The body of POST /v1/policies/{policy}/decide (schemas/api/decide-request.schema.json). */
+export interface DecideRequest {
+  input: unknown;
+  at?: string;
+  trace?: boolean;
+}
+
+export type DecisionOutcome = 'decided' | 'invalid_input' | 'failed';
+
+export interface DeciderDeps {
+  cache: PolicyCache;
+  log: DecisionLogWriter;
+  now?: () => Date;
+  /** For metrics: called once per request that reached a policy. */
+  onDecision?: (tenant: string, policy: string, outcome: DecisionOutcome) => void;
+}
+
+const POLICY_KEY = /^[a-z][a-z0-9-]{0,62}$/;
+
+export function createDecider(deps: DeciderDeps) {
+  const now = deps.now ?? (() => new Date());
+  // The same canonical form as an explicit "at" (no ".000" milliseconds).
+  const nowInstant = () => normalizeInstant(now().toISOString())!;
+
+  async function decideOne(actor: Actor, policy: string, request: DecideRequest, defaultAt: string, itemPrefix = ''): Promise<DecisionAnswer> {
+    const started = performance.now();
+    const at = request.at === undefined ? defaultAt : normalizeInstant(request.at);
+    if (at === null) throw new ServiceError('invalid_body', '"at" must be an ISO-8601 date-time with a time zone', [{ path: `${itemPrefix}/at`, message: 'must be an ISO-8601 date-time with a time zone, e.g. 2024-01-20T15:00:00Z' }]);
+    // Another tenant's policy is looked up under the caller's tenant, so it is simply missing.
+    const entry = POLICY_KEY.test(policy) ? await deps.cache.policy(actor.tenant, policy) : null;
+    if (!entry) throw new ServiceError('not_found', `policy "${policy}" not found`);
+    const version = activeVersionAt(entry.activations, at);
+    if (version === null) throw new ServiceError('no_active_version', `no version of policy "${policy}" is active at ${at}`);
+    const compiled = await deps.cache.compiled(actor.tenant, policy, version);
+    // Versions are checked when they are published; one that does not compile is our fault.
+    if (!compiled.ok) throw new Error(`${actor.tenant}/${policy}@${version} does not compile: ${JSON.stringify(compiled.problems.slice(0, 3))}`);
+
+    const result = evaluate(compiled.policy, request.input, at, { trace: request.trace === true });
+    if (!result.ok && result.error.kind === 'input') {
+      deps.onDecision?.(actor.tenant, policy, 'invalid_input');
+      throw new ServiceError('invalid_input', `the input does not match the input schema of policy "${policy}"`, prefixPaths(`${itemPrefix}/input`, result.error.problems));
+    }
+    const answer = buildAnswer({ tenant: actor.tenant, policy, version, at, decision: result.ok ? result.decision : {}, ...(result.ok && result.trace ? { trace: result.trace } : {}) });
+    const error = result.ok ? null : { path: result.error.kind === 'runtime' ? result.error.path : '', message: result.error.kind === 'runtime' ? result.error.message : 'evaluation failed' };
+    try {
+      await deps.log.append({
+        id: answer.id,
+        tenant: actor.tenant,
+        policy,
+        version,
+        at,
+        input: request.input,
+        decision: result.ok ? result.decision : null,
+        trace: answer.trace ?? null,
+        rule: result.ok && typeof result.decision.rule === 'string' ? result.decision.rule : null,
+        error,
+        keyId: actor.keyId,
+        createdAt: iso(now()),
+        durationMs: performance.now() - started,
+      });
+    } catch (err) {
+      // Not logged means not decided: the client must retry, never act on an unlogged answer.
+      if (err instanceof LogClosedError) throw new ServiceError('unavailable', err.message, [], { headers: { 'Retry-After': '1' } });
+      throw err;
+    }
+    deps.onDecision?.(actor.tenant, policy, error ? 'failed' : 'decided');
+    if (error) {
+      throw new ServiceError('evaluation_failed', `policy "${policy}" version ${version} failed on this input: ${error.message}`, [{ path: error.path, message: error.message }], { members: { id: answer.id, version } });
+    }
+    return answer;
+  }
+
+  return {
+    /** One decision; throws a ServiceError for anything that is not one. */
+    async decide({ actor, policy, request }: { actor: Actor; policy: string; request: DecideRequest }): Promise<DecisionAnswer> {
+      assertCan(actor, 'decide');
+      return decideOne(actor, policy, request, nowInstant());
+    },
+
+    /**
+     * Many decisions of one policy, decided independently (one bad item does not fail the
+     * others) and logged together. Each result is an answer or a problem whose paths are
+     * relative to its own request (e.g. "/input/order/id"). A server-side failure (the log
+     * could not be written) fails the whole batch: no answer is given for unlogged decisions.
+     */
+    async decideBatch({ actor, policy, requests, requestId }: { actor: Actor; policy: string; requests: DecideRequest[]; requestId?: string }): Promise<Array<DecisionAnswer | Problem>> {
+      assertCan(actor, 'decide');
+      const at = nowInstant();
+      return Promise.all(
+        requests.map((r) =>
+          decideOne(actor, policy, r, at).catch((err: unknown) => {
+            if (err instanceof ServiceError && err.status < 500) return toProblem(err, requestId);
+            throw err;
+          }),
+        ),
+      );
+    },
+  };
+}
+
+export type Decider = ReturnType<typeof createDecider>;

@@ -1,0 +1,109 @@
+/**
+ * The per-process policy cache, so that deciding does no database query: per (tenant, policy)
+ * the live activations (or "no such policy"), and per (tenant, policy, version) the compiled
+ * policy with its input validator. Versions are immutable, so compiled entries are never
+ * stale; activations are dropped when the change feed (change-poller.ts) says the policy
+ * changed, here or in another process on the same database.
+ *
+ * A load that raced with an invalidation is used once but not kept (generation check), so a
+ * change seen while a query was in flight can never leave a stale entry behind.
+ *
+ * @example
+ *   const entry = await cache.policy('solum', 'returns');          // null: unknown (or foreign)
+ *   const version = activeVersionAt(entry.activations, at);
+ *   const compiled = await cache.compiled('solum', 'returns', version);
+ */
+import { compile } from '../engine/index.ts';
+import type { Activation, CompileResult, SchemaRegistry } from '../engine/index.ts';
+import { listActivations } from '../store/activations.ts';
+import type { Change } from '../store/change-feed.ts';
+import type { Client } from '../store/client.ts';
+import { getPolicy, getVersion } from '../store/policies.ts';
+import { Lru } from './lru.ts';
+
+export interface PolicyEntry {
+  tenant: string;
+  key: string;
+  activations: Activation[];
+}
+
+export interface PolicyCacheOptions {
+  registry: SchemaRegistry;
+  /** Compiled versions kept; policy entries are bounded the same way. */
+  max: number;
+}
+
+export class PolicyCache {
+  private readonly policies: Lru<string, PolicyEntry | null>;
+  private readonly versions: Lru<string, CompileResult>;
+  private readonly loading = new Map<string, Promise<unknown>>();
+  private generation = 0;
+
+  constructor(private readonly db: Client, private readonly options: PolicyCacheOptions) {
+    this.policies = new Lru(options.max);
+    this.versions = new Lru(options.max);
+  }
+
+  /** The policy's activations, or null when the tenant has no such policy. */
+  async policy(tenant: string, key: string): Promise<PolicyEntry | null> {
+    const id = policyId(tenant, key);
+    const hit = this.policies.get(id);
+    if (hit !== undefined) return hit;
+    return this.load(`p:${id}`, this.policies, id, async () => {
+      if (!(await getPolicy(this.db, tenant, key))) return null;
+      const rows = await listActivations(this.db, tenant, key);
+      return { tenant, key, activations: rows.map((r) => ({ version: r.version, from: r.from, until: r.until })) };
+    });
+  }
+
+  /** The compiled version; a version that does not exist compiles to a problem. */
+  async compiled(tenant: string, key: string, version: number): Promise<CompileResult> {
+    const id = `${policyId(tenant, key)}@${version}`;
+    const hit = this.versions.get(id);
+    if (hit !== undefined) return hit;
+    return this.load(`v:${id}`, this.versions, id, async () => {
+      const row = await getVersion(this.db, tenant, key, version);
+      if (!row) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
+      return compile(row.document, { registry: this.options.registry });
+    });
+  }
+
+  /** Drops what is cached about a policy (all of the tenant's when policy is null). */
+  invalidate(tenant: string, policy: string | null): void {
+    this.generation++;
+    if (policy === null) this.policies.deleteWhere((id) => id.startsWith(`${tenant}/`));
+    else this.policies.delete(policyId(tenant, policy));
+    // Callers from now on must not join a query that may have read the old state.
+    for (const flightKey of this.loading.keys()) if (flightKey.startsWith('p:')) this.loading.delete(flightKey);
+  }
+
+  /** Change-feed listener. */
+  onChange(change: Change): void {
+    if (change.kind === 'policy' || change.kind === 'activation') this.invalidate(change.tenant, change.policy);
+  }
+
+  stats(): { policies: number; versions: number } {
+    return { policies: this.policies.size, versions: this.versions.size };
+  }
+
+  /** One query per key at a time; the result is kept only if nothing was invalidated meanwhile. */
+  private load<V>(flightKey: string, into: Lru<string, V>, id: string, query: () => Promise<V>): Promise<V> {
+    const inFlight = this.loading.get(flightKey) as Promise<V> | undefined;
+    if (inFlight) return inFlight;
+    const generation = this.generation;
+    const promise = query()
+      .then((value) => {
+        if (generation === this.generation) into.set(id, value);
+        return value;
+      })
+      .finally(() => {
+        if (this.loading.get(flightKey) === promise) this.loading.delete(flightKey);
+      });
+    this.loading.set(flightKey, promise);
+    return promise;
+  }
+}
+
+function policyId(tenant: string, key: string): string {
+  return `${tenant}/${key}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * The policies repository: a policy (tenant, key) and its immutable, numbered versions.
+ * Versions are only inserted, never updated; a version's content hash is the sha256 of its
+ * canonical JSON (content-hash.ts).
+ */
+import type { Client } from './client.ts';
+import { iso, json, num, str, strOrNull } from './rows.ts';
+import type { InStatement, Row } from './rows.ts';
+
+export interface Policy {
+  tenant: string;
+  key: string;
+  title: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface VersionSummary {
+  tenant: string;
+  policy: string;
+  version: number;
+  contentHash: string;
+  note: string | null;
+  reason: string | null;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface PolicyVersion extends VersionSummary {
+  document: unknown;
+}
+
+export function insertPolicyStmt(p: { tenant: string; key: string; title: string; createdBy: string; at?: string }): InStatement {
+  return {
+    sql: 'INSERT INTO policies (tenant, key, title, created_at, created_by) VALUES (?, ?, ?, ?, ?)',
+    args: [p.tenant, p.key, p.title, iso(p.at), p.createdBy],
+  };
+}
+
+export function insertVersionStmt(v: {
+  tenant: string; policy: string; version: number; contentHash: string; document: unknown;
+  note?: string | null; reason?: string | null; createdBy: string; at?: string;
+}): InStatement {
+  return {
+    sql: `INSERT INTO policy_versions (tenant, policy, version, content_hash, document, note, reason, created_at, created_by)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    args: [v.tenant, v.policy, v.version, v.contentHash, JSON.stringify(v.document), v.note ?? null, v.reason ?? null, iso(v.at), v.createdBy],
+  };
+}
+
+function toPolicy(r: Row): Policy {
+  return { tenant: str(r, 'tenant'), key: str(r, 'key'), title: str(r, 'title'), createdAt: str(r, 'created_at'), createdBy: str(r, 'created_by') };
+}
+
+function toSummary(r: Row): VersionSummary {
+  return {
+    tenant: str(r, 'tenant'),
+    policy: str(r, 'policy'),
+    version: num(r, 'version'),
+    contentHash: str(r, 'content_hash'),
+    note: strOrNull(r, 'note'),
+    reason: strOrNull(r, 'reason'),
+    createdAt: str(r, 'created_at'),
+    createdBy: str(r, 'created_by'),
+  };
+}
+
+export async function getPolicy(db: Client, tenant: string, key: string): Promise<Policy | null> {
+  const rs = await db.execute({ sql: 'SELECT * FROM policies WHERE tenant = ? AND key = ?', args: [tenant, key] });
+  return rs.rows[0] ? toPolicy(rs.rows[0]) : null;
+}
+
+export async function listPolicies(db: Client, tenant: string): Promise<Policy[]> {
+  const rs = await db.execute({ sql: 'SELECT * FROM policies WHERE tenant = ? ORDER BY key', args: [tenant] });
+  return rs.rows.map(toPolicy);
+}
+
+/** Versions without their documents, oldest first. */
+export async function listVersions(db: Client, tenant: string, policy: string): Promise<VersionSummary[]> {
+  const rs = await db.execute({
+    sql: `SELECT tenant, policy, version, content_hash, note, reason, created_at, created_by
+          FROM policy_versions WHERE tenant = ? AND policy = ? ORDER BY version`,
+    args: [tenant, policy],
+  });
+  return rs.rows.map(toSummary);
+}
+
+export async function getVersion(db: Client, tenant: string, policy: string, version: number): Promise<PolicyVersion | null> {
+  const rs = await db.execute({ sql: 'SELECT * FROM policy_versions WHERE tenant = ? AND policy = ? AND version = ?', args: [tenant, policy, version] });
+  const r = rs.rows[0];
+  return r ? { ...toSummary(r), document: json(r, 'document') } : null;
+}

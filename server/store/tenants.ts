@@ -1,0 +1,30 @@
+/** The tenants repository: merchants, identified by a short slug ("soom", "solum"). */
+import type { Client } from './client.ts';
+import { iso, str, strOrNull } from './rows.ts';
+import type { InStatement } from './rows.ts';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  description: string | null;
+  createdAt: string;
+}
+
+export function insertTenantStmt(t: { id: string; name: string; description?: string | null; createdBy: string; at?: string }): InStatement {
+  return {
+    sql: 'INSERT INTO tenants (id, name, description, created_at, created_by) VALUES (?, ?, ?, ?, ?)',
+    args: [t.id, t.name, t.description ?? null, iso(t.at), t.createdBy],
+  };
+}
+
+export async function getTenant(db: Client, id: string): Promise<Tenant | null> {
+  const rs = await db.execute({ sql: 'SELECT * FROM tenants WHERE id = ?', args: [id] });
+  const r = rs.rows[0];
+  return r ? { id: str(r, 'id'), name: str(r, 'name'), description: strOrNull(r, 'description'), createdAt: str(r, 'created_at') } : null;
+}
+
+/** Every tenant's id (operators' CLI only: no API request ever lists other tenants). */
+export async function listTenantIds(db: Client): Promise<string[]> {
+  const rs = await db.execute('SELECT id FROM tenants ORDER BY id');
+  return rs.rows.map((r) => str(r, 'id'));
+}
