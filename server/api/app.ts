@@ -44,7 +44,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     '/v1/*',
     bodyLimit({
       maxSize: deps.config.bodyLimitBytes,
-      onError: (c) => problemResponse(c, new ServiceError('payload_too_large', `the body is larger than ${deps.config.bodyLimitBytes} bytes (BODY_LIMIT_BYTES)`)),
+      // The rest of the body is not read: close the connection so the client does not reuse a
+      // socket the server is about to drop (RFC 9110 §15.5.14).
+      onError: (c) =>
+        problemResponse(c, new ServiceError('payload_too_large', `the body is larger than ${deps.config.bodyLimitBytes} bytes (BODY_LIMIT_BYTES)`, [], { headers: { Connection: 'close' } })),
     }),
   );
   app.use('/v1/*', authenticate(deps.auth));

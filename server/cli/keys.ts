@@ -33,7 +33,7 @@ export function registerKeys(program: Command): void {
       withStore(async (db) => {
         if (!ROLES.includes(opts.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(opts.role)}`);
         await requireTenant(db, opts.tenant);
-        const { key, secret } = await createKey(db, { actor: CLI_ACTOR, tenant: opts.tenant, role: opts.role as Role, name: opts.name ?? null });
+        const { key, secret } = await createKey({ db }, { actor: CLI_ACTOR, tenant: opts.tenant, role: opts.role as Role, name: opts.name ?? null });
         process.stdout.write(`Created ${key.role} key ${key.id} for tenant ${key.tenant}${key.name ? ` (${key.name})` : ''}.\n`);
         process.stdout.write('Store it now: it is shown only this once. Send it as "Authorization: Bearer <key>".\n');
         process.stdout.write(`${secret}\n`);
@@ -48,7 +48,7 @@ export function registerKeys(program: Command): void {
     .action((opts: { tenant: string; json?: boolean }) =>
       withStore(async (db) => {
         await requireTenant(db, opts.tenant);
-        const rows = await listKeys(db, opts.tenant);
+        const rows = await listKeys({ db }, opts.tenant);
         if (opts.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         for (const k of rows) {
           const state = k.revokedAt ? `revoked ${k.revokedAt}` : `last used ${k.lastUsedAt ?? 'never'}`;
@@ -68,7 +68,7 @@ export function registerKeys(program: Command): void {
       withStore(async (db) => {
         const tenant = await findKeyTenant(db, id);
         if (!tenant || (opts.tenant !== undefined && opts.tenant !== tenant)) fail(`no key ${JSON.stringify(id)}${opts.tenant ? ` in tenant ${opts.tenant}` : ''}`);
-        const key = await revokeKey(db, { actor: CLI_ACTOR, tenant, id, reason: opts.reason ?? null });
+        const key = await revokeKey({ db }, { actor: CLI_ACTOR, tenant, id, reason: opts.reason ?? null });
         process.stdout.write(`Revoked ${key.role} key ${key.id} of tenant ${key.tenant} at ${key.revokedAt}.\n`);
       }),
     );

@@ -5,7 +5,7 @@
  * its sha256. The full key is returned once, by create, and never again.
  *
  * @example
- *   const { key, secret } = await createKey(db, { actor: 'cli', tenant: 'solum', role: 'decider' });
+ *   const { key, secret } = await createKey({ db }, { actor: 'cli', tenant: 'solum', role: 'decider' });
  *   secret;   // "pk_3f9a0c1b2d4e_q8Jx...": print it once
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -53,7 +53,13 @@ export interface CreateKeyInput {
   reason?: string | null;
 }
 
-export async function createKey(db: Client, input: CreateKeyInput): Promise<{ key: ApiKey; secret: string }> {
+export interface KeyDeps {
+  db: Client;
+  /** This process's key cache, dropped at once on revoke (other processes follow the feed). */
+  auth?: { invalidateTenant(tenant: string): void };
+}
+
+export async function createKey({ db }: KeyDeps, input: CreateKeyInput): Promise<{ key: ApiKey; secret: string }> {
   if (!ROLES.includes(input.role)) throw new ServiceError('invalid_body', `role must be one of ${ROLES.join(', ')}`, [{ path: '/role', message: `must be one of ${ROLES.join(', ')}` }]);
   if (!(await getTenant(db, input.tenant))) throw new ServiceError('not_found', `tenant "${input.tenant}" not found`);
   const id = ulid();
@@ -70,7 +76,7 @@ export async function createKey(db: Client, input: CreateKeyInput): Promise<{ ke
   return { key: created!, secret: key };
 }
 
-export async function listKeys(db: Client, tenant: string): Promise<ApiKey[]> {
+export async function listKeys({ db }: KeyDeps, tenant: string): Promise<ApiKey[]> {
   return listKeyRows(db, tenant);
 }
 
@@ -78,7 +84,7 @@ export async function listKeys(db: Client, tenant: string): Promise<ApiKey[]> {
  * Revokes a key of the tenant; revoking a revoked key changes nothing and returns it as is.
  * The change-feed row makes every process drop its cached copy within one poll interval.
  */
-export async function revokeKey(db: Client, input: { actor: string; tenant: string; id: string; reason?: string | null }): Promise<ApiKey> {
+export async function revokeKey({ db, auth }: KeyDeps, input: { actor: string; tenant: string; id: string; reason?: string | null }): Promise<ApiKey> {
   await db.batch(
     [
       revokeKeyStmt(input.tenant, input.id, input.actor),
@@ -88,6 +94,7 @@ export async function revokeKey(db: Client, input: { actor: string; tenant: stri
     ],
     'write',
   );
+  auth?.invalidateTenant(input.tenant);
   const key = await getKey(db, input.tenant, input.id);
   if (!key) throw new ServiceError('not_found', `key "${input.id}" not found`);
   return key;
