@@ -834,13 +834,9 @@ export interface SoomLayawayDecision {
    */
   finalDueDate: string | null;
   /**
-   * The installments of the longest plan the order qualifies for, in order; [] unless eligible. The amounts sum exactly to amountToPay.
+   * The installments of the longest plan the order qualifies for, in order (the first is due on the order date); [] unless eligible. The amounts sum exactly to amountToPay.
    */
   schedule: {
-    /**
-     * 1 for the first payment (due on the order date), 2, 3, ...
-     */
-    installment: number;
     /**
      * The day (YYYY-MM-DD, UTC) by which this installment must be paid.
      */
@@ -849,10 +845,6 @@ export interface SoomLayawayDecision {
      * The amount of this installment, in the order currency.
      */
     amount: number;
-    /**
-     * The id of the per-installment rule that set it.
-     */
-    rule: string;
   }[];
   /**
    * Items at their sale price plus the delivery fee, before points: the amount the thresholds are compared with.
