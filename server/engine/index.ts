@@ -17,6 +17,8 @@ export type { TestOutcome, Mismatch } from './testing.ts';
 export { createSchemaRegistry } from './schemas.ts';
 export type { SchemaRegistry, Validator } from './schemas.ts';
 export { activeVersionAt } from './activations.ts';
+export { compareCase, diff, simulate, simulateAll, SummaryBuilder } from './simulate.ts';
+export type { CaseOutcome, CaseResult, FieldChange, FieldMovement, SimulationCase, SimulationSummary, SimulateOptions } from './simulate.ts';
 export type { Activation } from './activations.ts';
 export { operators, operatorsByName, refusedOperators } from './operators/index.ts';
 export type { Problem, OperatorSpec } from './types.ts';
