@@ -20,7 +20,12 @@ export interface Config {
   /** How long a write waits for another process's lock on an embedded database file. */
   busyTimeoutMs: number;
   logLevel: LogLevel;
-  /** Group commit: the longest a decision waits for its batch to be written. */
+  /**
+   * Group commit: extra milliseconds a flush waits to gather more decisions. 0 (the default)
+   * flushes at the end of the event-loop turn, which already puts every decision that arrived
+   * together into one transaction: measured, 5 ms added 5 ms to every answer at low load and
+   * no throughput at 50 connections.
+   */
   decisionLogFlushMs: number;
   /** Most decisions written in one transaction. */
   decisionLogMaxBatch: number;
@@ -82,7 +87,7 @@ export function parseConfig(env: Env): Config {
     databaseAuthToken: env.DATABASE_AUTH_TOKEN?.trim() || undefined,
     busyTimeoutMs: int('DATABASE_BUSY_TIMEOUT_MS', 5000, 0, 600_000),
     logLevel,
-    decisionLogFlushMs: int('DECISION_LOG_FLUSH_MS', 5, 0, 10_000),
+    decisionLogFlushMs: int('DECISION_LOG_FLUSH_MS', 0, 0, 10_000),
     decisionLogMaxBatch: int('DECISION_LOG_MAX_BATCH', 500, 1, 10_000),
     decisionLogMaxQueue: int('DECISION_LOG_MAX_QUEUE', 10_000, 1, 1_000_000),
     changePollMs: int('CHANGE_POLL_MS', 200, 10, 60_000),

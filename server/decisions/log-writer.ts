@@ -48,7 +48,8 @@ const RETRY_DELAYS_MS = [20, 100, 400];
 export class DecisionLogWriter {
   private queue: Pending[] = [];
   private roomWaiters: Array<() => void> = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Cancels the scheduled flush, if any. */
+  private timer: (() => void) | null = null;
   private flushing: Promise<void> | null = null;
   private closed = false;
 
@@ -73,8 +74,7 @@ export class DecisionLogWriter {
   /** Flushes everything queued, then refuses new decisions. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer();
     this.wakeRoomWaiters();
     await this.flush();
   }
@@ -83,15 +83,29 @@ export class DecisionLogWriter {
     // A running flush loops until the queue is empty, so it will take this decision too.
     if (this.flushing) return;
     if (this.queue.length >= this.options.maxBatch) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
+      this.cancelTimer();
       void this.flush();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => {
+      const run = () => {
         this.timer = null;
         void this.flush();
-      }, this.options.flushMs);
+      };
+      // 0: flush once this turn of the event loop has handed over every request that was ready
+      // (setImmediate runs after the I/O phase), so concurrent decisions share a transaction
+      // without any added wait; setTimeout(0) would add a 1 ms clamp.
+      if (this.options.flushMs > 0) {
+        const t = setTimeout(run, this.options.flushMs);
+        this.timer = () => clearTimeout(t);
+      } else {
+        const i = setImmediate(run);
+        this.timer = () => clearImmediate(i);
+      }
     }
+  }
+
+  private cancelTimer(): void {
+    this.timer?.();
+    this.timer = null;
   }
 
   /** Writes the queue in groups of maxBatch until it is empty. Never rejects. */

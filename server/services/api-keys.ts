@@ -9,7 +9,7 @@
  *   secret;   // "pk_3f9a0c1b2d4e_q8Jx...": print it once
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ulid } from 'ulid';
+import { newId } from '../decisions/ids.ts';
 import { ServiceError } from '../errors.ts';
 import { getKey, insertKeyStmt, listKeys as listKeyRows, revokeKeyStmt } from '../store/api-keys.ts';
 import type { ApiKey, Role } from '../store/api-keys.ts';
@@ -62,7 +62,7 @@ export interface KeyDeps {
 export async function createKey({ db }: KeyDeps, input: CreateKeyInput): Promise<{ key: ApiKey; secret: string }> {
   if (!ROLES.includes(input.role)) throw new ServiceError('invalid_body', `role must be one of ${ROLES.join(', ')}`, [{ path: '/role', message: `must be one of ${ROLES.join(', ')}` }]);
   if (!(await getTenant(db, input.tenant))) throw new ServiceError('not_found', `tenant "${input.tenant}" not found`);
-  const id = ulid();
+  const id = newId();
   const { prefix, secret, key } = generateKey();
   const name = input.name ?? null;
   await db.batch(

@@ -10,6 +10,7 @@
  */
 import { activeVersionAt, evaluate, normalizeInstant } from '../engine/index.ts';
 import { buildAnswer } from '../decisions/answer.ts';
+import { newId } from '../decisions/ids.ts';
 import type { DecisionAnswer } from '../decisions/answer.ts';
 import type { DecisionLogWriter } from '../decisions/log-writer.ts';
 import { LogClosedError } from '../decisions/log-writer.ts';
@@ -62,7 +63,7 @@ export function createDecider(deps: DeciderDeps) {
       deps.onDecision?.(actor.tenant, policy, 'invalid_input');
       throw new ServiceError('invalid_input', `the input does not match the input schema of policy "${policy}"`, prefixPaths(`${itemPrefix}/input`, result.error.problems));
     }
-    const answer = buildAnswer({ tenant: actor.tenant, policy, version, at, decision: result.ok ? result.decision : {}, ...(result.ok && result.trace ? { trace: result.trace } : {}) });
+    const answer = buildAnswer({ tenant: actor.tenant, policy, version, at, decision: result.ok ? result.decision : {}, ...(result.ok && result.trace ? { trace: result.trace } : {}) }, newId());
     const error = result.ok ? null : { path: result.error.kind === 'runtime' ? result.error.path : '', message: result.error.kind === 'runtime' ? result.error.message : 'evaluation failed' };
     try {
       await deps.log.append({

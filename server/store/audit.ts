@@ -9,7 +9,7 @@
  * @example
  *   await db.batch([revokeKeyStmt(...), auditStmt({ tenant, actor, action: 'key.revoke', target: id }, { ifChanged: true })], 'write');
  */
-import { ulid } from 'ulid';
+import { newId } from '../decisions/ids.ts';
 import type { Client } from './client.ts';
 import { iso, jsonOrNull, str, strOrNull } from './rows.ts';
 import type { InStatement } from './rows.ts';
@@ -34,7 +34,7 @@ export interface AuditRow extends Required<Omit<AuditEntry, 'reason' | 'detail'>
 }
 
 export function auditStmt(entry: AuditEntry, options: { ifChanged?: boolean } = {}): InStatement {
-  const args = [ulid(), entry.tenant, entry.actor, entry.action, entry.target, entry.reason ?? null, entry.detail === undefined ? null : JSON.stringify(entry.detail), iso(entry.at)];
+  const args = [newId(), entry.tenant, entry.actor, entry.action, entry.target, entry.reason ?? null, entry.detail === undefined ? null : JSON.stringify(entry.detail), iso(entry.at)];
   const columns = 'INSERT INTO audit_log (id, tenant, actor, action, target, reason, detail, at)';
   return options.ifChanged
     ? { sql: `${columns} SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1`, args }
