@@ -57,11 +57,15 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info({ signal }, 'shutting down: no new connections, finishing requests, flushing the decision log');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  // Keep-alive connections with no request in flight would hold close() open: end them now.
+  // Keep-alive connections with no request in flight would hold close() open until their
+  // timeout: end each one as soon as its last answer is out.
   server.closeIdleConnections();
+  const idle = setInterval(() => server.closeIdleConnections(), 25);
   const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
   grace.unref();
   await closed;
+  clearInterval(idle);
+  clearTimeout(grace);
   await runtime.close();
   logger.info('stopped');
   process.exit(0);
