@@ -3,6 +3,9 @@
  * keys changed". Every write that affects what a process caches appends a row in the same
  * batch; every process polls the feed (server/services/change-poller.ts) and drops what it
  * cached, so a publish, activation or key revocation made by one process is in force on all.
+ *
+ * The feed is not pruned: it gets one small row per human change (a publish, an activation, a
+ * revocation), and a pruned row a sleeping process had not read yet would leave it stale.
  */
 import type { Client } from './client.ts';
 import { iso, num, str, strOrNull } from './rows.ts';
@@ -36,9 +39,4 @@ export async function changesAfter(db: Client, seq: number, limit = 1000): Promi
 export async function lastChangeSeq(db: Client): Promise<number> {
   const rs = await db.execute('SELECT COALESCE(MAX(seq), 0) AS seq FROM change_feed');
   return num(rs.rows[0]!, 'seq');
-}
-
-/** Drops rows older than `before` (ISO); a process down longer than that restarts with an empty cache anyway. */
-export function pruneChangesStmt(before: string): InStatement {
-  return { sql: 'DELETE FROM change_feed WHERE at < ?', args: [iso(before)] };
 }

@@ -51,6 +51,7 @@ describe('policy keys', () => {
 
   it('gives a key the running server accepts, deciding as the CLI does', async () => {
     server = await startServerProcess(env);
+    expect(server.stdout()).toContain('npm run -s policy -- keys create --tenant solum --role decider');
     const body = { input: eslReturn('2023-11-15T10:00:00Z'), at: '2024-01-20T15:00:00Z' };
     const res = await fetch(`${server.url}/v1/policies/returns/decide`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status).toBe(200);
