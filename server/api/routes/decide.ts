@@ -7,24 +7,45 @@
 import type { Hono } from 'hono';
 import { ServiceError } from '../../errors.ts';
 import type { DecideRequest } from '../../services/decide.ts';
-import { allow } from '../auth.ts';
-import { readJsonBody } from '../body.ts';
+import { route } from '../route-spec.ts';
+import type { RouteSpec } from '../route-spec.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
+export const decideRoutes = {
+  decide: {
+    method: 'post',
+    path: '/v1/policies/{policy}/decide',
+    tag: 'decisions',
+    summary: 'Decide',
+    description: 'Decides with the version of the policy active at `at` (default: now). The input is validated against the policy\'s input schema first: a 400 lists every problem with its JSON path. The answer is sent once the decision is in the decision log.',
+    permission: 'decide',
+    body: 'api/decide-request.schema.json',
+    responses: { 200: { description: 'The decision', schema: 'api/decision-answer.schema.json' } },
+  },
+  batch: {
+    method: 'post',
+    path: '/v1/policies/{policy}/decide/batch',
+    tag: 'decisions',
+    summary: 'Decide a batch',
+    description: 'Decides up to DECIDE_BATCH_MAX requests in one call; each result is an answer or a problem for that request alone.',
+    permission: 'decide',
+    body: 'api/decide-batch-request.schema.json',
+    responses: { 200: { description: 'One result per request, in order', schema: 'api/decide-batch-response.schema.json' } },
+  },
+} satisfies Record<string, RouteSpec>;
+
 export function registerDecide(app: Hono<AppEnv>, deps: AppDeps): void {
-  app.post('/v1/policies/:policy/decide', allow('decide'), async (c) => {
-    const request = await readJsonBody<DecideRequest>(c, 'api/decide-request.schema.json');
-    const answer = await deps.decider.decide({ actor: c.get('actor'), policy: c.req.param('policy'), request });
+  route<DecideRequest>(app, decideRoutes.decide, async (c, request) => {
+    const answer = await deps.decider.decide({ actor: c.get('actor'), policy: c.req.param('policy')!, request });
     return c.json(answer);
   });
 
-  app.post('/v1/policies/:policy/decide/batch', allow('decide'), async (c) => {
-    const { requests } = await readJsonBody<{ requests: DecideRequest[] }>(c, 'api/decide-batch-request.schema.json');
+  route<{ requests: DecideRequest[] }>(app, decideRoutes.batch, async (c, { requests }) => {
     const max = deps.config.decideBatchMax;
     if (requests.length > max) {
       throw new ServiceError('invalid_body', `a batch holds at most ${max} requests (DECIDE_BATCH_MAX)`, [{ path: '/requests', message: `must have at most ${max} items, got ${requests.length}` }]);
     }
-    const results = await deps.decider.decideBatch({ actor: c.get('actor'), policy: c.req.param('policy'), requests, requestId: c.get('requestId') });
+    const results = await deps.decider.decideBatch({ actor: c.get('actor'), policy: c.req.param('policy')!, requests, requestId: c.get('requestId') });
     return c.json({ results });
   });
 }
