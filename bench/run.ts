@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: runs the benchmarks (never part of `npm test`) and writes BENCHMARKS.md with
+ * the command, the machine and each figure (the median of several rounds, with its baseline
+ * measured in the same run and the ratio).
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { runEngineBench } from './engine.ts';
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const figures = runEngineBench();
+const lines = [
+  '# Benchmarks',
+  '',
+  'Produced by `npm run bench` (bench/run.ts). Figures are medians of 5 rounds; each baseline runs in the same',
+  'process, interleaved round by round, so ratios hold on a noisy shared machine.',
+  '',
+  `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+  '',
+  '| figure | ops/s | baseline | baseline ops/s | ratio |',
+  '| --- | ---: | --- | ---: | ---: |',
+  ...figures.map((f) => `| ${f.name} | ${fmt(f.opsPerSec)} | ${f.baseline?.name ?? ''} | ${f.baseline ? fmt(f.baseline.opsPerSec) : ''} | ${f.baseline ? `${f.baseline.ratio.toFixed(1)}×` : ''} |`),
+  '',
+];
+writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
+console.log(lines.join('\n'));
