@@ -8,6 +8,9 @@
  *   viewer   read only. Viewers may NOT decide: a decision writes to the decision log and is
  *            what checkout systems act on, so it is an act, not a read; staff who only look
  *            replay logged decisions or ask an editor.
+ *
+ * `self` (every role): see who the key is (GET /v1/me), so a client can show the tenant and
+ * role and hide what the role may not do. It is a permission, not a public route: it needs a key.
  */
 import { ServiceError } from '../errors.ts';
 import type { Role } from '../store/api-keys.ts';
@@ -15,13 +18,13 @@ import type { Role } from '../store/api-keys.ts';
 export type { Role } from '../store/api-keys.ts';
 export { ROLES } from '../store/api-keys.ts';
 
-export type Permission = 'decide' | 'read' | 'write' | 'publish' | 'keys';
+export type Permission = 'decide' | 'read' | 'write' | 'publish' | 'keys' | 'self';
 
 const GRANTS: { [R in Role]: ReadonlySet<Permission> } = {
-  admin: new Set(['decide', 'read', 'write', 'publish', 'keys']),
-  editor: new Set(['decide', 'read', 'write', 'publish']),
-  decider: new Set(['decide']),
-  viewer: new Set(['read']),
+  admin: new Set(['decide', 'read', 'write', 'publish', 'keys', 'self']),
+  editor: new Set(['decide', 'read', 'write', 'publish', 'self']),
+  decider: new Set(['decide', 'self']),
+  viewer: new Set(['read', 'self']),
 };
 
 /** The authenticated caller of a service verb: everything comes from the key, nothing from the request. */
@@ -30,6 +33,11 @@ export interface Actor {
   role: Role;
   /** The key's id: the actor of audit rows, never the key itself. */
   keyId: string;
+}
+
+/** What the role may do, in a fixed order (for GET /v1/me). */
+export function permissionsOf(role: Role): Permission[] {
+  return [...GRANTS[role]];
 }
 
 export function can(role: Role, permission: Permission): boolean {
