@@ -21,8 +21,13 @@ import { ServiceError } from '../errors.ts';
 import { authenticate } from './auth.ts';
 import { problemResponse } from './problem.ts';
 import { requestLog } from './request-log.ts';
+import { registerActivations } from './routes/activations.ts';
+import { registerAudit } from './routes/audit.ts';
 import { registerDecide } from './routes/decide.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerKeys } from './routes/keys.ts';
+import { registerMe } from './routes/me.ts';
+import { registerSamples } from './routes/samples.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps, AppEnv } from './types.ts';
@@ -54,6 +59,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   registerHealth(app, deps, printMetrics);
   registerDecide(app, deps);
+  registerMe(app, deps);
+  registerActivations(app, deps);
+  registerSamples(app, deps);
+  registerKeys(app, deps);
+  registerAudit(app, deps);
 
   app.notFound((c) => problemResponse(c, new ServiceError('not_found', `no route ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => problemResponse(c, err, deps.logger));

@@ -1,8 +1,14 @@
 /**
- * API keys: format, hashing and the verbs to create, list and revoke them (shared by the CLI
- * and, later, the keys routes). A key is `pk_<prefix>_<secret>`: the 12-hex-digit prefix is
- * public and finds the row, the secret is 32 random bytes in base64url and is stored only as
- * its sha256. The full key is returned once, by create, and never again.
+ * API keys: format, hashing and the verbs to create, list and revoke them. `createKey`,
+ * `listKeys` and `revokeKey` take the tenant as given (the operators' CLI, tests); the API's
+ * verbs (`createTenantKey`, `listTenantKeys`, `revokeTenantKey`, `whoAmI`) take an actor and
+ * work only inside the actor's tenant. A key is `pk_<prefix>_<secret>`: the 12-hex-digit
+ * prefix is public and finds the row, the secret is 32 random bytes in base64url and is stored
+ * only as its sha256. The full key is returned once, by create, and never again.
+ *
+ * Over the API a key may revoke itself (rotation: make the new key, then retire the old one
+ * with it), but not the tenant's last unrevoked admin key: that would leave nobody able to
+ * manage keys except an operator with the CLI.
  *
  * @example
  *   const { key, secret } = await createKey({ db }, { actor: 'cli', tenant: 'solum', role: 'decider' });
@@ -17,7 +23,8 @@ import { auditStmt } from '../store/audit.ts';
 import { changeStmt } from '../store/change-feed.ts';
 import type { Client } from '../store/client.ts';
 import { getTenant } from '../store/tenants.ts';
-import { ROLES } from './roles.ts';
+import { ROLES, assertCan, permissionsOf } from './roles.ts';
+import type { Actor, Permission } from './roles.ts';
 
 const KEY_PATTERN = /^pk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
@@ -97,5 +104,56 @@ export async function revokeKey({ db, auth }: KeyDeps, input: { actor: string; t
   auth?.invalidateTenant(input.tenant);
   const key = await getKey(db, input.tenant, input.id);
   if (!key) throw new ServiceError('not_found', `key "${input.id}" not found`);
+  return key;
+}
+
+/** What GET /v1/me answers: the caller's tenant, role and key, and what the role may do. */
+export interface WhoAmI {
+  tenant: string;
+  tenantName: string;
+  role: Role;
+  keyId: string;
+  permissions: Permission[];
+}
+
+export async function whoAmI({ db }: KeyDeps, { actor }: { actor: Actor }): Promise<WhoAmI> {
+  assertCan(actor, 'self');
+  const tenant = await getTenant(db, actor.tenant);
+  return { tenant: actor.tenant, tenantName: tenant?.name ?? actor.tenant, role: actor.role, keyId: actor.keyId, permissions: permissionsOf(actor.role) };
+}
+
+/** A key of the actor's own tenant (there is no way to name another tenant). */
+export async function createTenantKey(deps: KeyDeps, input: { actor: Actor; role: Role; name?: string | null; reason?: string | null }): Promise<{ key: ApiKey; secret: string }> {
+  assertCan(input.actor, 'keys');
+  return createKey(deps, { actor: input.actor.keyId, tenant: input.actor.tenant, role: input.role, name: input.name ?? null, reason: input.reason ?? null });
+}
+
+export async function listTenantKeys(deps: KeyDeps, { actor }: { actor: Actor }): Promise<ApiKey[]> {
+  assertCan(actor, 'keys');
+  return listKeyRows(deps.db, actor.tenant);
+}
+
+/**
+ * Revokes a key of the actor's tenant: in force on this process at once and on every other
+ * within a poll of the change feed. Revoking a revoked key answers it as it is (no new audit
+ * row); another tenant's key is not found; the last unrevoked admin key is refused (409).
+ */
+export async function revokeTenantKey({ db, auth }: KeyDeps, input: { actor: Actor; id: string; reason?: string | null }): Promise<ApiKey> {
+  const { actor, id } = input;
+  assertCan(actor, 'keys');
+  const [revoked] = await db.batch(
+    [
+      revokeKeyStmt(actor.tenant, id, actor.keyId, undefined, { keepLastAdmin: true }),
+      auditStmt({ tenant: actor.tenant, actor: actor.keyId, action: 'key.revoke', target: id, reason: input.reason ?? null, detail: { self: id === actor.keyId } }, { ifChanged: true }),
+      changeStmt(actor.tenant, 'key', null, { ifChanged: true }),
+    ],
+    'write',
+  );
+  auth?.invalidateTenant(actor.tenant);
+  const key = await getKey(db, actor.tenant, id);
+  if (!key) throw new ServiceError('not_found', `key "${id}" not found`);
+  if (revoked!.rowsAffected !== 1 && key.revokedAt === null) {
+    throw new ServiceError('conflict', `key "${id}" is the tenant's last admin key: create another admin key first, then revoke this one`);
+  }
   return key;
 }

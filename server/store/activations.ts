@@ -7,7 +7,7 @@
 import type { Activation } from '../engine/index.ts';
 import type { Client } from './client.ts';
 import { iso, isoOrNull, num, str, strOrNull } from './rows.ts';
-import type { InStatement } from './rows.ts';
+import type { InStatement, Row } from './rows.ts';
 
 export interface ActivationRow extends Activation {
   seq: number;
@@ -37,7 +37,33 @@ export async function listActivations(db: Client, tenant: string, policy: string
     sql: 'SELECT * FROM activations WHERE tenant = ? AND policy = ? AND deleted_at IS NULL ORDER BY seq',
     args: [tenant, policy],
   });
-  return rs.rows.map((r) => ({
+  return rs.rows.map(toActivation);
+}
+
+/** One live activation of the tenant's policy, or null (missing, deleted, another policy's or another tenant's). */
+export async function getActivation(db: Client, tenant: string, policy: string, seq: number): Promise<ActivationRow | null> {
+  const rs = await db.execute({
+    sql: 'SELECT * FROM activations WHERE tenant = ? AND policy = ? AND seq = ? AND deleted_at IS NULL',
+    args: [tenant, policy, seq],
+  });
+  return rs.rows[0] ? toActivation(rs.rows[0]) : null;
+}
+
+/**
+ * Marks one live activation deleted (changes one row, or none if it is missing or foreign).
+ * With `notStartedAt`, only if it starts strictly after that instant: the check and the change
+ * are one statement, so an activation that starts while the request is in flight is kept.
+ */
+export function deleteActivationStmt(tenant: string, policy: string, seq: number, by: string, options: { at?: string; notStartedAt?: string } = {}): InStatement {
+  const guard = options.notStartedAt === undefined ? '' : ' AND active_from IS NOT NULL AND active_from > ?';
+  return {
+    sql: `UPDATE activations SET deleted_at = ?, deleted_by = ? WHERE tenant = ? AND policy = ? AND seq = ? AND deleted_at IS NULL${guard}`,
+    args: [iso(options.at), by, tenant, policy, seq, ...(options.notStartedAt === undefined ? [] : [iso(options.notStartedAt)])],
+  };
+}
+
+function toActivation(r: Row): ActivationRow {
+  return {
     seq: num(r, 'seq'),
     tenant: str(r, 'tenant'),
     policy: str(r, 'policy'),
@@ -47,13 +73,5 @@ export async function listActivations(db: Client, tenant: string, policy: string
     reason: strOrNull(r, 'reason'),
     createdAt: str(r, 'created_at'),
     createdBy: str(r, 'created_by'),
-  }));
-}
-
-/** Marks one live activation deleted (changes one row, or none if it is missing or foreign). */
-export function deleteActivationStmt(tenant: string, policy: string, seq: number, by: string, at?: string): InStatement {
-  return {
-    sql: 'UPDATE activations SET deleted_at = ?, deleted_by = ? WHERE tenant = ? AND policy = ? AND seq = ? AND deleted_at IS NULL',
-    args: [iso(at), by, tenant, policy, seq],
   };
 }

@@ -76,11 +76,18 @@ export async function listKeys(db: Client, tenant: string): Promise<ApiKey[]> {
   return rs.rows.map((r) => withoutHash(toKey(r)));
 }
 
-/** Changes one row only if the key exists in this tenant and is not revoked yet. */
-export function revokeKeyStmt(tenant: string, id: string, by: string, at?: string): InStatement {
+/**
+ * Changes one row only if the key exists in this tenant and is not revoked yet. With
+ * `keepLastAdmin`, also only if it is not the tenant's last unrevoked admin key: checked in
+ * the same statement, so two admins revoking each other at once cannot both succeed.
+ */
+export function revokeKeyStmt(tenant: string, id: string, by: string, at?: string, options: { keepLastAdmin?: boolean } = {}): InStatement {
+  const guard = options.keepLastAdmin
+    ? " AND (role <> 'admin' OR (SELECT COUNT(*) FROM api_keys WHERE tenant = ? AND role = 'admin' AND revoked_at IS NULL) > 1)"
+    : '';
   return {
-    sql: 'UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE tenant = ? AND id = ? AND revoked_at IS NULL',
-    args: [iso(at), by, tenant, id],
+    sql: `UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE tenant = ? AND id = ? AND revoked_at IS NULL${guard}`,
+    args: [iso(at), by, tenant, id, ...(options.keepLastAdmin ? [tenant] : [])],
   };
 }
 

@@ -33,9 +33,15 @@ export interface AuditRow extends Required<Omit<AuditEntry, 'reason' | 'detail'>
   detail: unknown;
 }
 
-export function auditStmt(entry: AuditEntry, options: { ifChanged?: boolean } = {}): InStatement {
+export function auditStmt(entry: AuditEntry, options: { ifChanged?: boolean; detailLastRowIdAs?: string } = {}): InStatement {
   const args = [newId(), entry.tenant, entry.actor, entry.action, entry.target, entry.reason ?? null, entry.detail === undefined ? null : JSON.stringify(entry.detail), iso(entry.at)];
   const columns = 'INSERT INTO audit_log (id, tenant, actor, action, target, reason, detail, at)';
+  // `detailLastRowIdAs` records the id the previous INSERT of the batch just made (e.g. an
+  // activation's seq), which the caller cannot know when it builds the batch.
+  if (options.detailLastRowIdAs !== undefined) {
+    const detail = `json_set(COALESCE(?, '{}'), '$.${options.detailLastRowIdAs.replace(/[^A-Za-z0-9_]/g, '')}', last_insert_rowid())`;
+    return { sql: `${columns} VALUES (?, ?, ?, ?, ?, ?, ${detail}, ?)`, args };
+  }
   return options.ifChanged
     ? { sql: `${columns} SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() = 1`, args }
     : { sql: `${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, args };
@@ -43,17 +49,61 @@ export function auditStmt(entry: AuditEntry, options: { ifChanged?: boolean } = 
 
 /** The tenant's audit rows, newest first. */
 export async function listAudit(db: Client, tenant: string, options: { limit?: number; action?: string } = {}): Promise<AuditRow[]> {
-  const where = ['tenant = ?'];
-  const params: Array<string | number> = [tenant];
-  if (options.action !== undefined) { where.push('action = ?'); params.push(options.action); }
+  return (await queryAudit(db, tenant, { limit: options.limit ?? 100, ...(options.action !== undefined ? { action: options.action } : {}) })).map(({ role: _role, ...row }) => row);
+}
+
+export interface AuditQuery {
+  /** An exact action ("key.revoke"), or a family ending in ".*" ("activation.*"). */
+  action?: string;
+  target?: string;
+  actor?: string;
+  /** Inclusive lower bound of `at` (stored ISO form). */
+  since?: string;
+  /** Exclusive upper bound of `at`. */
+  until?: string;
+  /** Continue strictly after this row of the newest-first order. */
+  after?: { at: string; id: string };
+  limit: number;
+}
+
+/** An audit row with the role of the key that acted (null for "seed", "cli" and other non-key actors). */
+export interface AuditRowWithRole extends AuditRow {
+  role: string | null;
+}
+
+/**
+ * The tenant's audit rows matching every given filter, newest first (at, then id), at most
+ * `limit`. Keyset paging: `after` is the last row of the previous page, so rows written
+ * meanwhile never shift a page. The role comes from the key row (a key's role never changes).
+ */
+export async function queryAudit(db: Client, tenant: string, q: AuditQuery): Promise<AuditRowWithRole[]> {
+  const where = ['a.tenant = ?'];
+  const args: Array<string | number> = [tenant];
+  if (q.action !== undefined) {
+    if (q.action.endsWith('.*')) {
+      const prefix = q.action.slice(0, -1);
+      where.push('substr(a.action, 1, ?) = ?');
+      args.push(prefix.length, prefix);
+    } else {
+      where.push('a.action = ?');
+      args.push(q.action);
+    }
+  }
+  if (q.target !== undefined) { where.push('a.target = ?'); args.push(q.target); }
+  if (q.actor !== undefined) { where.push('a.actor = ?'); args.push(q.actor); }
+  if (q.since !== undefined) { where.push('a.at >= ?'); args.push(q.since); }
+  if (q.until !== undefined) { where.push('a.at < ?'); args.push(q.until); }
+  if (q.after) { where.push('(a.at < ? OR (a.at = ? AND a.id < ?))'); args.push(q.after.at, q.after.at, q.after.id); }
   const rs = await db.execute({
-    sql: `SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ?`,
-    args: [...params, options.limit ?? 100],
+    sql: `SELECT a.*, k.role AS key_role FROM audit_log a LEFT JOIN api_keys k ON k.id = a.actor AND k.tenant = a.tenant
+          WHERE ${where.join(' AND ')} ORDER BY a.at DESC, a.id DESC LIMIT ?`,
+    args: [...args, q.limit],
   });
   return rs.rows.map((r) => ({
     id: str(r, 'id'),
     tenant: str(r, 'tenant'),
     actor: str(r, 'actor'),
+    role: strOrNull(r, 'key_role'),
     action: str(r, 'action'),
     target: str(r, 'target'),
     reason: strOrNull(r, 'reason'),

@@ -4,8 +4,22 @@
  * module adds its `xRoutes` object here in the same change that registers it in app.ts.
  */
 import type { RouteSpec } from '../route-spec.ts';
+import { activationRoutes } from './activations.ts';
+import { auditRoutes } from './audit.ts';
 import { decideRoutes } from './decide.ts';
+import { decisionRoutes } from './decisions.ts';
+import { keyRoutes } from './keys.ts';
+import { meRoutes } from './me.ts';
+import { sampleRoutes } from './samples.ts';
+import { simulateRoutes } from './simulate.ts';
 
 export const allRouteSpecs: RouteSpec[] = [
   ...Object.values(decideRoutes),
+  ...Object.values(simulateRoutes),
+  ...Object.values(decisionRoutes),
+  ...Object.values(meRoutes),
+  ...Object.values(activationRoutes),
+  ...Object.values(sampleRoutes),
+  ...Object.values(keyRoutes),
+  ...Object.values(auditRoutes),
 ];
