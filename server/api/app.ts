@@ -24,10 +24,13 @@ import { requestLog } from './request-log.ts';
 import { registerActivations } from './routes/activations.ts';
 import { registerAudit } from './routes/audit.ts';
 import { registerDecide } from './routes/decide.ts';
+import { registerDrafts } from './routes/drafts.ts';
 import { registerHealth } from './routes/health.ts';
+import { registerPolicies } from './routes/policies.ts';
 import { registerKeys } from './routes/keys.ts';
 import { registerMe } from './routes/me.ts';
 import { registerSamples } from './routes/samples.ts';
+import { registerVersions } from './routes/versions.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
 export type { AppDeps, AppEnv } from './types.ts';
@@ -59,6 +62,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   registerHealth(app, deps, printMetrics);
   registerDecide(app, deps);
+  registerPolicies(app, deps);
+  registerDrafts(app, deps);
+  registerVersions(app, deps);
   registerMe(app, deps);
   registerActivations(app, deps);
   registerSamples(app, deps);

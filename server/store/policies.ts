@@ -48,6 +48,34 @@ export function insertVersionStmt(v: {
   };
 }
 
+/**
+ * Publishes a draft as version `version`: a compare-and-swap on the draft. The version number
+ * is only filled in while the draft still has the ETag that was checked (and so the document
+ * that was compiled and tested); otherwise it is NULL, the NOT NULL constraint fails, and the
+ * whole batch (activation, audit, change feed) rolls back. A concurrent publish that took the
+ * same number fails on the primary key instead. Either way nothing half-published remains.
+ */
+export function insertVersionFromDraftStmt(v: {
+  tenant: string; policy: string; version: number; etag: string; contentHash: string; document: unknown;
+  note?: string | null; reason?: string | null; createdBy: string; at?: string;
+}): InStatement {
+  return {
+    sql: `INSERT INTO policy_versions (tenant, policy, version, content_hash, document, note, reason, created_at, created_by)
+          VALUES (?, ?, (SELECT ? FROM drafts WHERE tenant = ? AND policy = ? AND etag = ?), ?, ?, ?, ?, ?, ?)`,
+    args: [v.tenant, v.policy, v.version, v.tenant, v.policy, v.etag, v.contentHash, JSON.stringify(v.document), v.note ?? null, v.reason ?? null, iso(v.at), v.createdBy],
+  };
+}
+
+/** Sets the policy's title to its newest version's (publishing may have changed it). */
+export function refreshTitleStmt(tenant: string, policy: string): InStatement {
+  return {
+    sql: `UPDATE policies SET title = COALESCE((SELECT json_extract(document, '$.title') FROM policy_versions
+            WHERE tenant = ? AND policy = ? ORDER BY version DESC LIMIT 1), title)
+          WHERE tenant = ? AND key = ?`,
+    args: [tenant, policy, tenant, policy],
+  };
+}
+
 function toPolicy(r: Row): Policy {
   return { tenant: str(r, 'tenant'), key: str(r, 'key'), title: str(r, 'title'), createdAt: str(r, 'created_at'), createdBy: str(r, 'created_by') };
 }
@@ -89,4 +117,30 @@ export async function getVersion(db: Client, tenant: string, policy: string, ver
   const rs = await db.execute({ sql: 'SELECT * FROM policy_versions WHERE tenant = ? AND policy = ? AND version = ?', args: [tenant, policy, version] });
   const r = rs.rows[0];
   return r ? { ...toSummary(r), document: json(r, 'document') } : null;
+}
+
+/** Every version of every policy of the tenant, without documents (for the policy list). */
+export async function listTenantVersions(db: Client, tenant: string): Promise<VersionSummary[]> {
+  const rs = await db.execute({
+    sql: `SELECT tenant, policy, version, content_hash, note, reason, created_at, created_by
+          FROM policy_versions WHERE tenant = ? ORDER BY policy, version`,
+    args: [tenant],
+  });
+  return rs.rows.map(toSummary);
+}
+
+/** The newest version number, or null when the policy has none yet. */
+export async function latestVersionNumber(db: Client, tenant: string, policy: string): Promise<number | null> {
+  const rs = await db.execute({ sql: 'SELECT MAX(version) AS v FROM policy_versions WHERE tenant = ? AND policy = ?', args: [tenant, policy] });
+  const v = rs.rows[0]?.v;
+  return v === null || v === undefined ? null : Number(v);
+}
+
+/** The version whose document has this content hash (a publish of an unchanged document), if any. */
+export async function versionWithHash(db: Client, tenant: string, policy: string, hash: string): Promise<number | null> {
+  const rs = await db.execute({
+    sql: 'SELECT version FROM policy_versions WHERE tenant = ? AND policy = ? AND content_hash = ? ORDER BY version LIMIT 1',
+    args: [tenant, policy, hash],
+  });
+  return rs.rows[0] ? num(rs.rows[0], 'version') : null;
 }

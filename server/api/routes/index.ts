@@ -7,14 +7,20 @@ import type { RouteSpec } from '../route-spec.ts';
 import { activationRoutes } from './activations.ts';
 import { auditRoutes } from './audit.ts';
 import { decideRoutes } from './decide.ts';
+import { draftRoutes } from './drafts.ts';
 import { decisionRoutes } from './decisions.ts';
 import { keyRoutes } from './keys.ts';
 import { meRoutes } from './me.ts';
+import { policyRoutes } from './policies.ts';
 import { sampleRoutes } from './samples.ts';
 import { simulateRoutes } from './simulate.ts';
+import { versionRoutes } from './versions.ts';
 
 export const allRouteSpecs: RouteSpec[] = [
   ...Object.values(decideRoutes),
+  ...Object.values(policyRoutes),
+  ...Object.values(draftRoutes),
+  ...Object.values(versionRoutes),
   ...Object.values(simulateRoutes),
   ...Object.values(decisionRoutes),
   ...Object.values(meRoutes),
