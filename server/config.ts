@@ -43,6 +43,10 @@ export interface Config {
   keyTouchFlushMs: number;
   /** The policies/ folder an empty database is seeded from. */
   policiesDir: string;
+  /** Most cases (samples, orders or logged decisions) one simulation evaluates. */
+  simulateMaxCases: number;
+  /** Wall-clock budget of one simulation; beyond it the request fails (422) instead of running on. */
+  simulateTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +100,8 @@ export function parseConfig(env: Env): Config {
     policyCacheMax: int('POLICY_CACHE_MAX', 10_000, 10, 10_000_000),
     keyTouchFlushMs: int('KEY_TOUCH_FLUSH_MS', 10_000, 100, 3_600_000),
     policiesDir: str('POLICIES_DIR', fileURLToPath(new URL('../policies/', import.meta.url))),
+    simulateMaxCases: int('SIMULATE_MAX_CASES', 100_000, 1, 10_000_000),
+    simulateTimeoutMs: int('SIMULATE_TIMEOUT_MS', 60_000, 100, 3_600_000),
   };
   if (config.decisionLogMaxQueue < config.decisionLogMaxBatch) {
     problems.push(`DECISION_LOG_MAX_QUEUE (${config.decisionLogMaxQueue}) must be at least DECISION_LOG_MAX_BATCH (${config.decisionLogMaxBatch})`);

@@ -24,12 +24,14 @@ import { requestLog } from './request-log.ts';
 import { registerActivations } from './routes/activations.ts';
 import { registerAudit } from './routes/audit.ts';
 import { registerDecide } from './routes/decide.ts';
+import { registerDecisions } from './routes/decisions.ts';
 import { registerDrafts } from './routes/drafts.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerPolicies } from './routes/policies.ts';
 import { registerKeys } from './routes/keys.ts';
 import { registerMe } from './routes/me.ts';
 import { registerSamples } from './routes/samples.ts';
+import { registerSimulate } from './routes/simulate.ts';
 import { registerVersions } from './routes/versions.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
@@ -65,6 +67,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerPolicies(app, deps);
   registerDrafts(app, deps);
   registerVersions(app, deps);
+  registerSimulate(app, deps);
+  registerDecisions(app, deps);
   registerMe(app, deps);
   registerActivations(app, deps);
   registerSamples(app, deps);

@@ -1,6 +1,7 @@
 /**
  * The decision log repository: one row per decision, written in groups by the log writer
- * (server/decisions/log-writer.ts) and read back by tenant, policy and time.
+ * (server/decisions/log-writer.ts) and read back by tenant, policy, version, time, rule and
+ * outcome (queryDecisions), or a page at a time for replays (decisionsForReplay).
  */
 import type { Client } from './client.ts';
 import { iso, jsonOrNull, num, str, strOrNull, json } from './rows.ts';
@@ -98,4 +99,110 @@ export async function listDecisions(db: Client, tenant: string, q: DecisionQuery
     args: [...params, q.limit ?? 100],
   });
   return rs.rows.map(toRecord);
+}
+
+/** A row of a decision-log query: everything but the input and the trace (read one decision for those). */
+export type DecisionSummary = Omit<DecisionRecord, 'input' | 'trace'> & { hasTrace: boolean };
+
+/** A JSON scalar that a decision field must equal (strict: false is not 0, "1" is not 1). */
+export type FieldValue = string | number | boolean | null;
+
+export interface DecisionFilter {
+  policy?: string;
+  version?: number;
+  /** Inclusive lower bound of `at`. */
+  from?: string;
+  /** Exclusive upper bound of `at`. */
+  until?: string;
+  rule?: string;
+  /** A decision field (path segments, e.g. ["items", "0", "eligible"]) and the value it must have. */
+  field?: { path: string[]; value: FieldValue };
+  /** Keyset paging: only rows older than this one (by at, then id). */
+  before?: { at: string; id: string };
+  limit: number;
+}
+
+/** SQLite JSON path of decision-field segments: ["items","0","rule"] → $."items"[0]."rule". */
+export function jsonPath(segments: readonly string[]): string {
+  return `$${segments.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `."${s}"`)).join('')}`;
+}
+
+/**
+ * A tenant's decisions matching every given filter, newest first (by at, then id). With a
+ * policy it walks (tenant, policy, at, id), otherwise (tenant, at, id); version, rule and the
+ * outcome field are checked on those rows. Values travel as placeholders, the field path too.
+ */
+export async function queryDecisions(db: Client, tenant: string, q: DecisionFilter): Promise<DecisionSummary[]> {
+  const where = ['tenant = ?'];
+  const args: Array<string | number> = [tenant];
+  const add = (sql: string, ...values: Array<string | number>) => {
+    where.push(sql);
+    args.push(...values);
+  };
+  if (q.policy !== undefined) add('policy = ?', q.policy);
+  if (q.from !== undefined) add('at >= ?', iso(q.from));
+  if (q.until !== undefined) add('at < ?', iso(q.until));
+  if (q.before !== undefined) add('(at, id) < (?, ?)', iso(q.before.at), q.before.id);
+  if (q.version !== undefined) add('version = ?', q.version);
+  if (q.rule !== undefined) add('rule = ?', q.rule);
+  if (q.field !== undefined) {
+    const path = jsonPath(q.field.path);
+    const v = q.field.value;
+    // json_type tells true from 1 and "1" from 1, which json_extract alone would not.
+    if (v === null) add(`json_type(decision, ?) = 'null'`, path);
+    else if (typeof v === 'boolean') add('json_type(decision, ?) = ?', path, v ? 'true' : 'false');
+    else if (typeof v === 'number') add(`json_type(decision, ?) IN ('integer', 'real') AND json_extract(decision, ?) = ?`, path, path, v);
+    else add(`json_type(decision, ?) = 'text' AND json_extract(decision, ?) = ?`, path, path, v);
+  }
+  const rs = await db.execute({
+    sql: `SELECT id, tenant, policy, version, at, decision, rule, error, key_id, created_at, duration_ms, trace IS NOT NULL AS has_trace
+          FROM decisions WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ?`,
+    args: [...args, q.limit],
+  });
+  return rs.rows.map((r) => ({
+    id: str(r, 'id'),
+    tenant: str(r, 'tenant'),
+    policy: str(r, 'policy'),
+    version: num(r, 'version'),
+    at: str(r, 'at'),
+    decision: jsonOrNull(r, 'decision'),
+    rule: strOrNull(r, 'rule'),
+    error: jsonOrNull(r, 'error'),
+    keyId: strOrNull(r, 'key_id'),
+    createdAt: str(r, 'created_at'),
+    durationMs: num(r, 'duration_ms'),
+    hasTrace: num(r, 'has_trace') === 1,
+  }));
+}
+
+/** What a replay needs of a logged decision. */
+export interface LoggedCase {
+  id: string;
+  version: number;
+  at: string;
+  input: unknown;
+}
+
+/** How many decisions of a policy were made in [from, until). */
+export async function countDecisionsInRange(db: Client, tenant: string, policy: string, from: string, until: string): Promise<number> {
+  const rs = await db.execute({
+    sql: 'SELECT COUNT(*) AS n FROM decisions WHERE tenant = ? AND policy = ? AND at >= ? AND at < ?',
+    args: [tenant, policy, iso(from), iso(until)],
+  });
+  return num(rs.rows[0]!, 'n');
+}
+
+/**
+ * One page of a policy's decisions in [from, until), oldest first (by at, then id), after the
+ * given row: a simulation reads a large range a page at a time instead of all at once.
+ */
+export async function decisionsForReplay(
+  db: Client, tenant: string, policy: string, range: { from: string; until: string; after?: { at: string; id: string } | undefined }, limit: number,
+): Promise<LoggedCase[]> {
+  const after = range.after ? ' AND (at, id) > (?, ?)' : '';
+  const rs = await db.execute({
+    sql: `SELECT id, version, at, input FROM decisions WHERE tenant = ? AND policy = ? AND at >= ? AND at < ?${after} ORDER BY at, id LIMIT ?`,
+    args: [tenant, policy, iso(range.from), iso(range.until), ...(range.after ? [iso(range.after.at), range.after.id] : []), limit],
+  });
+  return rs.rows.map((r) => ({ id: str(r, 'id'), version: num(r, 'version'), at: str(r, 'at'), input: json(r, 'input') }));
 }
