@@ -25,6 +25,7 @@ import { registerActivations } from './routes/activations.ts';
 import { registerAudit } from './routes/audit.ts';
 import { registerDecide } from './routes/decide.ts';
 import { registerDecisions } from './routes/decisions.ts';
+import { registerDocs } from './routes/docs.ts';
 import { registerDrafts } from './routes/drafts.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerPolicies } from './routes/policies.ts';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/*', authenticate(deps.auth));
 
   registerHealth(app, deps, printMetrics);
+  registerDocs(app, deps);
   registerDecide(app, deps);
   registerPolicies(app, deps);
   registerDrafts(app, deps);
