@@ -71,19 +71,19 @@ export async function queryAudit({ db }: { db: Client }, { actor, query }: { act
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    entries: page.map(({ tenant: _tenant, ...row }) => ({ id: row.id, at: row.at, actor: row.actor, role: row.role, action: row.action, target: row.target, reason: row.reason, detail: row.detail })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
+    entries: page.map((row) => ({ id: row.id, at: row.at, actor: row.actor, role: row.role, action: row.action, target: row.target, reason: row.reason, detail: row.detail })),
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at, seq: last.seq }) : null,
   };
 }
 
-function encodeCursor(position: { at: string; id: string }): string {
-  return Buffer.from(JSON.stringify([position.at, position.id])).toString('base64url');
+function encodeCursor(position: { at: string; seq: number }): string {
+  return Buffer.from(JSON.stringify([position.at, position.seq])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { at: string; id: string } {
+function decodeCursor(cursor: string): { at: string; seq: number } {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') return { at: value[0], id: value[1] };
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && Number.isSafeInteger(value[1])) return { at: value[0], seq: value[1] as number };
   } catch {
     // fall through: not one of ours
   }

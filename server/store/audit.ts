@@ -11,7 +11,7 @@
  */
 import { newId } from '../decisions/ids.ts';
 import type { Client } from './client.ts';
-import { iso, jsonOrNull, str, strOrNull } from './rows.ts';
+import { iso, jsonOrNull, num, str, strOrNull } from './rows.ts';
 import type { InStatement } from './rows.ts';
 
 export interface AuditEntry {
@@ -49,7 +49,7 @@ export function auditStmt(entry: AuditEntry, options: { ifChanged?: boolean; det
 
 /** The tenant's audit rows, newest first. */
 export async function listAudit(db: Client, tenant: string, options: { limit?: number; action?: string } = {}): Promise<AuditRow[]> {
-  return (await queryAudit(db, tenant, { limit: options.limit ?? 100, ...(options.action !== undefined ? { action: options.action } : {}) })).map(({ role: _role, ...row }) => row);
+  return (await queryAudit(db, tenant, { limit: options.limit ?? 100, ...(options.action !== undefined ? { action: options.action } : {}) })).map(({ role: _role, seq: _seq, ...row }) => row);
 }
 
 export interface AuditQuery {
@@ -61,20 +61,24 @@ export interface AuditQuery {
   since?: string;
   /** Exclusive upper bound of `at`. */
   until?: string;
-  /** Continue strictly after this row of the newest-first order. */
-  after?: { at: string; id: string };
+  /** Continue strictly after this row of the newest-first order (its `at` and `seq`). */
+  after?: { at: string; seq: number };
   limit: number;
 }
 
 /** An audit row with the role of the key that acted (null for "seed", "cli" and other non-key actors). */
 export interface AuditRowWithRole extends AuditRow {
   role: string | null;
+  /** Its place in the order rows were written (SQLite's rowid): breaks ties of `at`. */
+  seq: number;
 }
 
 /**
- * The tenant's audit rows matching every given filter, newest first (at, then id), at most
- * `limit`. Keyset paging: `after` is the last row of the previous page, so rows written
- * meanwhile never shift a page. The role comes from the key row (a key's role never changes).
+ * The tenant's audit rows matching every given filter, newest first, at most `limit`. Rows
+ * of the same millisecond keep the order they were written in (rowid; ids are ULIDs, random
+ * within a millisecond). Keyset paging: `after` is the last row of the previous page, so rows
+ * written meanwhile never shift a page. The role comes from the key row (a key's role never
+ * changes).
  */
 export async function queryAudit(db: Client, tenant: string, q: AuditQuery): Promise<AuditRowWithRole[]> {
   const where = ['a.tenant = ?'];
@@ -93,14 +97,15 @@ export async function queryAudit(db: Client, tenant: string, q: AuditQuery): Pro
   if (q.actor !== undefined) { where.push('a.actor = ?'); args.push(q.actor); }
   if (q.since !== undefined) { where.push('a.at >= ?'); args.push(q.since); }
   if (q.until !== undefined) { where.push('a.at < ?'); args.push(q.until); }
-  if (q.after) { where.push('(a.at < ? OR (a.at = ? AND a.id < ?))'); args.push(q.after.at, q.after.at, q.after.id); }
+  if (q.after) { where.push('(a.at < ? OR (a.at = ? AND a.rowid < ?))'); args.push(q.after.at, q.after.at, q.after.seq); }
   const rs = await db.execute({
-    sql: `SELECT a.*, k.role AS key_role FROM audit_log a LEFT JOIN api_keys k ON k.id = a.actor AND k.tenant = a.tenant
-          WHERE ${where.join(' AND ')} ORDER BY a.at DESC, a.id DESC LIMIT ?`,
+    sql: `SELECT a.rowid AS seq, a.*, k.role AS key_role FROM audit_log a LEFT JOIN api_keys k ON k.id = a.actor AND k.tenant = a.tenant
+          WHERE ${where.join(' AND ')} ORDER BY a.at DESC, a.rowid DESC LIMIT ?`,
     args: [...args, q.limit],
   });
   return rs.rows.map((r) => ({
     id: str(r, 'id'),
+    seq: num(r, 'seq'),
     tenant: str(r, 'tenant'),
     actor: str(r, 'actor'),
     role: strOrNull(r, 'key_role'),
