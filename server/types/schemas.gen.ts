@@ -1698,25 +1698,11 @@ export interface PolicyTimeline {
   /**
    * Consecutive segments covering the whole range, oldest first; each one's until is the next one's from.
    */
-  segments: TimelineSegment[];
+  segments: ScheduleSegment[];
 }
 /**
- * One stretch of time during which one version (or none) decides.
+ * A stretch of time during which one version decides (or none does). Segments are contiguous and in time order; 'from' is inclusive and 'until' exclusive.
  */
-export interface TimelineSegment {
-  /**
-   * Inclusive start, ISO-8601 UTC; null: since the beginning (or the start of the range).
-   */
-  from: string | null;
-  /**
-   * Exclusive end, ISO-8601 UTC; null: open-ended.
-   */
-  until: string | null;
-  /**
-   * The version that decides throughout the segment; null: none (a decision then answers 422 no-active-version).
-   */
-  version: number | null;
-}
 
 // api/version-detail.schema.json
 /**

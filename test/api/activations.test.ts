@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeVersionAt } from '../../server/engine/index.ts';
 import { resolveTimeline } from '../../server/services/timeline.ts';
 import { eslReturn } from '../helpers/orders.ts';
-import { expectProblem, expectSameAsMissing, problemPaths, within } from '../helpers/problems.ts';
+import { expectProblem, expectSameAsMissing, expectSchema, problemPaths, within } from '../helpers/problems.ts';
 import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -39,6 +39,7 @@ describe('the timeline of Solum returns as seeded', () => {
   it('is version 1 until 2023-10-11, the holiday version 2 until 2024-02-01, then version 1 again', async () => {
     const res = await a.get(`${base}/timeline`, await key('viewer'));
     expect(res.status).toBe(200);
+    expectSchema(res, 'api/timeline.schema.json');
     expect(res.body).toEqual({
       policy: 'returns', from: null, until: null,
       segments: [
@@ -69,6 +70,7 @@ describe('the timeline of Solum returns as seeded', () => {
   it('lists the seeded activations in creation order, with their state and the one in force', async () => {
     const res = await a.get(`${base}/activations`, await key('viewer'));
     expect(res.status).toBe(200);
+    expectSchema(res, 'api/activation-list.schema.json');
     expect(res.body.activations.map((x: any) => [x.version, x.from, x.until, x.state, x.inForce, x.createdBy])).toEqual([
       [1, null, null, 'current', true, 'seed'],
       [2, '2023-10-11T00:00:00.000Z', '2024-02-01T00:00:00.000Z', 'past', false, 'seed'],
@@ -122,6 +124,7 @@ describe('POST /v1/policies/{policy}/activations', () => {
   it('lets an editor schedule a window: 201 with Location, listed as future, audited with its id', async () => {
     const res = await create({ version: 2, from: '2098-10-11T00:00:00Z', until: '2099-02-01T00:00:00Z', reason: 'test: holiday 2098' });
     expect(res.status).toBe(201);
+    expectSchema(res, 'api/activation.schema.json');
     expect(res.body).toMatchObject({ policy: 'returns', version: 2, from: '2098-10-11T00:00:00.000Z', until: '2099-02-01T00:00:00.000Z', reason: 'test: holiday 2098', state: 'future', inForce: false, createdBy: (await a.actor('solum', 'editor')).keyId });
     expect(res.headers.get('location')).toBe(`${base}/activations/${res.body.id}`);
     const list = await a.get(`${base}/activations`, await key('admin'));

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDecision } from '../../server/store/decisions.ts';
 import { sample, eslReturn } from '../helpers/orders.ts';
-import { expectProblem, problemPaths } from '../helpers/problems.ts';
+import { expectProblem, expectSchema, problemPaths } from '../helpers/problems.ts';
 import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -24,6 +24,7 @@ async function everything(query: string, limit: number): Promise<any[]> {
   do {
     const res = await audit(`?${query}${query ? '&' : ''}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
     expect(res.status).toBe(200);
+    expectSchema(res, 'api/audit-page.schema.json');
     expect(res.body.entries.length).toBeLessThanOrEqual(limit);
     entries.push(...res.body.entries);
     cursor = res.body.nextCursor;

@@ -6,7 +6,7 @@
  * exactly like a missing one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, expectSameAsMissing, problemPaths, within } from '../helpers/problems.ts';
+import { expectProblem, expectSameAsMissing, expectSchema, problemPaths, within } from '../helpers/problems.ts';
 import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -36,6 +36,7 @@ describe('GET /v1/me', () => {
   ] as const)('tells a %s key its tenant, role, key id and permissions', async (role, permissions) => {
     const res = await a.get('/v1/me', await key(role));
     expect(res.status).toBe(200);
+    expectSchema(res, 'api/who-am-i.schema.json');
     expect(res.body).toEqual({ tenant: 'solum', tenantName: 'Solum', role, keyId: (await a.actor('solum', role)).keyId, permissions });
   });
 
@@ -49,6 +50,7 @@ describe('POST /v1/keys', () => {
   it('makes a key of the admin\'s tenant: 201, the secret once, usable at once, audited', async () => {
     const res = await make({ role: 'decider', name: 'test checkout', reason: 'test: new checkout' });
     expect(res.status).toBe(201);
+    expectSchema(res, 'api/api-key-created.schema.json');
     expect(res.body.secret).toMatch(new RegExp(`^pk_${res.body.key.prefix}_[A-Za-z0-9_-]{43}$`));
     expect(res.body.key).toEqual({ id: expect.any(String), prefix: expect.stringMatching(/^[0-9a-f]{12}$/), role: 'decider', name: 'test checkout', createdAt: expect.any(String), createdBy: (await a.actor('solum', 'admin')).keyId, lastUsedAt: null, revokedAt: null });
     expect((await a.get('/v1/me', res.body.secret)).body).toMatchObject({ tenant: 'solum', role: 'decider', keyId: res.body.key.id });
@@ -76,6 +78,7 @@ describe('GET /v1/keys', () => {
   it('lists the tenant\'s keys only, oldest first, without secrets or hashes', async () => {
     const res = await a.get('/v1/keys', await key('admin'));
     expect(res.status).toBe(200);
+    expectSchema(res, 'api/api-key-list.schema.json');
     const soomIds = (await a.get('/v1/keys', await key('admin', 'soom'))).body.keys.map((k: any) => k.id);
     expect(soomIds.length).toBeGreaterThan(0);
     expect(res.body.keys.filter((k: any) => soomIds.includes(k.id))).toEqual([]);
@@ -110,6 +113,7 @@ describe('DELETE /v1/keys/{id}', () => {
     expect((await b.get('/v1/me', body.secret)).status).toBe(200);
     const res = await a.request('DELETE', `/v1/keys/${body.key.id}?reason=${encodeURIComponent('test: leaked')}`, { key: await key('admin') });
     expect(res.status).toBe(200);
+    expectSchema(res, 'api/api-key.schema.json');
     expect(res.body).toMatchObject({ id: body.key.id, revokedAt: expect.any(String) });
     expectProblem(await a.get('/v1/me', body.secret), 401);
     console.log(`revocation through A in force on B after ${await within(1000, async () => (await b.get('/v1/me', body.secret)).status === 401)} ms`);

@@ -7,7 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sample } from '../helpers/orders.ts';
-import { expectProblem, expectSameAsMissing, problemPaths } from '../helpers/problems.ts';
+import { expectProblem, expectSameAsMissing, expectSchema, problemPaths } from '../helpers/problems.ts';
 import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -33,6 +33,7 @@ describe('GET /v1/samples', () => {
   it('lists every seeded sample of the tenant by name, with the policies each serves and no order', async () => {
     const res = await server.get('/v1/samples', await key('viewer'));
     expect(res.status).toBe(200);
+    expectSchema(res, 'api/sample-list.schema.json');
     const files = readdirSync('policies/solum/samples').filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
     expect(res.body.samples.map((s: any) => s.name)).toEqual(files);
     expect(res.body.samples[0]).toEqual({ name: files[0], description: expect.any(String), at: expect.stringMatching(/Z$/), policies: ['returns'], createdAt: expect.any(String), createdBy: 'seed' });
@@ -58,6 +59,7 @@ describe('GET /v1/samples/{name}', () => {
   it('answers the sample with its order and requests', async () => {
     const res = await server.get('/v1/samples/solum-holiday-asked-feb-20', await key('viewer'));
     expect(res.status).toBe(200);
+    expectSchema(res, 'api/sample-view.schema.json');
     const { $schema: _schema, ...file } = sample('solum', 'solum-holiday-asked-feb-20') as any;
     expect(res.body).toEqual({ ...file, policies: ['returns'], createdAt: expect.any(String), createdBy: 'seed' });
   });
@@ -73,6 +75,7 @@ describe('POST /v1/samples', () => {
   it('adds a sample (201, Location), lists it and audits it with the key and role', async () => {
     const res = await post(newSample('test-added'));
     expect(res.status).toBe(201);
+    expectSchema(res, 'api/sample-view.schema.json');
     expect(res.headers.get('location')).toBe('/v1/samples/test-added');
     expect(res.body).toMatchObject({ name: 'test-added', policies: ['returns'], createdBy: (await server.actor('solum', 'editor')).keyId });
     expect((await server.get('/v1/samples/test-added', await key('viewer'))).body).toEqual(res.body);

@@ -1,14 +1,21 @@
 /**
- * Assertions on problem+json answers shared by the API tests: the shape of a problem, and the
- * tenant-isolation rule that another tenant's resource answers exactly like a missing one
- * (same status, type, title, errors, headers; the detail differing only by the id asked for).
+ * Assertions on API answers shared by the API tests: a body matches the response schema its
+ * route declares, the shape of a problem, and the tenant-isolation rule that another tenant's
+ * resource answers exactly like a missing one (same status, type, title, errors, headers; the
+ * detail differing only by the id asked for).
  *
  * @example
  *   expectProblem(res, 403);
  *   expectSameAsMissing(await get(`/v1/samples/${soomSample}`), await get('/v1/samples/no-such'), soomSample, 'no-such');
  */
 import { expect } from 'vitest';
+import { schemaRegistry } from '../../server/catalog/schema-files.ts';
 import type { ApiResponse } from './server.ts';
+
+/** The answer's body satisfies the schema (an $id under schemas/), e.g. 'api/audit-page.schema.json'. */
+export function expectSchema(res: ApiResponse, schemaId: string): void {
+  expect(schemaRegistry().compile({ $ref: schemaId })(res.body), `${schemaId}: ${res.text.slice(0, 300)}`).toEqual([]);
+}
 
 export function expectProblem(res: ApiResponse, status: number, type?: string): void {
   expect(res.status, res.text).toBe(status);
