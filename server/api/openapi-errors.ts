@@ -12,6 +12,7 @@
  */
 import { ERROR_STATUS, problemType, ServiceError, toProblem } from '../errors.ts';
 import type { ErrorCode } from '../errors.ts';
+import { can, ROLES } from '../services/roles.ts';
 import { componentRef } from './openapi-schemas.ts';
 import { pathParams } from './route-spec.ts';
 import type { RouteSpec } from './route-spec.ts';
@@ -35,7 +36,7 @@ const RULES: ErrorRule[] = [
     status: '401', name: 'Unauthorized', applies: v1, description: 'No API key, or one that is malformed, unknown or revoked (all answered alike).',
     headers: { 'WWW-Authenticate': { description: 'Bearer realm="policy-service"', schema: { type: 'string' } } },
   },
-  { status: '403', name: 'Forbidden', applies: (s) => !!s.permission, description: 'The key\'s role does not grant the route\'s permission. Checked before anything is looked up, so it says nothing about which resources exist.' },
+  { status: '403', name: 'Forbidden', applies: (s) => !!s.permission && ROLES.some((r) => !can(r, s.permission!)), description: 'The key\'s role does not grant the route\'s permission. Checked before anything is looked up, so it says nothing about which resources exist.' },
   { status: '404', name: 'NotFound', applies: (s) => pathParams(s).length > 0, description: 'No such resource for the key\'s tenant; another tenant\'s resource answers exactly the same.' },
   { status: '412', name: 'PreconditionFailed', applies: (s) => !!ifMatch(s), description: 'If-Match names an ETag that is no longer current: someone saved in between. Read again and retry.' },
   { status: '413', name: 'PayloadTooLarge', applies: (s) => !!s.body, description: 'The body is larger than BODY_LIMIT_BYTES; the connection is closed.' },

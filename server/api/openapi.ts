@@ -49,9 +49,17 @@ export const PERMISSIONS = {
   self: 'see the key\'s own tenant, role and permissions',
 } satisfies Record<Permission, string>;
 
+/** Tag descriptions for the reference's sections; a new tag without one gets a plain default. */
 const TAGS: Record<string, string> = {
-  decisions: 'Ask for decisions (the checkout integration) and query the decision log.',
-  policies: 'The tenant\'s policies: the active version, the draft and the schedule.',
+  decisions: 'Ask for decisions (the checkout integration), query the decision log, replay a logged decision.',
+  policies: 'The tenant\'s policies: list, create, and each one\'s active version, draft and schedule.',
+  drafts: 'The one editable draft of a policy: read and save it (ETag / If-Match), validate it, run its tests, publish it.',
+  versions: 'Immutable, numbered, content-hashed versions of a policy, and the document diff of two.',
+  simulation: 'Run a draft or a version against the active one over samples, inline orders or logged decisions: every changed decision and a summary.',
+  activations: 'Which version decides when: open-ended or windowed activations, and the resolved timeline.',
+  samples: 'The tenant\'s sample orders, the default cases of a simulation.',
+  keys: 'API keys of the tenant (shown once, stored hashed) and who the calling key is.',
+  audit: 'Every change, with who, when and why.',
   operations: 'Health, metrics and this description; no key needed.',
 };
 
