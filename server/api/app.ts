@@ -27,6 +27,7 @@ import { registerDecide } from './routes/decide.ts';
 import { registerDecisions } from './routes/decisions.ts';
 import { registerDocs } from './routes/docs.ts';
 import { registerDrafts } from './routes/drafts.ts';
+import { registerEditor } from './routes/editor.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerPolicies } from './routes/policies.ts';
 import { registerKeys } from './routes/keys.ts';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerSamples(app, deps);
   registerKeys(app, deps);
   registerAudit(app, deps);
+  registerEditor(app, deps); // last: the editor's files and its paths, never /v1
 
   app.notFound((c) => problemResponse(c, new ServiceError('not_found', `no route ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => problemResponse(c, err, deps.logger));

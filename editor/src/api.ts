@@ -1,0 +1,200 @@
+/**
+ * The editor's client of the public HTTP API: one typed function per route it uses, the key
+ * sent as `Authorization: Bearer`, and every error turned into an ApiError carrying the
+ * problem+json (RFC 9457) title, detail and `errors` list of `{path, message}`, so screens show
+ * the server's own words and JSON paths. Nothing here touches the DOM or storage.
+ *
+ * @example
+ *   const api = createApi({ key });
+ *   const me = await api.me();                       // { tenant: 'solum', role: 'editor', … }
+ *   try { await api.saveDraft('returns', doc, etag); }
+ *   catch (e) { if (e instanceof ApiError && e.status === 412) … }   // someone else saved first
+ */
+export type Role = 'admin' | 'editor' | 'decider' | 'viewer';
+export type Permission = 'decide' | 'read' | 'write' | 'publish' | 'keys' | 'self';
+
+export interface PathProblem {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    /** The problem type, e.g. "/problems/precondition-failed"; "network" when no answer came. */
+    readonly type: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors: PathProblem[],
+    readonly requestId: string | null,
+  ) {
+    super(detail ? `${title}: ${detail}` : title);
+  }
+}
+
+export interface Me {
+  tenant: string;
+  /** The tenant's display name (e.g. "Solum"). */
+  tenantName: string;
+  role: Role;
+  permissions: Permission[];
+  keyId: string | null;
+  keyName: string | null;
+}
+
+export interface ScheduleSegment {
+  from: string | null;
+  until: string | null;
+  version: number | null;
+}
+
+export interface DraftSummary {
+  etag: string;
+  baseVersion: number | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface PolicySummary {
+  key: string;
+  title: string;
+  activeVersion: number | null;
+  latestVersion: number | null;
+  draft: DraftSummary | null;
+  upcoming: ScheduleSegment[];
+}
+
+export interface PolicyList {
+  at: string;
+  policies: PolicySummary[];
+}
+
+export interface VersionDetail {
+  policy: string;
+  version: number;
+  contentHash: string;
+  note: string | null;
+  reason: string | null;
+  createdAt: string;
+  createdBy: string;
+  document: Record<string, unknown>;
+}
+
+export interface PolicyDetail {
+  key: string;
+  title: string;
+  at: string;
+  active: VersionDetail | null;
+  latestVersion: number | null;
+  draft: DraftSummary | null;
+  schedule: ScheduleSegment[];
+}
+
+export interface Draft extends DraftSummary {
+  policy: string;
+  valid: boolean;
+  problems: PathProblem[];
+  document: Record<string, unknown>;
+}
+
+export interface Api {
+  me(): Promise<Me>;
+  listPolicies(): Promise<PolicyList>;
+  getPolicy(policy: string): Promise<PolicyDetail>;
+  getVersion(policy: string, version: number): Promise<VersionDetail>;
+  /** The open draft, or null when the policy has none. */
+  getDraft(policy: string): Promise<Draft | null>;
+  /**
+   * Saves the whole draft document. `etag` is the draft's current ETag (If-Match), or null to
+   * start a draft (If-None-Match: *). A 412 ApiError means someone else saved in between.
+   */
+  saveDraft(policy: string, document: unknown, etag: string | null): Promise<Draft>;
+}
+
+export interface ApiOptions {
+  key: string;
+  /** Origin of the API; '' (the default) is the page's own origin. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
+
+export function createApi(options: ApiOptions): Api {
+  const base = options.baseUrl ?? '';
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  async function call<T>(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; allow404?: boolean } = {}): Promise<T | null> {
+    const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${options.key}`, ...init.headers };
+    if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await doFetch(`${base}${path}`, { method, headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+    } catch (err) {
+      throw new ApiError(0, 'network', 'The server cannot be reached', (err as Error)?.message ?? String(err), [], null);
+    }
+    if (res.status === 404 && init.allow404) return null;
+    const text = await res.text();
+    if (!res.ok) throw parseProblem(res, text);
+    return (text ? JSON.parse(text) : null) as T;
+  }
+  const enc = encodeURIComponent;
+
+  return {
+    me: async () => parseMe(await call('GET', '/v1/me')),
+    listPolicies: async () => (await call<PolicyList>('GET', '/v1/policies'))!,
+    getPolicy: async (policy) => (await call<PolicyDetail>('GET', `/v1/policies/${enc(policy)}`))!,
+    getVersion: async (policy, version) => (await call<VersionDetail>('GET', `/v1/policies/${enc(policy)}/versions/${version}`))!,
+    getDraft: (policy) => call<Draft>('GET', `/v1/policies/${enc(policy)}/draft`, { allow404: true }),
+    saveDraft: async (policy, document, etag) =>
+      (await call<Draft>('PUT', `/v1/policies/${enc(policy)}/draft`, {
+        body: { document },
+        headers: etag === null ? { 'If-None-Match': '*' } : { 'If-Match': `"${etag}"` },
+      }))!,
+  };
+}
+
+/** An error answer → ApiError, whether or not it is problem+json (a proxy's HTML 502 is not). */
+export function parseProblem(res: Pick<Response, 'status' | 'statusText' | 'headers'>, text: string): ApiError {
+  const requestId = res.headers.get('X-Request-Id');
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+  } catch {
+    // not JSON: fall back to the status line
+  }
+  const errors = Array.isArray(body.errors)
+    ? body.errors.filter((e): e is PathProblem => !!e && typeof e === 'object' && typeof (e as PathProblem).message === 'string').map((e) => ({ path: String(e.path ?? ''), message: e.message }))
+    : [];
+  return new ApiError(
+    res.status,
+    typeof body.type === 'string' ? body.type : `http-${res.status}`,
+    typeof body.title === 'string' ? body.title : res.statusText || `HTTP ${res.status}`,
+    typeof body.detail === 'string' ? body.detail : '',
+    errors,
+    requestId,
+  );
+}
+
+const ROLES: readonly Role[] = ['admin', 'editor', 'decider', 'viewer'];
+const GRANTS: Record<Role, Permission[]> = {
+  admin: ['decide', 'read', 'write', 'publish', 'keys'],
+  editor: ['decide', 'read', 'write', 'publish'],
+  decider: ['decide'],
+  viewer: ['read'],
+};
+
+/** GET /v1/me → Me; the permissions are the role's when the server does not list them. */
+export function parseMe(raw: unknown): Me {
+  const body = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const key = (body.key && typeof body.key === 'object' ? body.key : {}) as Record<string, unknown>;
+  const role = ROLES.find((r) => r === body.role);
+  if (typeof body.tenant !== 'string' || !role) throw new ApiError(200, 'bad-answer', 'Unexpected answer from GET /v1/me', JSON.stringify(raw).slice(0, 200), [], null);
+  const permissions = Array.isArray(body.permissions) ? (body.permissions.filter((p) => typeof p === 'string') as Permission[]) : GRANTS[role];
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  return { tenant: body.tenant, tenantName: str(body.tenantName) ?? body.tenant, role, permissions, keyId: str(body.keyId) ?? str(key.id), keyName: str(body.keyName) ?? str(key.name) };
+}
+
+export function can(me: Me, permission: Permission): boolean {
+  return me.permissions.includes(permission);
+}

@@ -1,0 +1,63 @@
+/**
+ * The app frame: the top bar (tenant, role, sign out), then the screen for the route. Signed
+ * out, every route shows the sign-in; after it the requested route opens.
+ */
+import type { JSX } from 'preact';
+import { useEffect } from 'preact/hooks';
+import type { Router } from './router.ts';
+import type { Session } from './session.ts';
+import { useStore } from './use-store.ts';
+import { SignIn } from './screens/sign-in.tsx';
+import { Policies } from './screens/policies.tsx';
+import { Edit } from './screens/edit.tsx';
+
+export function App({ session, router }: { session: Session; router: Router }): JSX.Element {
+  const state = useStore(session);
+  const { route } = useStore(router);
+
+  useEffect(() => {
+    document.title = state.status !== 'signed-in' ? 'Sign in · Policy editor' : route.name === 'edit' ? `${route.policy} · Policy editor` : 'Policies · Policy editor';
+  }, [state.status, route]);
+
+  if (state.status !== 'signed-in') return <SignIn session={session} />;
+  const { me, api } = state;
+  const go = (path: string) => (e: Event) => {
+    e.preventDefault();
+    router.navigate(path);
+  };
+  return (
+    <div class="app">
+      <header class="topbar">
+        <a class="brand" href="/" onClick={go('/')}>
+          Policy editor
+        </a>
+        <span class="who" aria-label="Signed in as">
+          <span class="tenant" data-testid="tenant" title={`tenant id: ${me.tenant}`}>
+            {me.tenantName}
+          </span>
+          <span class="role" data-testid="role">
+            {me.role}
+          </span>
+        </span>
+        <button type="button" class="quiet" onClick={() => session.signOut()}>
+          Sign out
+        </button>
+      </header>
+      <main class="screen" id="main">
+        {route.name === 'policies' && <Policies api={api} me={me} navigate={router.navigate} />}
+        {route.name === 'edit' && <Edit key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} />}
+        {route.name === 'not-found' && (
+          <section class="page">
+            <h1>Nothing here</h1>
+            <p>
+              There is no page at <code>{route.path}</code>.{' '}
+              <a href="/" onClick={go('/')}>
+                Back to the policies
+              </a>
+            </p>
+          </section>
+        )}
+      </main>
+    </div>
+  );
+}

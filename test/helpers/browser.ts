@@ -1,0 +1,85 @@
+/**
+ * A REAL browser for end-to-end tests: Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH)
+ * driven by playwright-core (which cannot download browsers here), headless, with a fresh
+ * profile, plus the editor's build (made once if dist/editor is missing or stale). One browser
+ * per test file; a fresh context (cookies, sessionStorage) per test or group of tests.
+ *
+ * @example
+ *   await buildEditor();
+ *   const browser = await launchBrowser();
+ *   afterAll(() => browser.close());
+ *   const page = await browser.newPage({ baseURL: server.url });
+ *   await page.goto('/');
+ *   await screenshot(page, 'sign-in');   // test-artifacts/sign-in.png
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ensureEditorBuild } from '../../editor/scripts/ensure-build.ts';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+/** The smallest screen the editor is made for. */
+export const VIEWPORT = { width: 1280, height: 800 };
+
+export function hasChromium(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+/** Builds dist/editor when missing or stale (a few seconds; nothing when fresh). */
+export async function buildEditor(): Promise<void> {
+  await ensureEditorBuild({ log: () => {} });
+}
+
+export interface TestBrowser {
+  browser: Browser;
+  /** A fresh context (its own sessionStorage) at 1280×800 with one page. */
+  newPage(options?: { baseURL?: string }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<TestBrowser> {
+  // launch() gives the browser a fresh temporary profile (user-data-dir) and removes it on close.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const contexts: BrowserContext[] = [];
+  return {
+    browser,
+    async newPage(options = {}) {
+      const context = await browser.newContext({ viewport: VIEWPORT, ...(options.baseURL ? { baseURL: options.baseURL } : {}) });
+      contexts.push(context);
+      return context.newPage();
+    },
+    async close() {
+      await Promise.allSettled(contexts.map((c) => c.close()));
+      await browser.close();
+    },
+  };
+}
+
+/** Saves a PNG of the page under test-artifacts/ (gitignored) and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/**
+ * Collects the page's uncaught exceptions and console errors, to assert there are none.
+ * Chromium also logs every 4xx/5xx answer as a console error ("Failed to load resource"):
+ * those are left out, since a test that provokes a 401 or a 412 means to.
+ */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource: the server responded with a status of')) errors.push(`console: ${msg.text()}`);
+  });
+  return errors;
+}
