@@ -1,14 +1,13 @@
 /**
- * POST /v1/policies/{policy}/simulate against a real server. The figures are worked out by hand
- * from policies/solum/returns.json (docs/policies.md): version 1 is the 30-day window, version 2
- * the same document with the 2023 holiday extension (purchases Oct 11 – Dec 25, 2023 returnable
- * until Jan 31, 2024). Return fees (table returnFees, changed_mind only, accepted items only):
- * the highest perShipment among the shipped items plus perItem x quantity — esl 0/0,
- * accessory 5/0.25, newton_link 12/2.
+ * POST /v1/policies/{policy}/simulate against a real server: summaries checked against refunds
+ * worked out by hand (holidayCases in test/helpers/returns.ts: version 1 is the 30-day window,
+ * version 2 the same document with the 2023 holiday extension), the seeded samples, logged
+ * decisions in a range, paging and NDJSON streaming, unsaved documents, roles and tenancy.
+ * The draft and the limits are in simulate-bounds.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { solumReturn } from '../helpers/returns.ts';
+import { holidayCases, solumReturn } from '../helpers/returns.ts';
 import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -24,26 +23,7 @@ afterAll(() => server?.close());
 
 const sim = (body: unknown, key = editor) => server.post(path, body, key);
 
-/*
- * A: 10 ESL x 21.50, bought Nov 15 2023, delivered Nov 18, returned Jan 10 2024.
- *    v1: past Dec 18 → not returnable, 0.   v2: until Jan 31 → 215.00, ESL fee 0 → 215.00.
- * B: 2 ESL x 21.50 + 4 clips x 1.10, bought Dec 1, delivered Dec 4, returned Jan 20.
- *    v1: past Jan 3 → 0.   v2: 43.00 + 4.40 = 47.40 less fee 5 + 4 x 0.25 = 6.00 → 41.40.
- * C: 1 ESL, bought Sep 15 2023 (before the holiday range), returned Jan 10: 0 in both.
- * D: 1 NEWTON Link x 120, bought Nov 20, delivered Nov 23, returned Jan 5.
- *    v1: past the window, original condition → 80% = 96.00 less 12 + 2 = 14 → 82.00.
- *    v2: within the window → 120.00 less 14 → 106.00 (+24.00).
- * E: no currency: the input schema refuses it on both sides (an error, not a change).
- */
-const A = { id: 'A', input: solumReturn({ placedAt: '2023-11-15T10:00:00Z', deliveredAt: '2023-11-18T15:00:00Z', items: [['E29', 'esl', 21.5, 10]] }), at: '2024-01-10T12:00:00Z' };
-const B = { id: 'B', input: solumReturn({ placedAt: '2023-12-01T10:00:00Z', deliveredAt: '2023-12-04T15:00:00Z', items: [['E29', 'esl', 21.5, 2], ['CLIP', 'accessory', 1.1, 4]] }), at: '2024-01-20T12:00:00Z' };
-const C = { id: 'C', input: solumReturn({ placedAt: '2023-09-15T10:00:00Z', deliveredAt: '2023-09-18T15:00:00Z', items: [['E29', 'esl', 21.5, 1]] }), at: '2024-01-10T12:00:00Z' };
-const D = { id: 'D', input: solumReturn({ placedAt: '2023-11-20T10:00:00Z', deliveredAt: '2023-11-23T15:00:00Z', items: [['NL-1', 'newton_link', 120, 1]] }), at: '2024-01-05T12:00:00Z' };
-const E = (() => {
-  const input = solumReturn({ placedAt: '2023-11-15T10:00:00Z', deliveredAt: '2023-11-18T15:00:00Z', items: [['E29', 'esl', 21.5, 1]] });
-  delete (input.order as Record<string, unknown>).currency;
-  return { id: 'E', input, at: '2024-01-10T12:00:00Z' };
-})();
+const { A, B, C, D, E } = holidayCases;
 const orders = [A, B, C, D, E];
 
 describe('version 1 against version 2 (the holiday extension) over inline orders', () => {
@@ -235,44 +215,6 @@ describe('an unsaved document', () => {
   });
 });
 
-describe('the draft', () => {
-  it('is simulated as saved, named with its ETag; its cursor dies when the draft is saved again', async () => {
-    const none = await sim({ candidate: { draft: true }, cases: { orders } });
-    expect(none.status).toBe(422);
-    expect(none.body.errors[0].path).toBe('/candidate/draft');
-    const document = JSON.parse(readFileSync(new URL('../../policies/solum/returns.json', import.meta.url), 'utf8'));
-    document.params.returnWindowDays.value = 45;
-    const saved = await server.request('PUT', '/v1/policies/returns/draft', { key: editor, body: { document }, headers: { 'If-None-Match': '*' } });
-    expect(saved.status, saved.text).toBe(201);
-    const etag = saved.headers.get('etag')!;
-    const late = { ...C, id: 'C45', at: '2023-10-20T12:00:00Z' };
-    const body = { candidate: { draft: true }, baseline: { version: 1 }, cases: { orders: [late, A] }, page: { limit: 1 } };
-    const res = await sim(body);
-    expect(res.status, res.text).toBe(200);
-    expect(res.body.candidate).toEqual({ draft: true, etag: etag.replace(/"/g, '') });
-    expect(res.body.summary.fields['/refundAmount']).toEqual({ changed: 1, up: 21.5, down: 0, net: 21.5 });
-    expect(res.body.changes.map((c: { id: string }) => c.id)).toEqual(['C45']);
-
-    // Saved again: the next page of the old run would answer another question.
-    document.params.returnWindowDays.value = 46;
-    const resaved = await server.request('PUT', '/v1/policies/returns/draft', { key: editor, body: { document }, headers: { 'If-Match': etag } });
-    expect(resaved.status, resaved.text).toBe(200);
-    const stale = await sim({ ...body, page: { limit: 1, cursor: res.body.nextCursor } });
-    expect(stale.status).toBe(400);
-    expect(stale.body.errors).toEqual([{ path: '/page/cursor', message: 'does not match this simulation' }]);
-    // A draft is saved even when it does not compile; simulating it says where it does not.
-    document.rules[0].when = { frobnicate: [1] };
-    const broken = await server.request('PUT', '/v1/policies/returns/draft', { key: editor, body: { document }, headers: { 'If-Match': resaved.headers.get('etag')! } });
-    expect(broken.status, broken.text).toBe(200);
-    const refused = await sim(body);
-    expect(refused.status).toBe(422);
-    expect(refused.body.detail).toMatch(/does not compile/);
-    expect(refused.body.errors[0].path).toMatch(/^\/rules\/0\/when/);
-    const deleted = await server.request('DELETE', '/v1/policies/returns/draft', { key: editor, headers: { 'If-Match': broken.headers.get('etag')! } });
-    expect(deleted.status, deleted.text).toBe(204);
-  });
-});
-
 describe('bad requests', () => {
   it('answers 422 with the path for a version that does not exist', async () => {
     const res = await sim({ candidate: { version: 9 }, cases: { orders } });
@@ -286,57 +228,6 @@ describe('bad requests', () => {
     const res = await sim({ candidate: { version: 2, draft: true }, cases: {} });
     expect(res.status).toBe(400);
     expect(res.body.type).toBe('/problems/invalid-body');
-  });
-});
-
-describe('limits', () => {
-  let small: TestServer;
-  beforeAll(async () => {
-    small = await startServer({ env: { SIMULATE_MAX_CASES: '3' } });
-  });
-  afterAll(() => small?.close());
-
-  it('refuses more cases than SIMULATE_MAX_CASES, naming the setting, before evaluating any', async () => {
-    const key = await small.key('solum', 'editor');
-    const tooMany = await small.post(path, { candidate: { version: 2 }, cases: { orders: [A, B, C, D] } }, key);
-    expect(tooMany.status).toBe(400);
-    expect(tooMany.body.errors).toEqual([{ path: '/cases/orders', message: 'holds 4 cases, more than 3' }]);
-    expect(tooMany.body.detail).toMatch(/SIMULATE_MAX_CASES/);
-    const samples = await small.post(path, { candidate: { version: 2 }, cases: { samples: true } }, key);
-    expect(samples.status).toBe(400);
-    const decider = await small.key('solum', 'decider');
-    for (const c of [A, B, C, D]) await small.post('/v1/policies/returns/decide', { input: c.input, at: c.at }, decider);
-    const range = { from: '2024-01-01T00:00:00Z', until: '2024-02-01T00:00:00Z' };
-    const whole = await small.post(path, { candidate: { version: 1 }, cases: { decisions: range } }, key);
-    expect(whole.status).toBe(422);
-    expect(whole.body.detail).toMatch(/holds 4 decisions/);
-    const cut = await small.post(path, { candidate: { version: 1 }, cases: { decisions: { ...range, limit: 3 } } }, key);
-    expect(cut.body.summary.evaluated).toBe(3);
-  });
-});
-
-describe('the time budget', () => {
-  let slow: TestServer;
-  beforeAll(async () => {
-    slow = await startServer({ env: { SIMULATE_TIMEOUT_MS: '100' } });
-  });
-  afterAll(() => slow?.close());
-
-  it('stops a run past SIMULATE_TIMEOUT_MS with a 422, or a last problem line when streaming', async () => {
-    const document = JSON.parse(readFileSync(new URL('../../policies/solum/returns.json', import.meta.url), 'utf8'));
-    // Each evaluation spends most of the engine's step budget (1,000,000) before deciding.
-    document.let.unshift({ name: 'burn', value: { map: [{ range: [900] }, { reduce: [{ range: [900] }, { '+': [{ var: 'accumulator' }, 1] }, 0] }] } });
-    const key = await slow.key('solum', 'editor');
-    const body = { candidate: { document }, baseline: { version: 1 }, cases: { orders: Array.from({ length: 50 }, () => A) } };
-    const started = Date.now();
-    const res = await slow.post(path, body, key);
-    expect(res.status, res.text).toBe(422);
-    expect(res.body.detail).toMatch(/SIMULATE_TIMEOUT_MS \(100 ms\)/);
-    expect(Date.now() - started).toBeLessThan(5_000);
-    const streamed = await fetch(`${slow.url}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', Accept: 'application/x-ndjson' }, body: JSON.stringify(body) });
-    expect(streamed.status).toBe(200);
-    const lines = (await streamed.text()).trimEnd().split('\n').map((l) => JSON.parse(l));
-    expect(lines.at(-1).problem, JSON.stringify(lines.slice(-3)).slice(0, 800)).toMatchObject({ status: 422, type: '/problems/unprocessable' });
   });
 });
 
