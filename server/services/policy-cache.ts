@@ -61,11 +61,21 @@ export class PolicyCache {
     const id = `${policyId(tenant, key)}@${version}`;
     const hit = this.versions.get(id);
     if (hit !== undefined) return hit;
-    return this.load(`v:${id}`, this.versions, id, async () => {
-      const row = await getVersion(this.db, tenant, key, version);
-      if (!row) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
-      return compile(row.document, { registry: this.options.registry });
-    });
+    let missing = false;
+    return this.load(
+      `v:${id}`,
+      this.versions,
+      id,
+      async () => {
+        const row = await getVersion(this.db, tenant, key, version);
+        missing = !row;
+        if (!row) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
+        return compile(row.document, { registry: this.options.registry });
+      },
+      // Versions are immutable once they exist, but one asked for before it is published must
+      // be looked up again: caching its absence would hide the version from this process.
+      () => !missing,
+    );
   }
 
   /** Drops what is cached about a policy (all of the tenant's when policy is null). */
@@ -87,13 +97,13 @@ export class PolicyCache {
   }
 
   /** One query per key at a time; the result is kept only if nothing was invalidated meanwhile. */
-  private load<V>(flightKey: string, into: Lru<string, V>, id: string, query: () => Promise<V>): Promise<V> {
+  private load<V>(flightKey: string, into: Lru<string, V>, id: string, query: () => Promise<V>, keep: () => boolean = () => true): Promise<V> {
     const inFlight = this.loading.get(flightKey) as Promise<V> | undefined;
     if (inFlight) return inFlight;
     const generation = this.generation;
     const promise = query()
       .then((value) => {
-        if (generation === this.generation) into.set(id, value);
+        if (generation === this.generation && keep()) into.set(id, value);
         return value;
       })
       .finally(() => {

@@ -1,0 +1,44 @@
+/** The per-process policy cache: compiled versions are kept, but the absence of a version is not. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schemaRegistry } from '../../server/catalog/schema-files.ts';
+import { PolicyCache } from '../../server/services/policy-cache.ts';
+import type { Client } from '../../server/store/client.ts';
+import { openDatabase } from '../../server/store/client.ts';
+import { contentHash } from '../../server/store/content-hash.ts';
+import { migrate } from '../../server/store/migrate.ts';
+import { getVersion, insertVersionStmt } from '../../server/store/policies.ts';
+import { seedIfEmpty } from '../../server/store/seed.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'policy-cache-'));
+let db: Client;
+
+beforeAll(async () => {
+  db = await openDatabase({ databaseUrl: `file:${join(dir, 'cache.db')}` });
+  await migrate(db);
+  await seedIfEmpty(db);
+});
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('PolicyCache.compiled', () => {
+  it('compiles a version once and serves it from the cache after', async () => {
+    const cache = new PolicyCache(db, { max: 100, registry: schemaRegistry() });
+    const first = await cache.compiled('soom', 'points', 1);
+    expect(first.ok).toBe(true);
+    expect(await cache.compiled('soom', 'points', 1)).toBe(first);
+  });
+
+  it('finds a version published after it was first asked for (its absence is not cached)', async () => {
+    const cache = new PolicyCache(db, { max: 100, registry: schemaRegistry() });
+    const before = await cache.compiled('soom', 'points', 2);
+    expect(before.ok).toBe(false);
+    const v1 = await getVersion(db, 'soom', 'points', 1);
+    await db.execute(insertVersionStmt({ tenant: 'soom', policy: 'points', version: 2, contentHash: contentHash(v1!.document), document: v1!.document, createdBy: 'test' }));
+    expect((await cache.compiled('soom', 'points', 2)).ok).toBe(true);
+  });
+});
