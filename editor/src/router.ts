@@ -13,7 +13,13 @@ export type Route = { name: 'policies' } | { name: 'edit'; policy: string } | { 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '' || pathname === '/policies' || pathname === '/policies/') return { name: 'policies' };
   const edit = /^\/policies\/([^/]+)\/?$/.exec(pathname);
-  if (edit) return { name: 'edit', policy: decodeURIComponent(edit[1]!) };
+  if (edit) {
+    try {
+      return { name: 'edit', policy: decodeURIComponent(edit[1]!) };
+    } catch {
+      return { name: 'not-found', path: pathname }; // a malformed %-escape
+    }
+  }
   return { name: 'not-found', path: pathname };
 }
 

@@ -34,7 +34,7 @@ export interface SessionDeps {
 
 export function createSession(deps: SessionDeps): Session {
   const store = createStore<SessionState>({ status: 'signed-out', error: null });
-  const set = (next: SessionState) => store.set(next as Partial<SessionState>);
+  const set = (next: SessionState) => store.replace(next);
 
   async function signIn(raw: string): Promise<void> {
     const key = raw.trim();

@@ -12,6 +12,8 @@ export interface Store<S> {
   get(): S;
   /** Shallow-merges a patch and notifies listeners (once per call, only if something changed). */
   set(patch: Partial<S>): void;
+  /** Replaces the whole state (for states that are unions: no field of the old one survives). */
+  replace(next: S): void;
   subscribe(listener: (state: S) => void): () => void;
 }
 
@@ -27,6 +29,11 @@ export function createStore<S extends object>(initial: S): Store<S> {
       }
       if (!changed) return;
       state = { ...state, ...patch };
+      for (const listener of [...listeners]) listener(state);
+    },
+    replace(next) {
+      if (Object.is(next, state)) return;
+      state = next;
       for (const listener of [...listeners]) listener(state);
     },
     subscribe(listener) {

@@ -51,6 +51,15 @@ describe('the editor build served at /', () => {
     }
   });
 
+  it('answers another path with the app and a 404 for a browser, and a plain 404 for anything else', async () => {
+    const browser = await app.request('/nowhere', { headers: { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(browser.status).toBe(404);
+    expect(await browser.text()).toBe(INDEX);
+    const client = await app.request('/nowhere');
+    expect(client.status).toBe(404);
+    expect(client.headers.get('Content-Type')).toBe('application/problem+json');
+  });
+
   it('serves hashed assets with their content type, cached for a year, gzipped when asked', async () => {
     const plain = await app.request('/assets/index-AbC123.js');
     expect(plain.status).toBe(200);

@@ -10,6 +10,7 @@ import { can } from '../api.ts';
 import type { Api, Me, PolicyDetail } from '../api.ts';
 import { CheckPanel } from '../components/check-panel.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
+import { formatJson } from '../format-json.ts';
 import { JsonEditor } from '../components/json-editor.tsx';
 import type { Reveal } from '../components/json-editor.tsx';
 import { ParamsForm } from '../components/params-form.tsx';
@@ -33,7 +34,7 @@ interface Origin {
 }
 type Loaded = { editor: PolicyEditor; detail: PolicyDetail; origin: Origin } | { error: unknown };
 
-const toText = (document: unknown) => `${JSON.stringify(document, null, 2)}\n`;
+const toText = (document: unknown) => formatJson(document);
 
 /** The checker (engine + bundled schemas) is loaded with the screen, in parallel with the API calls. */
 const loadChecker = () => Promise.all([import('../checker.ts'), import('../schemas.ts')]).then(([c, s]) => c.createChecker(s.schemaRegistry()));

@@ -2,8 +2,11 @@
  * The staff editor's static files (editor/, built by Vite into dist/editor), served at /:
  *   GET /assets/<name>-<hash>.<ext>   long-cached (immutable: the name changes with the content)
  *   GET /<file>                       a file of the build (no-cache)
- *   GET /<anything else>              index.html, so the editor's own paths (/policies/returns)
+ *   GET /, /policies, /policies/…     index.html, so the editor's own paths (/policies/returns)
  *                                     load the app (no-cache, so a new build is picked up at once)
+ *   GET /<other>                      for a browser (Accept: text/html) index.html with status 404
+ *                                     (the app says "nothing here"); for anything else the usual
+ *                                     problem+json 404
  * /v1/* is never answered here: an unknown API path stays a problem+json 404. Registered after
  * every other route, so /healthz, /metrics, /openapi.json and /docs are theirs. Text files are
  * gzipped once and kept in memory (Monaco alone is ~3.5 MB of JavaScript, ~0.9 MB gzipped).
@@ -67,7 +70,7 @@ export function registerEditor(app: Hono<AppEnv>, deps: Pick<AppDeps, 'logger'>,
     return entry;
   }
 
-  function send(c: Context<AppEnv>, file: string, entry: Cached, cacheControl: string): Response {
+  function send(c: Context<AppEnv>, file: string, entry: Cached, cacheControl: string, status: 200 | 404 = 200): Response {
     const headers: Record<string, string> = {
       'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'Cache-Control': cacheControl,
@@ -78,8 +81,8 @@ export function registerEditor(app: Hono<AppEnv>, deps: Pick<AppDeps, 'logger'>,
     if (useGzip) headers['Content-Encoding'] = 'gzip';
     const body = useGzip ? entry.gzipped! : entry.body;
     headers['Content-Length'] = String(body.length);
-    if (c.req.method === 'HEAD') return c.body(null, 200, headers);
-    return c.body(new Uint8Array(body), 200, headers);
+    if (c.req.method === 'HEAD') return c.body(null, status, headers);
+    return c.body(new Uint8Array(body), status, headers);
   }
 
   app.on(['GET', 'HEAD'], '*', async (c, next) => {
@@ -103,9 +106,11 @@ export function registerEditor(app: Hono<AppEnv>, deps: Pick<AppDeps, 'logger'>,
       if (extname(relative) !== '') return next();
     }
 
+    const appPath = relative === '' || relative === 'index.html' || /^policies([\\/]|$)/.test(relative);
+    if (!appPath && !/\btext\/html\b/.test(c.req.header('Accept') ?? '')) return next();
     const index = join(root, 'index.html');
     const entry = await load(index);
-    if (entry) return send(c, index, entry, 'no-cache');
+    if (entry) return send(c, index, entry, 'no-cache', appPath ? 200 : 404);
     deps.logger.warn({ dir: root }, 'the editor is not built: run npm run build');
     return c.html(
       '<!doctype html><title>Policy editor not built</title><p>The editor has not been built. Run <code>npm run build</code> (or <code>npm start</code>, which builds it when needed) and reload.</p>',
