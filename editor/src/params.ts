@@ -10,6 +10,7 @@
  *   setParamValue(text, 'returnWindowDays', 45);   // the same text with `"value": 45`
  */
 import { applyEdits, modify } from 'jsonc-parser';
+import { formatJson } from './format-json.ts';
 import { pointerOf } from './json-location.ts';
 
 export type ParamKind = 'number' | 'string' | 'boolean' | 'json';
@@ -55,10 +56,9 @@ export function setParamValue(text: string, name: string, value: unknown): strin
   return applyEdits(text, edits);
 }
 
-/** How a value is shown in a JSON field of the form: compact, on one line when short. */
+/** How a value is shown in a JSON field of the form: on one line (the field wraps it) unless long. */
 export function formatJsonValue(value: unknown): string {
-  const compact = JSON.stringify(value);
-  return compact !== undefined && compact.length <= 60 ? compact : JSON.stringify(value, null, 2);
+  return formatJson(value, 120).trimEnd();
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -73,8 +73,9 @@ describe('staff editor in Chromium', () => {
     await screenshot(page, 'policies');
   });
 
-  it('opening solum/returns shows the Monaco editor with the document, the params form and all tests passing', async () => {
-    await page.getByRole('link', { name: 'Solum returns and refunds' }).click();
+  it('opening solum/returns (by keyboard) shows the Monaco editor with the document, the params form and all tests passing', async () => {
+    await tabTo('Solum returns and refunds');
+    await page.keyboard.press('Enter');
     await page.waitForURL('**/policies/returns');
     await page.locator('[data-testid=monaco][data-ready=true] .view-lines').waitFor();
     await expect(editorText()).resolves.toContain('"key": "returns"');
@@ -94,6 +95,7 @@ describe('staff editor in Chromium', () => {
     const hover = page.locator('.monaco-hover:visible', { hasText: 'time operator' });
     await hover.waitFor();
     await expect(hover.textContent()).resolves.toMatch(/daysBetween · time operator, 2 arguments.*Examples/s);
+    await page.waitForTimeout(300); // the hover fades in
     await screenshot(page, 'edit-hover');
     await page.mouse.move(1000, 700);
   });
@@ -205,6 +207,15 @@ describe('staff editor in Chromium', () => {
     await page.getByLabel('API key').waitFor();
     await expect(page.evaluate(() => sessionStorage.getItem('policy-editor.key'))).resolves.toBeNull();
   });
+
+  /** Presses Tab until the focused element's text is `name`, as a keyboard user would. */
+  async function tabTo(name: string): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === name) return;
+    }
+    throw new Error(`Tab never reached ${name}`);
+  }
 
   async function findInEditor(text: string): Promise<void> {
     await page.locator('.view-lines').click();

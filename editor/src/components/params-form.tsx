@@ -58,7 +58,8 @@ function Field({ field: given, problems, disabled, onChange }: { field: ParamFie
   if (field.kind === 'boolean') {
     control = <input id={id} type="checkbox" checked={field.value === true} disabled={disabled} aria-describedby={describedBy} onChange={(e) => onChange(e.currentTarget.checked)} />;
   } else if (field.kind === 'json') {
-    const rows = Math.min(8, Math.max(1, local.text.split('\n').length));
+    // Rows for the text as the field wraps it (about 48 characters a line at the panel's width).
+    const rows = Math.min(8, local.text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 48)), 0));
     control = <textarea id={id} class="mono" rows={rows} spellcheck={false} value={local.text} disabled={disabled} aria-describedby={describedBy} aria-invalid={invalid || undefined} onInput={(e) => input(e.currentTarget.value)} />;
   } else {
     const common = { id, value: local.text, disabled, 'aria-describedby': describedBy, 'aria-invalid': invalid || undefined, onInput: (e: TargetedInputEvent<HTMLInputElement>) => input(e.currentTarget.value) };

@@ -176,7 +176,7 @@ function EditLoaded({ editor, detail, origin, me, navigate }: { editor: PolicyEd
             readOnly={readOnly}
             markers={state.stale ? null : state.problems}
             reveal={reveal}
-            label={`Policy document ${detail.key} (JSON). Press Ctrl+M to let Tab move the focus out of the editor; Alt+F1 for accessibility help.`}
+            label={`Policy document ${detail.key} (JSON). Press Ctrl+M to let Tab move the focus out of the editor.`}
           />
           <p class="hint muted">
             Ctrl+M: Tab leaves the editor · Ctrl+Space: suggestions · hover an operator or a <code>params.…</code> name for its documentation{readOnly ? '' : ' · Ctrl+S: save now'}
