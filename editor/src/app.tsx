@@ -19,6 +19,13 @@ export function App({ session, router }: { session: Session; router: Router }): 
     document.title = state.status !== 'signed-in' ? 'Sign in · Policy editor' : route.name === 'edit' ? `${route.policy} · Policy editor` : 'Policies · Policy editor';
   }, [state.status, route]);
 
+  if (state.status === 'signing-in' && state.restoring) {
+    return (
+      <main class="sign-in" id="main" aria-busy="true">
+        <p class="muted">Signing in…</p>
+      </main>
+    );
+  }
   if (state.status !== 'signed-in') return <SignIn session={session} />;
   const { me, api } = state;
   const go = (path: string) => (e: Event) => {

@@ -17,7 +17,8 @@ export const KEY_STORAGE = 'policy-editor.key';
 
 export type SessionState =
   | { status: 'signed-out'; error: string | null }
-  | { status: 'signing-in'; error: null }
+  /** `restoring`: signing in again with the key kept from before a reload (no form to show). */
+  | { status: 'signing-in'; restoring: boolean; error: null }
   | { status: 'signed-in'; me: Me; api: Api; error: null };
 
 export interface Session extends Store<SessionState> {
@@ -33,13 +34,14 @@ export interface SessionDeps {
 }
 
 export function createSession(deps: SessionDeps): Session {
-  const store = createStore<SessionState>({ status: 'signed-out', error: null });
+  const kept = deps.storage.getItem(KEY_STORAGE);
+  const store = createStore<SessionState>(kept ? { status: 'signing-in', restoring: true, error: null } : { status: 'signed-out', error: null });
   const set = (next: SessionState) => store.replace(next);
 
-  async function signIn(raw: string): Promise<void> {
+  async function signIn(raw: string, restoring = false): Promise<void> {
     const key = raw.trim();
     if (!key) return set({ status: 'signed-out', error: 'Paste an API key to sign in.' });
-    set({ status: 'signing-in', error: null });
+    set({ status: 'signing-in', restoring, error: null });
     const api = deps.connect(key);
     try {
       const me = await whoAmI(api);
@@ -58,7 +60,7 @@ export function createSession(deps: SessionDeps): Session {
     signIn,
     async restore() {
       const key = deps.storage.getItem(KEY_STORAGE);
-      if (key) await signIn(key);
+      if (key) await signIn(key, true);
     },
     signOut(message) {
       deps.storage.removeItem(KEY_STORAGE);

@@ -202,6 +202,18 @@ describe('staff editor in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a reload keeps the session (this tab only) and reopens the same policy, now its draft', async () => {
+    await page.reload();
+    await page.locator('[data-testid=monaco][data-ready=true] .view-lines').waitFor();
+    await expect(page.getByTestId('tenant').textContent()).resolves.toBe('Solum');
+    await expect(page.locator('.origin').textContent()).resolves.toBe('Editing the draft (started when version 2 was the newest).');
+    await expect(page.getByTestId('save-status').getAttribute('data-status')).resolves.toBe('unchanged');
+    const other = await browser.newPage({ baseURL: server.url });
+    await other.goto('/policies/returns');
+    await other.getByLabel('API key').waitFor(); // another tab (context) has no key
+    await other.context().close();
+  });
+
   it('signs out, forgetting the key', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();

@@ -96,6 +96,7 @@ describe('the sign-in session', () => {
     storage.setItem(KEY_STORAGE, 'pk_revoked');
     const { fetch } = fakeFetch(() => ({ status: 401, body: { type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'the API key is not valid', errors: [] } }));
     const session = createSession({ storage, connect: (key) => createApi({ key, fetch }) });
+    expect(session.get()).toEqual({ status: 'signing-in', restoring: true, error: null });
     await session.restore();
     expect(session.get()).toEqual({ status: 'signed-out', error: 'This key is not valid: it is unknown, mistyped or revoked.' });
     expect(storage.map.size).toBe(0);

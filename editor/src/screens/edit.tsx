@@ -126,7 +126,9 @@ function Breadcrumb({ policy, navigate }: { policy: string; navigate(path: strin
 }
 
 function describeOrigin(origin: Origin, hasDraft: boolean, writable: boolean): string {
-  if (origin.draft || hasDraft) return origin.version === null ? 'Editing the draft (no version published yet).' : `Editing the draft, started from version ${origin.version}.`;
+  // A loaded draft knows only which version was the newest when it was started (its baseVersion).
+  if (origin.draft) return origin.version === null ? 'Editing the draft (no version published yet).' : `Editing the draft (started when version ${origin.version} was the newest).`;
+  if (hasDraft) return `Editing the draft, started from version ${origin.version}.`;
   const which = origin.active ? `version ${origin.version}, which decides now` : `version ${origin.version} (not active now)`;
   return `Showing ${which}.${writable ? ' Your first change starts a draft.' : ''}`;
 }
