@@ -197,6 +197,7 @@ describe('staff editor in Chromium', () => {
     await expect(viewer.getByTestId('role').textContent()).resolves.toBe('viewer');
     await expect(viewer.getByTestId('save-status').textContent()).resolves.toMatch(/^Read only/);
     await expect(viewer.getByLabel(/^returnWindowDays/).isDisabled()).resolves.toBe(true);
+    await screenshot(viewer, 'edit-read-only');
     await viewer.context().close();
     expect(viewerErrors).toEqual([]);
     expect(errors).toEqual([]);
