@@ -196,6 +196,7 @@ describe('staff editor in Chromium', () => {
     await viewer.locator('[data-testid=monaco][data-ready=true] .view-lines').waitFor();
     await expect(viewer.getByTestId('role').textContent()).resolves.toBe('viewer');
     await expect(viewer.getByTestId('save-status').textContent()).resolves.toMatch(/^Read only/);
+    await expect(viewer.locator('.origin').textContent()).resolves.toBe('Showing the draft (started when version 2 was the newest).');
     await expect(viewer.getByLabel(/^returnWindowDays/).isDisabled()).resolves.toBe(true);
     await screenshot(viewer, 'edit-read-only');
     await viewer.context().close();

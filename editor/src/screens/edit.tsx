@@ -127,7 +127,8 @@ function Breadcrumb({ policy, navigate }: { policy: string; navigate(path: strin
 
 function describeOrigin(origin: Origin, hasDraft: boolean, writable: boolean): string {
   // A loaded draft knows only which version was the newest when it was started (its baseVersion).
-  if (origin.draft) return origin.version === null ? 'Editing the draft (no version published yet).' : `Editing the draft (started when version ${origin.version} was the newest).`;
+  const verb = writable ? 'Editing' : 'Showing';
+  if (origin.draft) return origin.version === null ? `${verb} the draft (no version published yet).` : `${verb} the draft (started when version ${origin.version} was the newest).`;
   if (hasDraft) return `Editing the draft, started from version ${origin.version}.`;
   const which = origin.active ? `version ${origin.version}, which decides now` : `version ${origin.version} (not active now)`;
   return `Showing ${which}.${writable ? ' Your first change starts a draft.' : ''}`;
