@@ -15,10 +15,10 @@
  */
 import { prometheus } from '@hono/prometheus';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { ServiceError } from '../errors.ts';
 import { authenticate } from './auth.ts';
+import { bodyLimit } from './body-limit.ts';
 import { problemResponse } from './problem.ts';
 import { requestLog } from './request-log.ts';
 import { registerActivations } from './routes/activations.ts';
