@@ -59,10 +59,39 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 
 /** Canonical UTC form of an instant: 2024-01-31T10:00:00Z (milliseconds only when non-zero). */
 export function normalizeInstant(at: string): string | null {
+  if (isCanonicalInstant(at)) return at;
   if (typeof at !== 'string' || !ISO_INSTANT.test(at)) return null;
   const ms = Date.parse(at);
   if (Number.isNaN(ms)) return null;
   return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Value of the two ASCII digits at i and i + 1, or -1 when either is not a digit. */
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * True for a valid instant already in canonical form ("2024-01-31T10:00:00Z", or with ".fff"
+ * when the milliseconds are not zero), which normalizes to itself: decide passes instants it
+ * has normalized, so this spares the regular expression, Date.parse and toISOString.
+ */
+function isCanonicalInstant(at: unknown): at is string {
+  if (typeof at !== 'string' || (at.length !== 20 && at.length !== 24)) return false;
+  const y1 = two(at, 0), y2 = two(at, 2), month = two(at, 5), day = two(at, 8);
+  const h = two(at, 11), mi = two(at, 14), s = two(at, 17);
+  if (y1 < 0 || y2 < 0 || month < 1 || month > 12 || day < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return false;
+  if (at.charCodeAt(4) !== 45 || at.charCodeAt(7) !== 45 || at.charCodeAt(10) !== 84 || at.charCodeAt(13) !== 58 || at.charCodeAt(16) !== 58) return false;
+  const year = y1 * 100 + y2;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : MONTH_DAYS[month]!)) return false;
+  if (at.length === 20) return at.charCodeAt(19) === 90;
+  const ms1 = two(at, 20), ms2 = at.charCodeAt(22) - 48;
+  return at.charCodeAt(19) === 46 && at.charCodeAt(23) === 90 && ms1 >= 0 && ms2 >= 0 && ms2 <= 9 && ms1 * 10 + ms2 !== 0;
 }
 
 export function evaluate(policy: CompiledPolicy, input: unknown, at: string, options: EvaluateOptions = {}): EvaluateResult {
