@@ -51,6 +51,76 @@ export type RoundingMode = 'half-away-from-zero' | 'floor' | 'ceil';
  * roundDecimal(1.005, 2) = 1.01; roundDecimal(-2.5, 0) = -3; roundDecimal(1.239, 2, 'floor') = 1.23
  */
 export function roundDecimal(x: number, digits: number, mode: RoundingMode = 'half-away-from-zero'): number {
+  if (Number.isInteger(digits) && digits >= 0 && digits <= 15) {
+    // Already on `digits` decimals: some m with |m| < 10^15 gives m / 10^digits === x, so the
+    // decimal m × 10^-digits is x's 15-significant-digit value (two such decimals differ by
+    // more than a unit in the last place of x) and rounding it changes nothing.
+    const p = POW10[digits]!;
+    const m = Math.round(x * p);
+    if (m / p === x && Math.abs(m) < 1e15) return x === 0 ? 0 : x;
+  }
+  const fast = roundShort(x, digits, mode);
+  return fast === undefined ? roundDecimalExact(x, digits, mode) : fast;
+}
+
+/** 10^0 … 10^22, the powers of ten a double holds exactly. */
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/**
+ * roundDecimalExact in double arithmetic where that is exact, else undefined: x's 15-digit
+ * decimal has an integer of at most 15 digits (below 2^53, so %, - and the division by a power
+ * of ten at most 10^22 are exact), and the final quotient or product is correctly rounded,
+ * exactly as the BigInt path's Number("qe-d").
+ */
+function roundShort(x: number, digits: number, mode: RoundingMode): number | undefined {
+  if (!(Math.abs(x) < 1e15) || !Number.isInteger(digits) || digits < -15 || digits > 15) return undefined;
+  const text = x.toPrecision(15);
+  const n = text.length;
+  let i = 0;
+  const negative = text.charCodeAt(0) === 45;
+  if (negative) i++;
+  let units = 0;
+  let scale = 0;
+  let point = false;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      point = true;
+      continue;
+    }
+    if (c < 48 || c > 57) break;
+    units = units * 10 + (c - 48);
+    if (point) scale++;
+  }
+  if (i < n) {
+    // "1.23450000000000e-7": only negative exponents occur below 1e15.
+    if (text.charCodeAt(i) !== 101 || text.charCodeAt(i + 1) !== 45) return undefined;
+    scale += Number(text.slice(i + 2));
+  }
+  if (negative) units = -units;
+  let value: number;
+  if (scale <= digits) {
+    if (scale > 22) return undefined;
+    value = units / POW10[scale]!;
+  } else {
+    if (scale - digits > 22) return undefined;
+    const divisor = POW10[scale - digits]!;
+    const r = units % divisor; // exact, with the sign of units like BigInt's %
+    let q = (units - r) / divisor; // exact: an integer below 2^53
+    if (mode === 'half-away-from-zero') {
+      if (2 * Math.abs(r) >= divisor) q += units < 0 ? -1 : 1;
+    } else if (mode === 'floor') {
+      if (r < 0) q -= 1;
+    } else if (r > 0) {
+      q += 1;
+    }
+    value = digits >= 0 ? q / POW10[digits]! : q * POW10[-digits]!;
+  }
+  return value === 0 ? 0 : value;
+}
+
+/** The definition of roundDecimal, on exact decimals (BigInt); the fast paths above must agree with it. */
+export function roundDecimalExact(x: number, digits: number, mode: RoundingMode = 'half-away-from-zero'): number {
   const { units, scale } = parseDecimal(Math.abs(x) < 1e15 ? x.toPrecision(15) : String(x));
   if (scale <= digits) return toNumber(units, scale);
   const divisor = 10n ** BigInt(scale - digits);
@@ -73,6 +143,52 @@ export function roundMoney(amount: number, currency: string | null): number {
 
 /** The exact decimal sum of numbers as written (their shortest form): decimalSum([0.1, 0.2]) = 0.3. */
 export function decimalSum(values: readonly number[]): number {
+  const fast = sumShort(values);
+  return fast === undefined ? decimalSumExact(values) : fast;
+}
+
+/**
+ * decimalSum in double arithmetic where that is exact, else undefined. For each value some
+ * m / 10^k === v with |m| < 10^15 and k ≤ 15: the decimal m × 10^-k is then the value of v's
+ * shortest form (at most one decimal of 15 significant digits lies within half a unit in the
+ * last place of v). The sum of the m scaled to the largest k is exact while every term and
+ * partial sum stays a safe integer, and its quotient by 10^k is correctly rounded like Number("te-k").
+ */
+function sumShort(values: readonly number[]): number | undefined {
+  const n = values.length;
+  if (n > 64) return undefined;
+  let scale = 0;
+  for (let i = 0; i < n; i++) {
+    const k = shortScale(values[i]!);
+    if (k < 0) return undefined;
+    if (k > scale) scale = k;
+  }
+  const p = POW10[scale]!;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    // term × 10^-scale round-trips to v with at most 15 digits, so it is v's shortest form's value.
+    const term = Math.round(values[i]! * p);
+    if (!(Math.abs(term) < 1e15) || term / p !== values[i]) return undefined;
+    total += term;
+    if (!(Math.abs(total) <= Number.MAX_SAFE_INTEGER)) return undefined;
+  }
+  const value = total / p;
+  return value === 0 ? 0 : value;
+}
+
+/** The smallest k ≤ 15 with m / 10^k === v for an integer |m| < 10^15, or -1. */
+function shortScale(v: number): number {
+  for (let k = 0; k <= 15; k++) {
+    const p = POW10[k]!;
+    const m = Math.round(v * p);
+    if (!(Math.abs(m) < 1e15)) return -1;
+    if (m / p === v) return k;
+  }
+  return -1;
+}
+
+/** The definition of decimalSum, on exact decimals (BigInt); the fast path above must agree with it. */
+export function decimalSumExact(values: readonly number[]): number {
   const parts = values.map((v) => parseDecimal(String(v)));
   const scale = parts.reduce((max, p) => Math.max(max, p.scale), 0); // no spread: arrays may be large
   const total = parts.reduce((sum, p) => sum + p.units * 10n ** BigInt(scale - p.scale), 0n);
