@@ -2,6 +2,7 @@
  * Decision tables (DMN-style, hit policy "first"): rows of condition cells over named inputs,
  * each giving literal outputs. Compiled once into a lookup the `table` operator calls.
  */
+import { isPlainTree } from './json-copy.ts';
 import type { CompiledTable } from './types.ts';
 
 export interface TableDefinition {
@@ -38,13 +39,13 @@ export function compileCell(cell: unknown): CellTest {
 }
 
 export function compileTable(name: string, def: TableDefinition): CompiledTable {
-  const rows = def.rows.map((row) => {
+  const rows = def.rows.map((row, index) => {
     const checks = def.inputs
       .filter((input) => row.when !== undefined && Object.prototype.hasOwnProperty.call(row.when, input.name))
       .map((input) => ({ name: input.name, test: compileCell(row.when![input.name]) }));
-    return { checks, outputs: row.then };
+    return { checks, row: index, outputs: row.then, plain: isPlainTree(row.then) };
   });
-  const fallback = def.default;
+  const fallback = def.default ? { row: -1, outputs: def.default, plain: isPlainTree(def.default) } : null;
   return {
     name,
     lookup(inputs) {
@@ -55,9 +56,9 @@ export function compileTable(name: string, def: TableDefinition): CompiledTable 
           const value = Object.prototype.hasOwnProperty.call(inputs, check.name) ? inputs[check.name] : null;
           if (!check.test(value)) { hit = false; break; }
         }
-        if (hit) return { row: i, outputs: row.outputs };
+        if (hit) return { row: row.row, outputs: row.outputs, plain: row.plain };
       }
-      return fallback ? { row: -1, outputs: fallback } : null;
+      return fallback ? { ...fallback } : null;
     },
   };
 }

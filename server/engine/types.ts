@@ -42,7 +42,8 @@ export interface Env {
 /** A decision table after compile: lookup returns the outputs of the first matching row. */
 export interface CompiledTable {
   name: string;
-  lookup(inputs: Record<string, unknown>): { row: number; outputs: Record<string, unknown> } | null;
+  /** `plain`: the outputs are JSON data (see json-copy.ts isPlainTree), so copyJson copies them exactly as structuredClone would. */
+  lookup(inputs: Record<string, unknown>): { row: number; outputs: Record<string, unknown>; plain?: boolean } | null;
 }
 
 /**

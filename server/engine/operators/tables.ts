@@ -4,6 +4,7 @@
  */
 import type { OperatorSpec } from '../types.ts';
 import { OperatorError } from '../types.ts';
+import { copyJson } from '../json-copy.ts';
 
 export const tableOperators: OperatorSpec[] = [
   {
@@ -20,9 +21,12 @@ export const tableOperators: OperatorSpec[] = [
       }
       const hit = table.lookup(inputs as Record<string, unknown>);
       if (!hit) return null;
-      if (column === undefined) return structuredClone(hit.outputs);
+      // A copy, so no policy can reach (or compare by identity) the table's own values; plain
+      // JSON rows (every row of a document parsed from text) need no structuredClone.
+      const clone = hit.plain === true ? copyJson : structuredClone;
+      if (column === undefined) return clone(hit.outputs);
       const value = Object.prototype.hasOwnProperty.call(hit.outputs, column as string) ? hit.outputs[column as string] : null;
-      return value !== null && typeof value === 'object' ? structuredClone(value) : value;
+      return value !== null && typeof value === 'object' ? clone(value) : value;
     },
   },
 ];
