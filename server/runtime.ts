@@ -21,7 +21,8 @@ import { ChangePoller } from './services/change-poller.ts';
 import { createDecider } from './services/decide.ts';
 import type { Decider } from './services/decide.ts';
 import { PolicyCache } from './services/policy-cache.ts';
-import { openDatabase } from './store/client.ts';
+import { BatchWriter } from './store/batch-writer.ts';
+import { isLocalFile, openDatabase } from './store/client.ts';
 import type { Client } from './store/client.ts';
 import { migrate } from './store/migrate.ts';
 import { seedIfEmpty } from './store/seed.ts';
@@ -69,7 +70,19 @@ export async function startRuntime(config: Config, options: { logger?: Logger } 
   );
   // Before anything is cached: every change committed from here on is seen.
   await poller.start();
-  log = new DecisionLogWriter(db, {
+  // A database file: the decision log commits on a worker thread, so its fsync does not stop
+  // the main thread (server/store/batch-writer.ts). A remote database: through the client.
+  let logSink: BatchWriter | Client = db;
+  if (isLocalFile(config.databaseUrl)) {
+    try {
+      logSink = await BatchWriter.open({ databaseUrl: config.databaseUrl, busyTimeoutMs: config.busyTimeoutMs });
+    } catch (err) {
+      await poller.stop();
+      db.close();
+      throw err;
+    }
+  }
+  log = new DecisionLogWriter(logSink, {
     flushMs: config.decisionLogFlushMs,
     maxBatch: config.decisionLogMaxBatch,
     maxQueue: config.decisionLogMaxQueue,
@@ -92,6 +105,7 @@ export async function startRuntime(config: Config, options: { logger?: Logger } 
       closing ??= (async () => {
         await poller.stop();
         await writer.close();
+        if (logSink instanceof BatchWriter) await logSink.close();
         await auth.close();
         db.close();
       })();

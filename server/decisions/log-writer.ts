@@ -14,9 +14,18 @@
  *   await log.append(record);   // resolves after commit; rejects if the write failed
  *   await log.close();          // on shutdown
  */
-import type { Client } from '../store/client.ts';
 import { insertDecisionsStmts } from '../store/decisions.ts';
 import type { DecisionRecord } from '../store/decisions.ts';
+import type { InStatement } from '../store/rows.ts';
+
+/**
+ * Where the groups are written: the database client itself, or for a database file a
+ * BatchWriter (server/store/batch-writer.ts), which commits on a worker thread. Either way
+ * `batch` resolves only once the transaction has committed.
+ */
+export interface LogSink {
+  batch(statements: InStatement[], mode: 'write'): Promise<unknown>;
+}
 
 export interface LogWriterOptions {
   flushMs: number;
@@ -53,7 +62,7 @@ export class DecisionLogWriter {
   private flushing: Promise<void> | null = null;
   private closed = false;
 
-  constructor(private readonly db: Client, private readonly options: LogWriterOptions) {}
+  constructor(private readonly db: LogSink, private readonly options: LogWriterOptions) {}
 
   /** Decisions queued and not yet committed. */
   get depth(): number {

@@ -41,19 +41,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<Client> {
   });
   if (local) {
     try {
-      // journal_mode is stored in the file; the other two are per connection.
-      await client.execute('PRAGMA journal_mode = WAL');
-      await client.execute(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-      await client.execute('PRAGMA foreign_keys = ON');
-      // synchronous stays FULL: an acknowledged decision must survive a power cut too; the
-      // decision log's group commit is what amortises the fsync.
-      await client.execute('PRAGMA synchronous = FULL');
+      for (const sql of filePragmas(options.busyTimeoutMs)) await client.execute(sql);
     } catch (err) {
       client.close();
       throw err;
     }
   }
   return client;
+}
+
+/**
+ * The settings of every connection to a file database (this one's, and the decision log's
+ * write connection in server/store/batch-writer.ts). journal_mode is stored in the file; the
+ * others are per connection. synchronous stays FULL: an acknowledged decision must survive a
+ * power cut too; the decision log's group commit is what amortises the fsync.
+ */
+export function filePragmas(busyTimeoutMs = 5000): string[] {
+  return ['PRAGMA journal_mode = WAL', `PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`, 'PRAGMA foreign_keys = ON', 'PRAGMA synchronous = FULL'];
+}
+
+/** A database in a file on this machine (not in memory, not a server): another connection to it sees the same data. */
+export function isLocalFile(url: string): boolean {
+  return isFileUrl(url) && filePath(url) !== null;
 }
 
 export function isFileUrl(url: string): boolean {

@@ -1,0 +1,42 @@
+// The worker side of server/store/batch-writer.ts: one connection of its own to the database
+// file, with the settings it is handed (filePragmas of client.ts), running each batch of
+// statements it is sent as one write transaction, in the order sent, and answering {id, ok}
+// once it has committed (or {id, ok: false, error}). Plain JavaScript so that it runs in any
+// worker whatever loader the main thread has (tsx, vitest); the SQL and the settings all come
+// from the TypeScript side.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createClient } from '@libsql/client';
+
+const { url, pragmas, timeout } = workerData;
+const db = createClient({ url, concurrency: 1, timeout });
+
+/** Why the connection could not be set up, if it could not: every batch then fails with it. */
+let failure = null;
+let chain = (async () => {
+  for (const sql of pragmas) await db.execute(sql);
+})().catch((err) => {
+  failure = err;
+});
+
+const describe = (err) => ({ name: err?.name, message: String(err?.message ?? err), code: err?.code, rawCode: err?.rawCode });
+
+async function run(message) {
+  if (failure) return parentPort.postMessage({ id: message.id, ok: false, error: describe(failure) });
+  try {
+    await db.batch(message.statements, 'write');
+    parentPort.postMessage({ id: message.id, ok: true });
+  } catch (err) {
+    parentPort.postMessage({ id: message.id, ok: false, error: describe(err) });
+  }
+}
+
+parentPort.on('message', (message) => {
+  if (message.close) {
+    chain = chain.then(() => {
+      db.close();
+      parentPort.close();
+    });
+    return;
+  }
+  chain = chain.then(() => run(message));
+});
