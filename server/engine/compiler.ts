@@ -4,18 +4,24 @@
  * conformance suite and a differential property test hold us to it) with three deliberate
  * differences, all for safety: `var`/`missing` read own properties only, iteration and
  * collection growth spend a work budget, and only allow-listed operators compile.
+ *
+ * Speed (see BENCHMARKS.md, "Where the time goes"): the hot standard operators get closures of
+ * their own that take their arguments positionally (no arguments array), constant operands are
+ * folded into the closure, and `var` paths are split once. In frame mode (how policies are
+ * compiled, see CompileScope.slot) a read of the policy scope is an array index: the scope is
+ * an array of slots, one per name, instead of an object copied from the input.
  */
 import { operatorsByName, refusedOperators } from './operators/index.ts';
 import { isInputsMap } from './safety-tables.ts';
 import { FORBIDDEN_KEYS } from './operators/objects.ts';
 import { truthy } from './operators/standard.ts';
 import { BudgetError, OperatorError } from './types.ts';
-import type { Env } from './types.ts';
+import type { Env, OperatorSpec } from './types.ts';
 
 /** Per-evaluation state threaded through every compiled closure. */
 export interface EvalContext {
   env: Env;
-  /** The scope object rules see at top level; reads from it are recorded for the trace. */
+  /** The scope object rules see at top level (in frame mode, the frame array); reads from it are recorded for the trace. */
   root: unknown;
   /** When tracing: path → value of every top-level `var` read during the current rule. */
   rec: Map<string, unknown> | null;
@@ -54,7 +60,8 @@ export function pointerSegment(segment: string | number): string {
 /** Reads a dotted path with json-logic `var` semantics, but through own properties only. */
 export function readPath(data: unknown, segments: readonly string[], notFound: unknown): unknown {
   let cur = data;
-  for (const seg of segments) {
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
     if (cur === null || cur === undefined) return notFound;
     if (typeof cur !== 'object' && typeof cur !== 'string') return notFound;
     if (!hasOwn.call(cur, seg)) return notFound;
@@ -62,6 +69,15 @@ export function readPath(data: unknown, segments: readonly string[], notFound: u
     if (cur === undefined) return notFound;
   }
   return cur;
+}
+
+/** readPath for a path of one segment. */
+function readOne(cur: unknown, seg: string, notFound: unknown): unknown {
+  if (cur === null || cur === undefined) return notFound;
+  if (typeof cur !== 'object' && typeof cur !== 'string') return notFound;
+  if (!hasOwn.call(cur, seg)) return notFound;
+  const v = (cur as Record<string, unknown>)[seg];
+  return v === undefined ? notFound : v;
 }
 
 function splitPath(a: unknown): string[] | null {
@@ -78,17 +94,50 @@ function spend(ctx: EvalContext, n: number, path: string): void {
 export interface CompileScope {
   /** Input column names of a table of the document, null when there is no such table. */
   tableInputs(name: string): readonly string[] | null;
+  /**
+   * Frame mode, how policies are compiled: the slot of a scope name. The scope (what `var`
+   * reads outside iterations and `root` reads everywhere) is then an array holding each
+   * name's value at its slot, passed as the data of top-level expressions and as ctx.root.
+   * Absent: object mode, the scope is the data object itself (a lone expression, json-logic style).
+   */
+  slot?(name: string): number;
+  /** Frame mode: called for an expression that needs the scope as a whole object (a whole-scope or computed `var`, `missing`); the caller then compiles in object mode. */
+  escape?(path: string): void;
 }
 
 const noTables: CompileScope = { tableInputs: () => null };
 
 /** Compiles one JSON-logic expression found at JSON Pointer `path`. */
 export function compileExpression(node: unknown, path: string, scope: CompileScope = noTables): Compiled {
+  return compileNode(node, path, scope, true);
+}
+
+/** Constant closures and their values, so operators can fold constant operands. */
+const constants = new WeakMap<Compiled, { value: unknown }>();
+
+function constant(value: unknown): Compiled {
+  const f: Compiled = () => value;
+  constants.set(f, { value });
+  return f;
+}
+
+/** json-logic's iteration operators: argument 1 runs once per element, not on the scope. */
+const PER_ELEMENT_ARG: Readonly<Record<string, number>> = { map: 1, filter: 1, all: 1, some: 1, none: 1, reduce: 1 };
+
+/**
+ * `top`: the node is evaluated on the scope (outside any iteration's per-element logic), so in
+ * frame mode its `var` reads are slot reads.
+ */
+function compileNode(node: unknown, path: string, scope: CompileScope, top: boolean): Compiled {
   if (Array.isArray(node)) {
-    const parts = node.map((n, i) => compileExpression(n, `${path}/${i}`, scope));
-    return (d, c) => parts.map((p) => p(d, c));
+    const parts = node.map((n, i) => compileNode(n, `${path}/${i}`, scope, top));
+    return (d, c) => {
+      const out = new Array(parts.length);
+      for (let i = 0; i < parts.length; i++) out[i] = parts[i]!(d, c);
+      return out;
+    };
   }
-  if (!isLogic(node)) return () => node;
+  if (!isLogic(node)) return constant(node);
 
   const op = Object.keys(node)[0] as string;
   const opPath = path;
@@ -100,49 +149,182 @@ export function compileExpression(node: unknown, path: string, scope: CompileSco
   const spec = operatorsByName.get(op);
   if (!spec) throw new CompileFault(opPath, `unknown operator ${JSON.stringify(op)} (see README, Operators)`);
 
-  if (op === 'object') return compileObject(rawArgs, argPath(0), scope);
+  if (op === 'object') return compileObject(rawArgs, argPath(0), scope, top);
+  const perElement = hasOwn.call(PER_ELEMENT_ARG, op) ? PER_ELEMENT_ARG[op] : -1;
   const sub = args.map((a, i) =>
     op === 'table' && i === 1 && isInputsMap(a, typeof args[0] === 'string' ? scope.tableInputs(args[0]) : null)
-      ? compileInputsMap(a, argPath(i), scope)
-      : compileExpression(a, argPath(i), scope),
+      ? compileInputsMap(a, argPath(i), scope, top)
+      : compileNode(a, argPath(i), scope, top && i !== perElement),
   );
-  const special = compileLazy(op, sub, args, opPath);
+  const special = compileLazy(op, sub, args, opPath, scope, top);
   if (special) return special;
 
   const fn = spec.fn;
   if (!fn) throw new CompileFault(opPath, `operator ${JSON.stringify(op)} has no implementation`);
-  const isStandard = spec.family === 'standard';
+  // Standard operators (but cat and merge, which spend the budget) raise nothing of their own: no try.
+  const located = !(spec.family === 'standard' && op !== 'cat' && op !== 'merge');
+  if (!located) {
+    const fast = compileStandard(op, sub);
+    if (fast) return fast;
+  }
+  return compileCall(fn, sub, located, opPath);
+}
+
+/** An operator of the registry called with its evaluated arguments, without building them with map. */
+function compileCall(fn: NonNullable<OperatorSpec['fn']>, sub: Compiled[], located: boolean, opPath: string): Compiled {
+  const n = sub.length;
+  const s0 = sub[0]!, s1 = sub[1]!, s2 = sub[2]!;
+  const values =
+    n === 0 ? (): unknown[] => []
+      : n === 1 ? (d: unknown, c: EvalContext): unknown[] => [s0(d, c)]
+        : n === 2 ? (d: unknown, c: EvalContext): unknown[] => [s0(d, c), s1(d, c)]
+          : n === 3 ? (d: unknown, c: EvalContext): unknown[] => [s0(d, c), s1(d, c), s2(d, c)]
+            : (d: unknown, c: EvalContext): unknown[] => {
+              const out = new Array(n);
+              for (let i = 0; i < n; i++) out[i] = sub[i]!(d, c);
+              return out;
+            };
+  if (!located) return (d, c) => fn(values(d, c), c.env);
   return (d, c) => {
-    const values = sub.map((s) => s(d, c));
-    if (isStandard && op !== 'cat' && op !== 'merge') return fn(values, c.env);
+    const v = values(d, c);
     try {
-      return fn(values, c.env);
+      return fn(v, c.env);
     } catch (err) {
       throw locate(err, opPath);
     }
   };
 }
 
+/* eslint-disable eqeqeq -- json-logic `==` is JavaScript loose equality on purpose */
+/**
+ * The hot standard operators with their arguments taken positionally, exactly as their
+ * registry implementations (operators/standard.ts) compute them from the argument list; null
+ * when the operator or the argument count has no such closure (the registry's fn is used).
+ */
+function compileStandard(op: string, sub: Compiled[]): Compiled | null {
+  const n = sub.length;
+  const a = sub[0]!, b = sub[1]!;
+  const kb = n === 2 ? constants.get(b) : undefined;
+  switch (op) {
+    case '===':
+      if (n !== 2) return null;
+      if (kb) { const k = kb.value; return (d, c) => a(d, c) === k; }
+      return (d, c) => a(d, c) === b(d, c);
+    case '!==':
+      if (n !== 2) return null;
+      if (kb) { const k = kb.value; return (d, c) => a(d, c) !== k; }
+      return (d, c) => a(d, c) !== b(d, c);
+    case '==':
+      if (n !== 2) return null;
+      if (kb) { const k = kb.value; return (d, c) => a(d, c) == k; }
+      return (d, c) => a(d, c) == b(d, c);
+    case '!=':
+      if (n !== 2) return null;
+      return (d, c) => a(d, c) != b(d, c);
+    case '>':
+      if (n !== 2) return null;
+      if (kb) { const k = kb.value as number; return (d, c) => (a(d, c) as number) > k; }
+      return (d, c) => (a(d, c) as number) > (b(d, c) as number);
+    case '>=':
+      if (n !== 2) return null;
+      if (kb) { const k = kb.value as number; return (d, c) => (a(d, c) as number) >= k; }
+      return (d, c) => (a(d, c) as number) >= (b(d, c) as number);
+    case '<':
+      if (n === 2) return (d, c) => (a(d, c) as number) < (b(d, c) as number);
+      if (n === 3) {
+        const s2 = sub[2]!;
+        return (d, c) => {
+          const x = a(d, c) as number, y = b(d, c) as number, z = s2(d, c) as number;
+          return z === undefined ? x < y : x < y && y < z;
+        };
+      }
+      return null;
+    case '<=':
+      if (n === 2) return (d, c) => (a(d, c) as number) <= (b(d, c) as number);
+      if (n === 3) {
+        const s2 = sub[2]!;
+        return (d, c) => {
+          const x = a(d, c) as number, y = b(d, c) as number, z = s2(d, c) as number;
+          return z === undefined ? x <= y : x <= y && y <= z;
+        };
+      }
+      return null;
+    case '!':
+      return n === 1 ? (d, c) => !truthy(a(d, c)) : null;
+    case '!!':
+      return n === 1 ? (d, c) => truthy(a(d, c)) : null;
+    case 'in':
+      if (n !== 2) return null;
+      return (d, c) => {
+        const x = a(d, c), y = b(d, c);
+        if (!y || typeof (y as { indexOf?: unknown }).indexOf !== 'function') return false;
+        return (y as string | unknown[]).indexOf(x as string) !== -1;
+      };
+    case '+':
+      // args.reduce((acc, v) => parseFloat(acc) + parseFloat(v), 0)
+      if (n === 1) return (d, c) => parseFloat(0 as unknown as string) + parseFloat(a(d, c) as string);
+      if (n === 2) {
+        return (d, c) => {
+          const x = a(d, c), y = b(d, c);
+          return parseFloat((parseFloat(0 as unknown as string) + parseFloat(x as string)) as unknown as string) + parseFloat(y as string);
+        };
+      }
+      return null;
+    case '*':
+      // args.reduce((acc, v) => parseFloat(acc) * parseFloat(v)): one argument comes back as it is.
+      if (n === 2) return (d, c) => { const x = a(d, c), y = b(d, c); return parseFloat(x as string) * parseFloat(y as string); };
+      if (n === 3) {
+        const s2 = sub[2]!;
+        return (d, c) => {
+          const x = a(d, c), y = b(d, c), z = s2(d, c);
+          return parseFloat((parseFloat(x as string) * parseFloat(y as string)) as unknown as string) * parseFloat(z as string);
+        };
+      }
+      return null;
+    case '-':
+      if (n === 2) return (d, c) => { const x = a(d, c) as number, y = b(d, c) as number; return y === undefined ? -x : x - y; };
+      if (n === 1) return (d, c) => -(a(d, c) as number);
+      return null;
+    case '/':
+      return n === 2 ? (d, c) => (a(d, c) as number) / (b(d, c) as number) : null;
+    case '%':
+      return n === 2 ? (d, c) => (a(d, c) as number) % (b(d, c) as number) : null;
+    default:
+      return null;
+  }
+}
+/* eslint-enable eqeqeq */
+
+/** An object whose keys are all safe to assign on a plain object. */
+const plainKeys = (keys: readonly string[]) => !keys.includes('__proto__');
+
 /** A table call's inputs: an object whose values are expressions (json-logic leaves objects unevaluated). */
-function compileInputsMap(map: Record<string, unknown>, path: string, scope: CompileScope): Compiled {
-  const fields = Object.entries(map).map(([k, v]) => [k, compileExpression(v, `${path}/${pointerSegment(k)}`, scope)] as const);
+function compileInputsMap(map: Record<string, unknown>, path: string, scope: CompileScope, top: boolean): Compiled {
+  const keys = Object.keys(map);
+  const fns = keys.map((k) => compileNode(map[k], `${path}/${pointerSegment(k)}`, scope, top));
+  // Only the table lookup sees this object, through own properties: a plain object serves
+  // unless a key is "__proto__" (then a null-prototype one keeps it plain data).
+  const fresh = plainKeys(keys) ? (): Record<string, unknown> => ({}) : (): Record<string, unknown> => Object.create(null);
   return (d, c) => {
-    const out: Record<string, unknown> = Object.create(null);
-    for (const [k, f] of fields) out[k] = f(d, c);
+    const out = fresh();
+    for (let i = 0; i < keys.length; i++) out[keys[i]!] = fns[i]!(d, c);
     return out;
   };
 }
 
 /** {"object": {key: expression, ...}}: a fresh object of the evaluated values. */
-function compileObject(map: unknown, path: string, scope: CompileScope): Compiled {
+function compileObject(map: unknown, path: string, scope: CompileScope, top: boolean): Compiled {
   if (map === null || typeof map !== 'object' || Array.isArray(map)) throw new CompileFault(path, '"object" takes one object of key: expression pairs');
-  const fields = Object.entries(map as Record<string, unknown>).map(([k, v]) => {
+  const keys: string[] = [];
+  const fns: Compiled[] = [];
+  for (const [k, v] of Object.entries(map as Record<string, unknown>)) {
     if (FORBIDDEN_KEYS.has(k)) throw new CompileFault(`${path}/${pointerSegment(k)}`, `the key ${JSON.stringify(k)} is not allowed`);
-    return [k, compileExpression(v, `${path}/${pointerSegment(k)}`, scope)] as const;
-  });
+    keys.push(k);
+    fns.push(compileNode(v, `${path}/${pointerSegment(k)}`, scope, top));
+  }
   return (d, c) => {
     const out: Record<string, unknown> = {};
-    for (const [k, f] of fields) out[k] = f(d, c);
+    for (let i = 0; i < keys.length; i++) out[keys[i]!] = fns[i]!(d, c);
     return out;
   };
 }
@@ -157,13 +339,14 @@ function locate(err: unknown, path: string): unknown {
   return new EvalFault(path, 'evaluation failed');
 }
 
-function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string): Compiled | null {
+function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string, scope: CompileScope, top: boolean): Compiled | null {
   switch (op) {
     case 'var':
-      return compileVar(sub, raw, false);
+      return compileVar(sub, raw, false, path, scope, top);
     case 'root':
-      return compileVar(sub, raw, true);
+      return compileVar(sub, raw, true, path, scope, top);
     case 'missing':
+      if (top && scope.escape) scope.escape(path);
       return (d, c) => {
         const first = sub.length > 0 ? sub[0]!(d, c) : undefined;
         const keys = Array.isArray(first) ? first : sub.map((s) => s(d, c));
@@ -178,7 +361,7 @@ function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string):
         return out;
       };
     case 'missing_some': {
-      const missing = compileLazy('missing', sub.slice(1), raw.slice(1), path) as Compiled;
+      const missing = compileLazy('missing', sub.slice(1), raw.slice(1), path, scope, top) as Compiled;
       return (d, c) => {
         const need = sub[0]!(d, c) as number;
         const options = sub[1]!(d, c) as unknown[];
@@ -187,7 +370,11 @@ function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string):
       };
     }
     case 'if':
-    case '?:':
+    case '?:': {
+      if (sub.length === 3) {
+        const [cond, then, otherwise] = sub as [Compiled, Compiled, Compiled];
+        return (d, c) => (truthy(cond(d, c)) ? then(d, c) : otherwise(d, c));
+      }
       return (d, c) => {
         let i = 0;
         for (; i < sub.length - 1; i += 2) {
@@ -196,24 +383,41 @@ function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string):
         if (sub.length === i + 1) return sub[i]!(d, c);
         return null;
       };
-    case 'and':
+    }
+    case 'and': {
+      if (sub.length === 2) {
+        const [x, y] = sub as [Compiled, Compiled];
+        return (d, c) => {
+          const current = x(d, c);
+          return truthy(current) ? y(d, c) : current;
+        };
+      }
       return (d, c) => {
         let current: unknown;
-        for (const s of sub) {
-          current = s(d, c);
+        for (let i = 0; i < sub.length; i++) {
+          current = sub[i]!(d, c);
           if (!truthy(current)) return current;
         }
         return current;
       };
-    case 'or':
+    }
+    case 'or': {
+      if (sub.length === 2) {
+        const [x, y] = sub as [Compiled, Compiled];
+        return (d, c) => {
+          const current = x(d, c);
+          return truthy(current) ? current : y(d, c);
+        };
+      }
       return (d, c) => {
         let current: unknown;
-        for (const s of sub) {
-          current = s(d, c);
+        for (let i = 0; i < sub.length; i++) {
+          current = sub[i]!(d, c);
           if (truthy(current)) return current;
         }
         return current;
       };
+    }
     case 'map':
     case 'filter':
     case 'all':
@@ -235,26 +439,90 @@ function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string):
   }
 }
 
-/** var reads the current data; root (fromRoot) reads the policy scope even inside iterations. */
-function compileVar(sub: Compiled[], raw: unknown[], fromRoot: boolean): Compiled {
+/**
+ * var reads the current data; root (fromRoot) reads the policy scope even inside iterations.
+ * A missing value (or undefined) gives the default, evaluated on every read, else null; reads
+ * of the scope itself are recorded for the trace.
+ */
+function compileVar(sub: Compiled[], raw: unknown[], fromRoot: boolean, path: string, scope: CompileScope, top: boolean): Compiled {
   const literalPath = raw[0] === undefined || typeof raw[0] === 'string' || typeof raw[0] === 'number' || raw[0] === null;
-  const hasDefault = sub.length > 1;
-  const recordKey = literalPath ? String(raw[0] ?? '') : null;
-  const read = (data: unknown, c: EvalContext, segs: string[] | null, key: string): unknown => {
+  const dflt = sub.length > 1 ? sub[1]! : null;
+  const readsScope = fromRoot || top;
+  if (scope.slot && readsScope && (!literalPath || splitPath(raw[0]) === null)) scope.escape?.(path);
+  const readObject = (data: unknown, c: EvalContext, segments: string[] | null, recordKey: string): unknown => {
     const d = fromRoot ? c.root : data;
-    const notFound = hasDefault ? sub[1]!(data, c) : null;
-    const value = segs ? readPath(d, segs, notFound === undefined ? null : notFound) : d;
-    if (c.rec !== null && d === c.root && segs) c.rec.set(key, value);
+    const notFound = dflt ? dflt(data, c) : null;
+    const value = segments ? readPath(d, segments, notFound === undefined ? null : notFound) : d;
+    if (c.rec !== null && d === c.root && segments) c.rec.set(recordKey, value);
     return value;
   };
-  if (literalPath) {
-    const segs = splitPath(raw[0]);
-    return (d, c) => read(d, c, segs, recordKey as string);
+  if (!literalPath) {
+    const first = sub[0]!;
+    return (d, c) => {
+      const a = first(d, c);
+      return readObject(d, c, splitPath(a), String(a));
+    };
   }
-  return (d, c) => {
-    const a = sub[0]!(d, c);
-    return read(d, c, splitPath(a), String(a));
-  };
+  const segs = splitPath(raw[0]);
+  const key = String(raw[0] ?? '');
+  if (segs === null) return (d, c) => readObject(d, c, null, key);
+
+  if (scope.slot && readsScope) {
+    // Frame mode: the first segment is a slot of the scope frame (ctx.root, which is also the
+    // data at top level); undefined there means the scope has no such name.
+    const slot = scope.slot(segs[0]!);
+    const rest = segs.slice(1);
+    if (dflt) {
+      return (d, c) => {
+        const nf = dflt(d, c);
+        const notFound = nf === undefined ? null : nf;
+        const v = (c.root as unknown[])[slot];
+        const value = v === undefined ? notFound : readPath(v, rest, notFound);
+        if (c.rec !== null) c.rec.set(key, value);
+        return value;
+      };
+    }
+    if (rest.length === 0) {
+      return (_d, c) => {
+        const v = (c.root as unknown[])[slot];
+        const value = v === undefined ? null : v;
+        if (c.rec !== null) c.rec.set(key, value);
+        return value;
+      };
+    }
+    if (rest.length === 1) {
+      const s1 = rest[0]!;
+      return (_d, c) => {
+        const v = (c.root as unknown[])[slot];
+        const value = v === undefined ? null : readOne(v, s1, null);
+        if (c.rec !== null) c.rec.set(key, value);
+        return value;
+      };
+    }
+    return (_d, c) => {
+      const v = (c.root as unknown[])[slot];
+      const value = v === undefined ? null : readPath(v, rest, null);
+      if (c.rec !== null) c.rec.set(key, value);
+      return value;
+    };
+  }
+
+  if (!dflt && !fromRoot) {
+    if (segs.length === 1) {
+      const s0 = segs[0]!;
+      return (d, c) => {
+        const value = readOne(d, s0, null);
+        if (c.rec !== null && d === c.root) c.rec.set(key, value);
+        return value;
+      };
+    }
+    return (d, c) => {
+      const value = readPath(d, segs, null);
+      if (c.rec !== null && d === c.root) c.rec.set(key, value);
+      return value;
+    };
+  }
+  return (d, c) => readObject(d, c, segs, key);
 }
 
 function compileIteration(op: string, sub: Compiled[], path: string): Compiled {
@@ -283,13 +551,15 @@ function compileIteration(op: string, sub: Compiled[], path: string): Compiled {
         return true;
       };
     default: {
-      // some / none are defined through filter in json-logic-js, so non-arrays count as [].
+      // some / none are defined through filter in json-logic-js, so non-arrays count as [],
+      // and every element is tested (filter skips holes).
       const wantSome = op === 'some';
       return (d, c) => {
         const items = source(d, c);
         if (!Array.isArray(items)) return !wantSome;
         spend(c, items.length, path);
-        const hits = items.filter((x) => truthy(logic(x, c))).length;
+        let hits = 0;
+        for (let i = 0; i < items.length; i++) if (i in items && truthy(logic(items[i], c))) hits++;
         return wantSome ? hits > 0 : hits === 0;
       };
     }
