@@ -7,6 +7,8 @@ import { EvalFault } from './compiler.ts';
 import type { EvalContext } from './compiler.ts';
 import { truthy } from './operators/standard.ts';
 import { RULE_FIELD } from './policy.ts';
+import { frameLayouts } from './frames.ts';
+import type { FrameLayout } from './frames.ts';
 import type { CompiledDerived, CompiledPhase, CompiledPolicy, CompiledRule } from './policy.ts';
 import type { Budget, Env, Problem } from './types.ts';
 
@@ -100,6 +102,8 @@ export function evaluate(policy: CompiledPolicy, input: unknown, at: string, opt
   const problems = policy.validateInput(input);
   if (problems.length) return { ok: false, error: { kind: 'input', problems } };
   try {
+    const layout = frameLayouts.get(policy.main);
+    if (layout) return runFrames(policy, layout, input as Record<string, unknown>, instant, options);
     return run(policy, input as Record<string, unknown>, instant, options);
   } catch (err) {
     if (err instanceof EvalFault) return { ok: false, error: { kind: 'runtime', path: err.path, message: err.message, budgetExceeded: err.budget } };
@@ -149,6 +153,72 @@ function run(policy: CompiledPolicy, input: Record<string, unknown>, at: string,
   }
   const decision = decide(policy.main, scope, ctx, trace, policy.each && items ? [policy.each.into, items] : null, false);
   return trace ? { ok: true, decision, trace } : { ok: true, decision };
+}
+
+/**
+ * run() for a policy compiled in frame mode (frames.ts): the scope is an array of slots. The
+ * writes are run()'s, in the same order (the input's keys, params, now, the derived values, per
+ * item a copy of the scope with item and itemIndex, then items and the totals), so every read
+ * sees the value it would see in run()'s scope object.
+ */
+function runFrames(policy: CompiledPolicy, layout: FrameLayout, input: Record<string, unknown>, at: string, options: EvaluateOptions): EvaluateResult {
+  const tracing = options.trace === true;
+  const frame = layout.blank.slice();
+  const keys = Object.keys(input);
+  for (let i = 0; i < keys.length; i++) {
+    const slot = layout.index.get(keys[i]!);
+    if (slot !== undefined) frame[slot] = input[keys[i]!];
+  }
+  frame[layout.params] = options.params ? { ...policy.params, ...options.params } : policy.params;
+  frame[layout.now] = at;
+  const order = input.order as { currency?: unknown } | undefined;
+  const env: Env = {
+    at,
+    currency: typeof order?.currency === 'string' ? order.currency : null,
+    budget: { ...defaultBudget, ...options.budget },
+    tables: policy.tables,
+  };
+  const ctx: EvalContext = { env, root: frame, rec: null };
+  const trace: Trace | undefined = tracing ? { at, let: [], rules: [], matched: '' } : undefined;
+
+  runDerivedFrame(policy.main.lets, layout.mainLets, frame, ctx, trace?.let);
+  let items: Decision[] | null = null;
+  if (policy.each) {
+    const each = policy.each;
+    const list = each.over(frame, ctx);
+    if (!Array.isArray(list)) throw new EvalFault(each.overPath, `"each.over" must give an array, got ${list === null ? 'null' : typeof list}`);
+    items = [];
+    if (trace) trace.items = [];
+    for (let i = 0; i < list.length; i++) {
+      const itemFrame = frame.slice();
+      itemFrame[layout.item] = list[i];
+      itemFrame[layout.itemIndex] = i;
+      const itemTrace: ItemTrace | undefined = trace ? { index: i, let: [], rules: [], matched: '' } : undefined;
+      ctx.root = itemFrame;
+      runDerivedFrame(each.lets, layout.eachLets, itemFrame, ctx, itemTrace?.let);
+      items.push(decide(each, itemFrame as unknown as Record<string, unknown>, ctx, itemTrace, null, false));
+      if (trace && itemTrace) trace.items!.push(itemTrace);
+    }
+    ctx.root = frame;
+    frame[layout.items] = items;
+    if (trace) trace.totals = [];
+    runDerivedFrame(policy.totals, layout.totals, frame, ctx, trace?.totals);
+  }
+  const decision = decide(policy.main, frame as unknown as Record<string, unknown>, ctx, trace, policy.each && items ? [policy.each.into, items] : null, false);
+  return trace ? { ok: true, decision, trace } : { ok: true, decision };
+}
+
+function runDerivedFrame(list: CompiledDerived[], slots: number[], frame: unknown[], ctx: EvalContext, trace: DerivedTrace[] | undefined): void {
+  for (let i = 0; i < list.length; i++) {
+    const d = list[i]!;
+    if (trace) ctx.rec = new Map();
+    const value = d.fn(frame, ctx);
+    frame[slots[i]!] = value;
+    if (trace) {
+      trace.push({ name: d.name, path: d.path, value: copy(value), reads: Object.fromEntries(ctx.rec!) });
+      ctx.rec = null;
+    }
+  }
 }
 
 function runDerived(list: CompiledDerived[], scope: Record<string, unknown>, ctx: EvalContext, trace: DerivedTrace[] | undefined): void {

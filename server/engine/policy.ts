@@ -6,7 +6,8 @@
  * A refused document is never executed.
  */
 import { CompileFault, compileExpression, pointerSegment } from './compiler.ts';
-import type { Compiled } from './compiler.ts';
+import type { Compiled, CompileScope } from './compiler.ts';
+import { FrameBuilder, frameLayouts } from './frames.ts';
 import { checkExpressions, checkShape } from './safety.ts';
 import type { Limits } from './safety.ts';
 import type { SchemaRegistry, Validator } from './schemas.ts';
@@ -83,38 +84,56 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
     }
   }
 
-  const scope = {
-    tableInputs: (name: string) => (Object.prototype.hasOwnProperty.call(doc.tables ?? {}, name) ? doc.tables![name]!.inputs.map((c) => c.name) : null),
-  };
-  const expr = (node: unknown, path: string): Compiled => {
-    try {
-      return compileExpression(node, path, scope);
-    } catch (err) {
-      if (err instanceof CompileFault) problems.push({ path: err.path, message: err.message });
-      else problems.push({ path, message: `cannot compile: ${(err as Error).message}` });
-      return () => null;
-    }
-  };
-  const derived = (list: DerivedDoc[] | undefined, base: string): CompiledDerived[] =>
-    (list ?? []).map((d, i) => ({ name: d.name, path: `${base}/${i}`, fn: expr(d.value, `${base}/${i}/value`) }));
-  const outcome = (then: Record<string, unknown>, base: string): Array<[string, Compiled]> =>
-    Object.entries(then).map(([field, value]) => {
-      if (field === RULE_FIELD) problems.push({ path: `${base}/${RULE_FIELD}`, message: `"${RULE_FIELD}" is set by the engine (the id of the matched rule)` });
-      return [field, expr(value, `${base}/${pointerSegment(field)}`)];
+  const tableInputs = (name: string) => (Object.prototype.hasOwnProperty.call(doc.tables ?? {}, name) ? doc.tables![name]!.inputs.map((c) => c.name) : null);
+  const build = (scope: CompileScope) => {
+    const expr = (node: unknown, path: string): Compiled => {
+      try {
+        return compileExpression(node, path, scope);
+      } catch (err) {
+        if (err instanceof CompileFault) problems.push({ path: err.path, message: err.message });
+        else problems.push({ path, message: `cannot compile: ${(err as Error).message}` });
+        return () => null;
+      }
+    };
+    const derived = (list: DerivedDoc[] | undefined, base: string): CompiledDerived[] =>
+      (list ?? []).map((d, i) => ({ name: d.name, path: `${base}/${i}`, fn: expr(d.value, `${base}/${i}/value`) }));
+    const outcome = (then: Record<string, unknown>, base: string): Array<[string, Compiled]> =>
+      Object.entries(then).map(([field, value]) => {
+        if (field === RULE_FIELD) problems.push({ path: `${base}/${RULE_FIELD}`, message: `"${RULE_FIELD}" is set by the engine (the id of the matched rule)` });
+        return [field, expr(value, `${base}/${pointerSegment(field)}`)];
+      });
+    const phase = (lets: DerivedDoc[] | undefined, letBase: string, rules: RuleDoc[], otherwise: OtherwiseDoc, base: string): CompiledPhase => ({
+      lets: derived(lets, letBase),
+      rules: [
+        ...rules.map((r, i) => ({ id: r.id, path: `${base}rules/${i}`, when: expr(r.when, `${base}rules/${i}/when`), then: outcome(r.then, `${base}rules/${i}/then`) })),
+        { id: otherwise.id ?? 'otherwise', path: `${base}otherwise`, when: null, then: outcome(otherwise.then, `${base}otherwise/then`) },
+      ],
     });
-  const phase = (lets: DerivedDoc[] | undefined, letBase: string, rules: RuleDoc[], otherwise: OtherwiseDoc, base: string): CompiledPhase => ({
-    lets: derived(lets, letBase),
-    rules: [
-      ...rules.map((r, i) => ({ id: r.id, path: `${base}rules/${i}`, when: expr(r.when, `${base}rules/${i}/when`), then: outcome(r.then, `${base}rules/${i}/then`) })),
-      { id: otherwise.id ?? 'otherwise', path: `${base}otherwise`, when: null, then: outcome(otherwise.then, `${base}otherwise/then`) },
-    ],
-  });
+    const main = phase(doc.let, '/let', doc.rules, doc.otherwise, '/');
+    const each = doc.each
+      ? { ...phase(doc.each.let, '/each/let', doc.each.rules, doc.each.otherwise, '/each/'), over: expr(doc.each.over, '/each/over'), overPath: '/each/over', into: doc.each.into ?? 'items' }
+      : null;
+    const totals = derived(doc.totals, '/totals');
+    return { main, each, totals };
+  };
 
-  const main = phase(doc.let, '/let', doc.rules, doc.otherwise, '/');
-  const each = doc.each
-    ? { ...phase(doc.each.let, '/each/let', doc.each.rules, doc.each.otherwise, '/each/'), over: expr(doc.each.over, '/each/over'), overPath: '/each/over', into: doc.each.into ?? 'items' }
-    : null;
-  const totals = derived(doc.totals, '/totals');
+  // Frame mode (scope reads are array slots, see frames.ts) unless an expression needs the
+  // scope as a whole object; then everything is compiled again in object mode.
+  const before = problems.length;
+  const frame = new FrameBuilder();
+  let escaped = false;
+  let phases = build({ tableInputs, slot: (name) => frame.slot(name), escape: () => { escaped = true; } });
+  if (escaped) {
+    problems.length = before;
+    phases = build({ tableInputs });
+  } else {
+    frameLayouts.set(phases.main, frame.layout({
+      main: phases.main.lets.map((d) => d.name),
+      each: phases.each?.lets.map((d) => d.name) ?? [],
+      totals: phases.totals.map((d) => d.name),
+    }));
+  }
+  const { main, each, totals } = phases;
   if (problems.length || !validateInput) return { ok: false, problems };
   return {
     ok: true,
