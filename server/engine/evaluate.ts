@@ -243,7 +243,9 @@ function decide(
   withLets = true,
 ): Decision {
   if (withLets) runDerived(phase.lets, scope, ctx, trace?.let);
-  for (const rule of phase.rules) {
+  const rules = phase.rules;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
     if (trace) ctx.rec = new Map();
     const hit = rule.when === null || truthy(rule.when(scope, ctx));
     if (trace) {
@@ -261,7 +263,11 @@ function decide(
 
 function outcome(rule: CompiledRule, scope: Record<string, unknown>, ctx: EvalContext, extra: [string, unknown] | null): Decision {
   const decision: Decision = {};
-  for (const [field, fn] of rule.then) decision[field] = copy(fn(scope, ctx));
+  const then = rule.then;
+  for (let i = 0; i < then.length; i++) {
+    const field = then[i]!;
+    decision[field[0]] = copy(field[1](scope, ctx));
+  }
   if (extra) decision[extra[0]] = extra[1];
   decision[RULE_FIELD] = rule.id;
   return decision;

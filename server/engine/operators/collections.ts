@@ -11,7 +11,8 @@ import { decimalSum } from './money.ts';
 function numbersOf(op: string, value: unknown): number[] {
   if (!Array.isArray(value)) throw new OperatorError(`${op}: the argument must be an array`);
   const out: number[] = [];
-  for (const [i, v] of value.entries()) {
+  for (let i = 0; i < value.length; i++) {
+    const v: unknown = value[i];
     if (v === null || v === undefined) continue;
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new OperatorError(`${op}: element ${i} is not a finite number`);
     out.push(v);
@@ -25,8 +26,14 @@ const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Reads a dotted path ("a.b.0") through own properties of objects and arrays; undefined when absent. */
 export function getPath(value: unknown, path: string | number): unknown {
   if (path === '') return value;
+  const text = String(path);
+  if (text.indexOf('.') === -1) {
+    // One segment (a field name or an index): no split.
+    if (value === null || typeof value !== 'object' || FORBIDDEN_SEGMENTS.has(text) || !Object.prototype.hasOwnProperty.call(value, text)) return undefined;
+    return (value as Record<string, unknown>)[text];
+  }
   let current = value;
-  for (const segment of String(path).split('.')) {
+  for (const segment of text.split('.')) {
     if (current === null || typeof current !== 'object' || FORBIDDEN_SEGMENTS.has(segment)
       || !Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
     current = (current as Record<string, unknown>)[segment];

@@ -13,9 +13,18 @@ const THREE_DECIMALS = new Set(['BHD', 'KWD', 'OMR', 'JOD', 'TND', 'IQD', 'LYD']
 
 /** Decimals of a currency's minor unit (ISO 4217): minorUnitsOf("JPY") = 0, ("KWD") = 3; unknown or null = 2. */
 export function minorUnitsOf(currency: string | null | undefined): number {
+  if (currency === lastCurrency) return lastMinorUnits;
   const code = typeof currency === 'string' ? currency.toUpperCase() : '';
-  return ZERO_DECIMALS.has(code) ? 0 : THREE_DECIMALS.has(code) ? 3 : 2;
+  const units = ZERO_DECIMALS.has(code) ? 0 : THREE_DECIMALS.has(code) ? 3 : 2;
+  if (typeof currency === 'string') {
+    lastCurrency = currency;
+    lastMinorUnits = units;
+  }
+  return units;
 }
+// The last currency asked for (an evaluation asks for its order's currency again and again).
+let lastCurrency: string | null = null;
+let lastMinorUnits = 2;
 
 /** An exact decimal: value = units × 10^-scale. */
 export interface Decimal {
