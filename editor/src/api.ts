@@ -10,6 +10,10 @@
  *   try { await api.saveDraft('returns', doc, etag); }
  *   catch (e) { if (e instanceof ApiError && e.status === 412) … }   // someone else saved first
  */
+import type {
+  ActivationCreateRequest, ActivationList, ActivationView, DecisionList, LoggedDecision, PolicyTimeline, PublishAnswer, PublishRequest, ReplayRequest, ReplayResponse, VersionDiff, VersionList,
+} from '../../server/types/schemas.gen.ts';
+
 export type Role = 'admin' | 'editor' | 'decider' | 'viewer';
 export type Permission = 'decide' | 'read' | 'write' | 'publish' | 'keys' | 'self';
 
@@ -28,6 +32,8 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly errors: PathProblem[],
     readonly requestId: string | null,
+    /** The problem's other members, e.g. a refused publish's failing `tests`, a 409's `version`. */
+    readonly members: Record<string, unknown> = {},
   ) {
     super(detail ? `${title}: ${detail}` : title);
   }
@@ -110,6 +116,34 @@ export interface Api {
    * start a draft (If-None-Match: *). A 412 ApiError means someone else saved in between.
    */
   saveDraft(policy: string, document: unknown, etag: string | null): Promise<Draft>;
+
+  // Publishing, scheduling and history.
+  /** Publishes the draft with this ETag (If-Match). 422: it does not compile or tests fail (`members.tests`); 409: identical to `members.version`. */
+  publishDraft(policy: string, etag: string, body: PublishRequest): Promise<PublishAnswer>;
+  listVersions(policy: string): Promise<VersionList>;
+  diffVersions(policy: string, a: number, b: number): Promise<VersionDiff>;
+  listActivations(policy: string): Promise<ActivationList>;
+  activate(policy: string, body: ActivationCreateRequest): Promise<ActivationView>;
+  /** Deletes an activation that has not started (409 once it has). */
+  deleteActivation(policy: string, id: number, reason?: string): Promise<void>;
+  timeline(policy: string, range?: { from?: string; until?: string }): Promise<PolicyTimeline>;
+  listDecisions(query: DecisionQuery): Promise<DecisionList>;
+  /** One logged decision; `recomputeTrace` asks for the trace when it was not stored. */
+  getDecision(id: string, options?: { recomputeTrace?: boolean }): Promise<LoggedDecision>;
+  replayDecision(id: string, body: ReplayRequest): Promise<ReplayResponse>;
+}
+
+/** GET /v1/decisions filters (absent or empty: not filtered). */
+export interface DecisionQuery {
+  policy?: string;
+  version?: number;
+  from?: string;
+  until?: string;
+  rule?: string;
+  field?: string;
+  value?: string;
+  limit?: number;
+  cursor?: string;
 }
 
 export interface ApiOptions {
@@ -150,7 +184,29 @@ export function createApi(options: ApiOptions): Api {
         body: { document },
         headers: etag === null ? { 'If-None-Match': '*' } : { 'If-Match': `"${etag}"` },
       }))!,
+
+    publishDraft: async (policy, etag, body) =>
+      (await call<PublishAnswer>('POST', `/v1/policies/${enc(policy)}/draft/publish`, { body, headers: { 'If-Match': `"${etag}"` } }))!,
+    listVersions: async (policy) => (await call<VersionList>('GET', `/v1/policies/${enc(policy)}/versions`))!,
+    diffVersions: async (policy, a, b) => (await call<VersionDiff>('GET', `/v1/policies/${enc(policy)}/versions/${a}/diff/${b}`))!,
+    listActivations: async (policy) => (await call<ActivationList>('GET', `/v1/policies/${enc(policy)}/activations`))!,
+    activate: async (policy, body) => (await call<ActivationView>('POST', `/v1/policies/${enc(policy)}/activations`, { body }))!,
+    deleteActivation: async (policy, id, reason) => {
+      await call('DELETE', `/v1/policies/${enc(policy)}/activations/${id}${queryString({ reason })}`);
+    },
+    timeline: async (policy, range = {}) => (await call<PolicyTimeline>('GET', `/v1/policies/${enc(policy)}/timeline${queryString(range)}`))!,
+    listDecisions: async (query) => (await call<DecisionList>('GET', `/v1/decisions${queryString(query)}`))!,
+    getDecision: async (id, options = {}) => (await call<LoggedDecision>('GET', `/v1/decisions/${enc(id)}${options.recomputeTrace ? '?trace=recompute' : ''}`))!,
+    replayDecision: async (id, body) => (await call<ReplayResponse>('POST', `/v1/decisions/${enc(id)}/replay`, { body }))!,
   };
+}
+
+/** `?a=1&b=x` from the given values, skipping undefined and ''; '' when none is left. */
+export function queryString(params: { [key: string]: string | number | undefined } | DecisionQuery): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
 }
 
 /** An error answer → ApiError, whether or not it is problem+json (a proxy's HTML 502 is not). */
@@ -173,6 +229,7 @@ export function parseProblem(res: Pick<Response, 'status' | 'statusText' | 'head
     typeof body.detail === 'string' ? body.detail : '',
     errors,
     requestId,
+    Object.fromEntries(Object.entries(body).filter(([k]) => !['type', 'title', 'status', 'detail', 'instance', 'errors'].includes(k))),
   );
 }
 

@@ -10,13 +10,24 @@ import { useStore } from './use-store.ts';
 import { SignIn } from './screens/sign-in.tsx';
 import { Policies } from './screens/policies.tsx';
 import { Edit } from './screens/edit.tsx';
+import { Schedule } from './screens/schedule.tsx';
+import { History } from './screens/history.tsx';
+import { Decisions } from './screens/decisions.tsx';
 
 export function App({ session, router }: { session: Session; router: Router }): JSX.Element {
   const state = useStore(session);
   const { route } = useStore(router);
 
   useEffect(() => {
-    document.title = state.status !== 'signed-in' ? 'Sign in · Policy editor' : route.name === 'edit' ? `${route.policy} · Policy editor` : 'Policies · Policy editor';
+    const screen: Record<string, string> = { schedule: 'schedule', history: 'versions', decisions: 'decisions' };
+    document.title =
+      state.status !== 'signed-in'
+        ? 'Sign in · Policy editor'
+        : route.name === 'edit'
+          ? `${route.policy} · Policy editor`
+          : 'policy' in route && screen[route.name]
+            ? `${route.policy} ${screen[route.name]} · Policy editor`
+            : 'Policies · Policy editor';
   }, [state.status, route]);
 
   if (state.status === 'signing-in' && state.restoring) {
@@ -53,6 +64,9 @@ export function App({ session, router }: { session: Session; router: Router }): 
       <main class="screen" id="main">
         {route.name === 'policies' && <Policies api={api} me={me} navigate={router.navigate} />}
         {route.name === 'edit' && <Edit key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} />}
+        {route.name === 'schedule' && <Schedule key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} />}
+        {route.name === 'history' && <History key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} />}
+        {route.name === 'decisions' && <Decisions key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} />}
         {route.name === 'not-found' && (
           <section class="page">
             <h1>Nothing here</h1>

@@ -272,7 +272,7 @@ function describeParseError(code: string): string {
 }
 
 /** A test outcome with its place in the text and the rule to look at. */
-function testView(t: TestOutcome, document: unknown, locator: JsonLocator): TestView {
+export function testView(t: TestOutcome, document: unknown, locator: JsonLocator): TestView {
   const line = locator.locate(t.path)?.line ?? 1;
   const messages: string[] = [];
   if (t.error?.kind === 'input') messages.push(...t.error.problems.map((p) => `input ${p.path || '(root)'}: ${p.message}`));

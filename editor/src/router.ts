@@ -2,13 +2,18 @@
  * Path routing with the History API (the server answers every non-/v1 path with index.html):
  *   /                  the policies (or the sign-in)
  *   /policies/<key>    the editor of one policy
+ *   /policies/<key>/schedule | /history | /decisions    its schedule, its versions, its decision log
  *
  * @example
  *   parseRoute('/policies/returns');   // { name: 'edit', policy: 'returns' }
  */
 import { createStore } from './store.ts';
 
-export type Route = { name: 'policies' } | { name: 'edit'; policy: string } | { name: 'not-found'; path: string };
+export type Route = { name: 'policies' } | { name: 'edit'; policy: string } | { name: PolicyScreen; policy: string } | { name: 'not-found'; path: string };
+
+/** The screens of one policy besides its editor, at /policies/<key>/<screen>. */
+export const POLICY_SCREENS = ['schedule', 'history', 'decisions'] as const;
+export type PolicyScreen = (typeof POLICY_SCREENS)[number];
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '' || pathname === '/policies' || pathname === '/policies/') return { name: 'policies' };
@@ -20,10 +25,20 @@ export function parseRoute(pathname: string): Route {
       return { name: 'not-found', path: pathname }; // a malformed %-escape
     }
   }
+  const sub = /^\/policies\/([^/]+)\/([a-z]+)\/?$/.exec(pathname);
+  const screen = POLICY_SCREENS.find((s) => s === sub?.[2]);
+  if (sub && screen) {
+    try {
+      return { name: screen, policy: decodeURIComponent(sub[1]!) };
+    } catch {
+      return { name: 'not-found', path: pathname };
+    }
+  }
   return { name: 'not-found', path: pathname };
 }
 
 export function routePath(route: Route): string {
+  if (route.name !== 'edit' && 'policy' in route) return `/policies/${encodeURIComponent(route.policy)}/${route.name}`;
   return route.name === 'edit' ? `/policies/${encodeURIComponent(route.policy)}` : route.name === 'policies' ? '/' : route.path;
 }
 

@@ -14,6 +14,8 @@ import { formatJson } from '../format-json.ts';
 import { JsonEditor } from '../components/json-editor.tsx';
 import type { Reveal } from '../components/json-editor.tsx';
 import { ParamsForm } from '../components/params-form.tsx';
+import { PolicyTabs } from '../components/policy-nav.tsx';
+import { PublishButton } from '../components/publish-dialog.tsx';
 import { SaveStatus } from '../components/save-status.tsx';
 import { createPolicyEditor } from '../policy-editor.ts';
 import type { PolicyEditor } from '../policy-editor.ts';
@@ -42,6 +44,8 @@ const loadChecker = () => Promise.all([import('../checker.ts'), import('../schem
 export function Edit({ api, me, policy, navigate }: Props): JSX.Element {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const writable = can(me, 'write');
+  // Publishing turns the draft into a version: the screen then loads again from the server.
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -87,7 +91,7 @@ export function Edit({ api, me, policy, navigate }: Props): JSX.Element {
       const e = editor;
       if (e) void e.saveNow().finally(() => e.dispose());
     };
-  }, [api, policy, writable]);
+  }, [api, policy, writable, generation]);
 
   if (!loaded) {
     return (
@@ -105,7 +109,7 @@ export function Edit({ api, me, policy, navigate }: Props): JSX.Element {
       </section>
     );
   }
-  return <EditLoaded editor={loaded.editor} detail={loaded.detail} origin={loaded.origin} me={me} navigate={navigate} />;
+  return <EditLoaded editor={loaded.editor} detail={loaded.detail} origin={loaded.origin} me={me} navigate={navigate} api={api} onPublished={() => setGeneration((g) => g + 1)} />;
 }
 
 function Breadcrumb({ policy, navigate }: { policy: string; navigate(path: string): void }): JSX.Element {
@@ -134,7 +138,7 @@ function describeOrigin(origin: Origin, hasDraft: boolean, writable: boolean): s
   return `Showing ${which}.${writable ? ' Your first change starts a draft.' : ''}`;
 }
 
-function EditLoaded({ editor, detail, origin, me, navigate }: { editor: PolicyEditor; detail: PolicyDetail; origin: Origin; me: Me; navigate(path: string): void }): JSX.Element {
+function EditLoaded({ editor, detail, origin, me, navigate, api, onPublished }: { editor: PolicyEditor; detail: PolicyDetail; origin: Origin; me: Me; navigate(path: string): void; api: Api; onPublished(): void }): JSX.Element {
   const state = useStore(editor);
   const [reveal, setReveal] = useState<Reveal | null>(null);
   const show = useCallback((line: number) => setReveal((r) => ({ line, nonce: (r?.nonce ?? 0) + 1 })), []);
@@ -167,7 +171,9 @@ function EditLoaded({ editor, detail, origin, me, navigate }: { editor: PolicyEd
           <h1>{detail.title}</h1>
           <p class="muted origin">{describeOrigin(origin, state.etag !== null, state.save.status !== 'read-only')}</p>
         </div>
+        <PolicyTabs policy={detail.key} current="edit" navigate={navigate} />
         <SaveStatus save={state.save} onTakeTheirs={() => void editor.takeTheirs()} onKeepMine={() => void editor.keepMine()} />
+        {can(me, 'publish') && !readOnly && <PublishButton api={api} policy={detail.key} editor={editor} reveal={show} navigate={navigate} onPublished={onPublished} />}
       </div>
       <div class="edit-body">
         <section class="doc" aria-label="Policy document">

@@ -1,0 +1,199 @@
+/**
+ * Versions and the decision log end to end, in Chromium at 1280×800 against a real server
+ * (fresh database): version 3 of Solum returns is published through the API (the 2029
+ * holiday extension and a reworded rule); the versions screen lists who published what and
+ * why, and its diff names the changed param and rule with their values before and after.
+ * Every Solum sample is decided through the API; the decision browser pages through them,
+ * filters by outcome and by time exactly as the API does, opens one with its input, decision
+ * and trace, and replays it against the draft. Screens go to test-artifacts/history-*.png.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEditor, CHROMIUM_PATH, hasChromium, launchBrowser, pageErrors, screenshot } from '../helpers/browser.ts';
+import type { TestBrowser } from '../helpers/browser.ts';
+import { sampleBody, startServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
+
+const STEP = 15_000;
+const SAMPLES = new URL('../../policies/solum/samples/', import.meta.url);
+
+describe('versions and decisions in Chromium', () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let page: Page;
+  let errors: string[];
+  let key: string;
+  let traced: string;
+
+  beforeAll(async () => {
+    if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+    const [, s] = await Promise.all([buildEditor(), startServer()]);
+    server = s;
+    key = await server.key('solum', 'editor');
+
+    // Version 3: the 2029 holiday extension, and the "nothing returnable" rule reworded.
+    const v1 = (await server.get('/v1/policies/returns/versions/1', key)).body.document;
+    const doc = structuredClone(v1);
+    doc.params.holidayExtension.value = { purchasedFrom: '2029-10-11', purchasedThrough: '2029-12-25', returnUntil: '2030-01-31' };
+    const rule = doc.rules.find((r: { id: string }) => r.id === 'nothing-returnable');
+    rule.description = `${rule.description} (Reworded for 2029.)`;
+    const draft = await server.request('PUT', '/v1/policies/returns/draft', { key, body: { document: doc }, headers: { 'If-None-Match': '*' } });
+    const published = await server.request('POST', '/v1/policies/returns/draft/publish', { key, body: { reason: 'The 2029 holiday season', note: '2029 holiday extension' }, headers: { 'If-Match': `"${draft.body.etag}"` } });
+    expect(published.status).toBe(201);
+
+    // Every Solum sample decided at its own instant (35 decisions: two pages), one with its trace stored.
+    const requests = readdirSync(SAMPLES)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => sampleBody(JSON.parse(readFileSync(new URL(f, SAMPLES), 'utf8')), 'returns'));
+    const batch = await server.post('/v1/policies/returns/decide/batch', { requests }, key);
+    expect(batch.status).toBe(200);
+    expect(batch.body.results.every((r: { id?: string }) => typeof r.id === 'string')).toBe(true);
+    const one = await server.post('/v1/policies/returns/decide', { input: requests[0]!.input, trace: true }, key); // now: the newest
+    traced = one.body.id;
+
+    browser = await launchBrowser();
+    page = await browser.newPage({ baseURL: server.url });
+    page.setDefaultTimeout(STEP);
+    errors = pageErrors(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const rows = () => page.locator('[data-testid=decisions] tbody tr');
+  const apiIds = async (query: string) => ((await server.get(`/v1/decisions?policy=returns&limit=100${query}`, key)).body.decisions as Array<{ id: string }>).map((d) => d.id);
+  const shownIds = () => rows().evaluateAll((els) => els.map((el) => el.getAttribute('data-decision')));
+  /** Waits for the list to show exactly these decisions. */
+  const listShows = (ids: string[]) => page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('[data-testid=decisions] tbody tr')].map((el) => el.getAttribute('data-decision'))) === JSON.stringify(want), ids);
+
+  it('lists the versions with who published them, when and why', async () => {
+    await page.goto('/policies/returns/history');
+    await page.getByLabel('API key').fill(key);
+    await page.getByLabel('API key').press('Enter');
+    const table = page.getByTestId('versions');
+    await table.waitFor();
+    await expect(table.locator('tbody tr').evaluateAll((els) => els.map((el) => el.getAttribute('data-version')))).resolves.toEqual(['3', '2', '1']);
+    const v3 = table.locator('tr[data-version="3"]');
+    await expect(v3.textContent()).resolves.toMatch(/^\s*3\s*2029 holiday extension\s*The 2029 holiday season\s*you \(this key\)\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    await expect(table.locator('tr[data-version="1"]').textContent()).resolves.toContain('decides now');
+    await expect(table.locator('tr[data-version="2"]').textContent()).resolves.toContain('seeded from policies/');
+  });
+
+  it('the diff of versions 2 and 3 names the changed param and rule, with before and after', async () => {
+    const diff = page.getByTestId('diff');
+    await diff.waitFor();
+    await expect(page.getByTestId('diff-summary').textContent()).resolves.toBe('4 changes from version 2 to version 3, in params, rules.');
+    // Each changed leaf of the param, named by the param and the field inside its value.
+    const params = diff.locator('section[aria-label=Params] li.change');
+    await expect(params.evaluateAll((els) => els.map((el) => el.getAttribute('data-path')))).resolves.toEqual(['purchasedFrom', 'purchasedThrough', 'returnUntil'].map((f) => `/params/holidayExtension/value/${f}`));
+    const from = params.first();
+    await expect(from.locator('.change-head').textContent()).resolves.toMatch(/^changed\s*holidayExtension › purchasedFrom\s*\/params/);
+    await expect(from.locator('del').textContent()).resolves.toBe('before: "2023-10-11"');
+    await expect(from.locator('ins').textContent()).resolves.toBe('after: "2029-10-11"');
+    const rule = diff.locator('li.change', { hasText: 'nothing-returnable' });
+    await expect(rule.locator('.change-head').textContent()).resolves.toMatch(/^changed\s*rule "nothing-returnable" \(3rd\) › description\s*\/rules\/2\/description$/);
+    await expect(rule.locator('.after').textContent()).resolves.toContain('(Reworded for 2029.)');
+    await screenshot(page, 'history-diff');
+
+    // Any two versions: 1 → 2 is the seeded holiday param alone.
+    await page.getByLabel('From version').selectOption('1');
+    await page.getByLabel('to version').selectOption('2');
+    await page.getByTestId('diff-summary').filter({ hasText: '1 change from version 1 to version 2' }).waitFor();
+    await expect(diff.locator('li.change').count()).resolves.toBe(1);
+    const change = diff.locator('li.change[data-path="/params/holidayExtension/value"]');
+    await expect(change.locator('.before').textContent()).resolves.toBe('beforenull');
+    await expect(change.locator('.after').textContent()).resolves.toContain('"purchasedFrom": "2023-10-11"');
+  });
+
+  it('the decision browser pages through the log, newest first, as the API does', async () => {
+    await page.getByRole('link', { name: 'Decisions' }).click();
+    await page.waitForURL('**/policies/returns/decisions');
+    const all = await apiIds('');
+    expect(all).toHaveLength(36);
+    await listShows(all.slice(0, 25));
+    await expect(page.getByTestId('decision-count').textContent()).resolves.toMatch(/^25\+ decisions, newest first\./);
+    await page.getByRole('button', { name: 'Older →' }).click();
+    await listShows(all.slice(25));
+    await expect(page.getByRole('button', { name: 'Older →' }).isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: '← Newer' }).click();
+    await listShows(all.slice(0, 25));
+  });
+
+  it('filters by outcome (eligible = false) and by a time range exactly as the API', async () => {
+    await page.getByLabel('Field').fill('eligible');
+    await page.getByLabel('Value').fill('false');
+    await page.getByRole('button', { name: 'Show decisions' }).click();
+    const ineligible = await apiIds('&field=eligible&value=false');
+    expect(ineligible.length).toBeGreaterThan(0);
+    expect(ineligible.length).toBeLessThan(25);
+    await listShows(ineligible);
+    for (const text of await rows().locator('.outcome').allTextContents()) expect(text).toContain('eligible: false');
+
+    await page.getByLabel('From', { exact: true }).fill('2024-01-01');
+    await page.getByLabel('until', { exact: true }).fill('2024-02-01');
+    await page.getByRole('button', { name: 'Show decisions' }).click();
+    const january = await apiIds('&field=eligible&value=false&from=2024-01-01T00:00:00Z&until=2024-02-01T00:00:00Z');
+    expect(january.length).toBeGreaterThan(0);
+    expect(january.length).toBeLessThan(ineligible.length);
+    await listShows(january);
+    for (const at of await rows().locator('td:first-child').allTextContents()) expect(at).toMatch(/^2024-01-/);
+    await screenshot(page, 'history-decisions-filtered');
+  });
+
+  it('opens a decision with its input, decision and trace (recomputed by the server)', async () => {
+    const first = rows().first();
+    const id = (await first.getAttribute('data-decision'))!;
+    await first.getByRole('button').click();
+    const detail = page.locator(`[data-testid=decision-detail][data-decision="${id}"]`);
+    await detail.waitFor();
+    const logged = (await server.get(`/v1/decisions/${id}`, key)).body;
+    await expect(detail.locator('h2').textContent()).resolves.toMatch(/^Decision at 2024-01-\d\d \d\d:\d\d UTC · version \d$/);
+    await expect(detail.textContent()).resolves.toContain('recomputed with version');
+    // The trace: the rules tried in order, the one that decided marked.
+    const trace = detail.getByTestId('trace');
+    await expect(trace.locator(':scope > .trace-rules > ol > li.matched > code').textContent()).resolves.toBe(logged.rule);
+    await expect(trace.locator('.trace-item').count()).resolves.toBe(logged.decision.items.length);
+    // The decision and the input as logged.
+    await expect(detail.locator('details.section', { hasText: 'Decision' }).first().locator('pre').textContent()).resolves.toContain(`"rule": "${logged.rule}"`);
+    await detail.locator('summary', { hasText: 'Input' }).click();
+    await expect(detail.locator('details.section', { hasText: 'Input' }).locator('pre').textContent()).resolves.toContain(`"id": "${logged.input.order.id}"`);
+    await screenshot(page, 'history-decision-trace');
+  });
+
+  it('replays a decision against the draft: none yet, then one with a shorter window shows what changes', async () => {
+    await page.getByTestId('replay-draft').click();
+    await expect(page.getByTestId('replay-result').textContent()).resolves.toContain('This policy has no draft');
+
+    // Someone starts a draft: version 3 with a 10-day window.
+    const v3 = (await server.get('/v1/policies/returns/versions/3', key)).body.document;
+    v3.params.returnWindowDays.value = 10;
+    expect((await server.request('PUT', '/v1/policies/returns/draft', { key, body: { document: v3 }, headers: { 'If-None-Match': '*' } })).status).toBe(201);
+
+    await page.getByTestId('replay-draft').click();
+    const result = page.locator('[data-testid=replay-result][data-equal=false]');
+    await result.waitFor();
+    const id = (await page.getByTestId('decision-detail').getAttribute('data-decision'))!;
+    const replay = (await server.post(`/v1/decisions/${id}/replay`, { draft: true }, key)).body;
+    expect(replay.equal).toBe(false);
+    await expect(result.locator('tbody tr').count()).resolves.toBe(replay.changes.length);
+    const returnBy = result.locator('tbody tr', { hasText: 'returnBy' });
+    const change = replay.changes.find((c: { path: string }) => c.path === '/returnBy');
+    await expect(returnBy.locator('del').textContent()).resolves.toBe(change.before);
+    await expect(returnBy.locator('ins').textContent()).resolves.toBe(change.after);
+    await screenshot(page, 'history-replay');
+  });
+
+  it('a decision decided with trace: true shows its stored trace; the page made no errors', async () => {
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.locator(`[data-testid=decisions] tr[data-decision="${traced}"]`).getByRole('button').click();
+    const detail = page.locator(`[data-testid=decision-detail][data-decision="${traced}"]`);
+    await detail.waitFor();
+    await expect(detail.textContent()).resolves.toContain('stored when it was decided');
+    await detail.getByTestId('trace').waitFor();
+    expect(errors).toEqual([]);
+  });
+});
