@@ -147,7 +147,9 @@ describe('versions and decisions in Chromium', () => {
   it('opens a decision with its input, decision and trace (recomputed by the server)', async () => {
     const first = rows().first();
     const id = (await first.getAttribute('data-decision'))!;
-    await first.getByRole('button').click();
+    // By keyboard: each decision is a button in the list.
+    await first.getByRole('button').focus();
+    await page.keyboard.press('Enter');
     const detail = page.locator(`[data-testid=decision-detail][data-decision="${id}"]`);
     await detail.waitFor();
     const logged = (await server.get(`/v1/decisions/${id}`, key)).body;

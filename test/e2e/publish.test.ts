@@ -113,7 +113,14 @@ describe('publish and schedule in Chromium', () => {
     await checked();
     await expect(summary().textContent()).resolves.toMatch(/^All \d+ tests pass/);
 
-    await page.getByRole('button', { name: 'Publish…' }).click();
+    // By keyboard: Enter opens the dialog, Escape closes it and gives the focus back.
+    await page.getByRole('button', { name: 'Publish…' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog().waitFor();
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('publish-open');
+    await page.keyboard.press('Enter');
     await dialog().waitFor();
     // What was typed before is still there.
     await expect(page.getByLabel('Reason (required)').inputValue()).resolves.toMatch(/^2029 holiday season/);
