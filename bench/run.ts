@@ -5,10 +5,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { runEngineBench } from './engine.ts';
+import { engineSections, runEngineBench } from './engine.ts';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const figures = runEngineBench();
+const engine = await runEngineBench();
+const figures = engine.figures;
 const lines = [
   '# Benchmarks',
   '',
@@ -21,6 +22,7 @@ const lines = [
   '| --- | ---: | --- | ---: | ---: |',
   ...figures.map((f) => `| ${f.name} | ${fmt(f.opsPerSec)} | ${f.baseline?.name ?? ''} | ${f.baseline ? fmt(f.baseline.opsPerSec) : ''} | ${f.baseline ? `${f.baseline.ratio.toFixed(1)}×` : ''} |`),
   '',
+  ...engineSections(engine),
 ];
 writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
 console.log(lines.join('\n'));
