@@ -6,10 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { engineSections, runEngineBench } from './engine.ts';
+import { editorSimulationLines, runEditorSimulationBench } from './editor-simulation.ts';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const engine = await runEngineBench();
 const figures = engine.figures;
+const editorSimulation = await runEditorSimulationBench();
 const lines = [
   '# Benchmarks',
   '',
@@ -24,5 +26,6 @@ const lines = [
   '',
   ...engineSections(engine),
 ];
+lines.push(...editorSimulationLines(editorSimulation));
 writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
 console.log(lines.join('\n'));

@@ -14,6 +14,8 @@ import type {
   ActivationCreateRequest, ActivationList, ActivationView, DecisionList, LoggedDecision, PolicyTimeline, PublishAnswer, PublishRequest, ReplayRequest, ReplayResponse, VersionDiff, VersionList,
 } from '../../server/types/schemas.gen.ts';
 
+import type { SampleSummary, SampleView, SimulateRequest, SimulateStreamLine } from '../../server/types/schemas.gen.ts';
+
 export type Role = 'admin' | 'editor' | 'decider' | 'viewer';
 export type Permission = 'decide' | 'read' | 'write' | 'publish' | 'keys' | 'self';
 
@@ -95,6 +97,8 @@ export interface PolicyDetail {
   latestVersion: number | null;
   draft: DraftSummary | null;
   schedule: ScheduleSegment[];
+  /** The live activations in the order they apply (later ones win where they overlap): which version decides at an instant. */
+  activations?: Array<{ version: number; from: string | null; until?: string | null }>;
 }
 
 export interface Draft extends DraftSummary {
@@ -131,6 +135,17 @@ export interface Api {
   /** One logged decision; `recomputeTrace` asks for the trace when it was not stored. */
   getDecision(id: string, options?: { recomputeTrace?: boolean }): Promise<LoggedDecision>;
   replayDecision(id: string, body: ReplayRequest): Promise<ReplayResponse>;
+
+  // Simulation (screens/simulate.tsx)
+  /** The tenant's samples with a request for `policy`, without their orders. */
+  listSamples(policy: string): Promise<SampleSummary[]>;
+  getSample(name: string): Promise<SampleView>;
+  /**
+   * POST /v1/policies/{policy}/simulate answered as application/x-ndjson: onLine gets each line as
+   * it arrives; resolves at the end of the stream (or quietly when `signal` aborts it). A refused
+   * request (4xx) rejects with its ApiError.
+   */
+  simulateStream(policy: string, body: SimulateRequest, onLine: (line: SimulateStreamLine) => void, signal?: AbortSignal): Promise<void>;
 }
 
 /** GET /v1/decisions filters (absent or empty: not filtered). */
@@ -198,7 +213,53 @@ export function createApi(options: ApiOptions): Api {
     listDecisions: async (query) => (await call<DecisionList>('GET', `/v1/decisions${queryString(query)}`))!,
     getDecision: async (id, options = {}) => (await call<LoggedDecision>('GET', `/v1/decisions/${enc(id)}${options.recomputeTrace ? '?trace=recompute' : ''}`))!,
     replayDecision: async (id, body) => (await call<ReplayResponse>('POST', `/v1/decisions/${enc(id)}/replay`, { body }))!,
+
+    // Simulation (screens/simulate.tsx)
+    listSamples: async (policy) => (await call<{ samples: SampleSummary[] }>('GET', `/v1/samples?policy=${enc(policy)}`))!.samples,
+    getSample: async (name) => (await call<SampleView>('GET', `/v1/samples/${enc(name)}`))!,
+    async simulateStream(policy, body, onLine, signal) {
+      const headers = { Accept: 'application/x-ndjson', Authorization: `Bearer ${options.key}`, 'Content-Type': 'application/json' };
+      let res: Response;
+      try {
+        res = await doFetch(`${base}/v1/policies/${enc(policy)}/simulate`, { method: 'POST', headers, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+      } catch (err) {
+        if (signal?.aborted) return;
+        throw new ApiError(0, 'network', 'The server cannot be reached', (err as Error)?.message ?? String(err), [], null);
+      }
+      if (!res.ok) throw parseProblem(res, await res.text());
+      await readLines(res, (line) => onLine(JSON.parse(line) as SimulateStreamLine), signal);
+    },
   };
+}
+
+/** Calls onLine with each non-empty line of a streamed answer as it arrives (NDJSON). */
+export async function readLines(res: Response, onLine: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  const emit = (line: string) => {
+    if (line.trim()) onLine(line);
+  };
+  if (!res.body) {
+    for (const line of (await res.text()).split('\n')) emit(line);
+    return;
+  }
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffered += decoder.decode(value, { stream: true });
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        emit(buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+      }
+    }
+  } catch (err) {
+    if (signal?.aborted) return;
+    throw new ApiError(0, 'network', 'The answer broke off', (err as Error)?.message ?? String(err), [], null);
+  }
+  emit(buffered + decoder.decode());
 }
 
 /** `?a=1&b=x` from the given values, skipping undefined and ''; '' when none is left. */

@@ -23,8 +23,8 @@ export function App({ session, router }: { session: Session; router: Router }): 
     document.title =
       state.status !== 'signed-in'
         ? 'Sign in · Policy editor'
-        : route.name === 'edit'
-          ? `${route.policy} · Policy editor`
+        : route.name === 'edit' || route.name === 'simulate'
+          ? `${route.policy}${route.name === 'simulate' ? ' simulation' : ''} · Policy editor`
           : 'policy' in route && screen[route.name]
             ? `${route.policy} ${screen[route.name]} · Policy editor`
             : 'Policies · Policy editor';
@@ -63,7 +63,7 @@ export function App({ session, router }: { session: Session; router: Router }): 
       </header>
       <main class="screen" id="main">
         {route.name === 'policies' && <Policies api={api} me={me} navigate={router.navigate} />}
-        {route.name === 'edit' && <Edit key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} />}
+        {(route.name === 'edit' || route.name === 'simulate') && <Edit key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} view={route.name} />}
         {route.name === 'schedule' && <Schedule key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} />}
         {route.name === 'history' && <History key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} />}
         {route.name === 'decisions' && <Decisions key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} />}

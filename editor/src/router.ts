@@ -2,6 +2,7 @@
  * Path routing with the History API (the server answers every non-/v1 path with index.html):
  *   /                  the policies (or the sign-in)
  *   /policies/<key>    the editor of one policy
+ *   /policies/<key>/simulate    the editor's Simulate view of the same document
  *   /policies/<key>/schedule | /history | /decisions    its schedule, its versions, its decision log
  *
  * @example
@@ -9,7 +10,7 @@
  */
 import { createStore } from './store.ts';
 
-export type Route = { name: 'policies' } | { name: 'edit'; policy: string } | { name: PolicyScreen; policy: string } | { name: 'not-found'; path: string };
+export type Route = { name: 'policies' } | { name: 'edit'; policy: string } | { name: 'simulate'; policy: string } | { name: PolicyScreen; policy: string } | { name: 'not-found'; path: string };
 
 /** The screens of one policy besides its editor, at /policies/<key>/<screen>. */
 export const POLICY_SCREENS = ['schedule', 'history', 'decisions'] as const;
@@ -17,6 +18,14 @@ export type PolicyScreen = (typeof POLICY_SCREENS)[number];
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '' || pathname === '/policies' || pathname === '/policies/') return { name: 'policies' };
+  const simulate = /^\/policies\/([^/]+)\/simulate\/?$/.exec(pathname);
+  if (simulate) {
+    try {
+      return { name: 'simulate', policy: decodeURIComponent(simulate[1]!) };
+    } catch {
+      return { name: 'not-found', path: pathname };
+    }
+  }
   const edit = /^\/policies\/([^/]+)\/?$/.exec(pathname);
   if (edit) {
     try {
@@ -38,6 +47,7 @@ export function parseRoute(pathname: string): Route {
 }
 
 export function routePath(route: Route): string {
+  if (route.name === 'simulate') return `/policies/${encodeURIComponent(route.policy)}/simulate`;
   if (route.name !== 'edit' && 'policy' in route) return `/policies/${encodeURIComponent(route.policy)}/${route.name}`;
   return route.name === 'edit' ? `/policies/${encodeURIComponent(route.policy)}` : route.name === 'policies' ? '/' : route.path;
 }

@@ -102,6 +102,8 @@ export interface SimulationResult {
   baselineUse: Array<{ version: number | null; cases: number }>;
   /** Time to compile the candidate and decide every case twice (browser runs), in ms. */
   ms: number;
+  /** Counts the runs of this simulation (1, 2, …): a new number is a new result. */
+  run: number;
   compileMs: number;
   /** The document text the candidate was compiled from. */
   text: string;
@@ -284,6 +286,7 @@ export function createSimulation(deps: SimulationDeps): Simulation {
   let choice = 0;
   /** What the shown browser result was computed from. */
   let lastRun: { key: string; choice: number } | null = null;
+  let runs = 0;
   let disposed = false;
 
   /** A published version, fetched and compiled once. */
@@ -365,6 +368,8 @@ export function createSimulation(deps: SimulationDeps): Simulation {
       store.set({ blocked: { message: s.kind === 'samples' ? 'Choose at least one sample.' : 'Paste orders to simulate.', problems: [] }, result: null, stale: false });
       return;
     }
+    // The start of a browser run, for the page's own timing (bench/editor-simulation.ts reads it).
+    performance.mark?.('simulation-run');
     const cand = candidate(text);
     if (!cand.ok) {
       store.set({ blocked: { message: cand.message, problems: cand.problems }, stale: store.get().result !== null });
@@ -419,7 +424,7 @@ export function createSimulation(deps: SimulationDeps): Simulation {
     store.set({
       running: null,
       stale: false,
-      result: { ...acc.result(), where: 'browser', kind: s.kind, baseline, ms, compileMs: cand.ms, text, candidate: cand.policy },
+      result: { ...acc.result(), where: 'browser', kind: s.kind, baseline, ms, compileMs: cand.ms, text, candidate: cand.policy, run: ++runs },
     });
   }
 
@@ -481,7 +486,7 @@ export function createSimulation(deps: SimulationDeps): Simulation {
     store.set({
       running: null,
       stale: false,
-      result: { ...result, where: 'server', kind: 'decisions', baseline: s.baseline, ms: performance.now() - started, compileMs: 0, text, candidate: cand.policy },
+      result: { ...result, where: 'server', kind: 'decisions', baseline: s.baseline, ms: performance.now() - started, compileMs: 0, text, candidate: cand.policy, run: ++runs },
     });
   }
 
@@ -703,7 +708,7 @@ class Accumulator {
   }
 
   /** With a summary from the server, the money is the server's (no currency is known there). */
-  result(serverSummary?: SimulationSummary): Omit<SimulationResult, 'where' | 'kind' | 'baseline' | 'ms' | 'compileMs' | 'text' | 'candidate'> {
+  result(serverSummary?: SimulationSummary): Omit<SimulationResult, 'where' | 'kind' | 'baseline' | 'ms' | 'compileMs' | 'text' | 'candidate' | 'run'> {
     const summary = serverSummary ?? this.all.summary();
     const money: MoneyFigure[] = [];
     const sources: Array<[string | null, SimulationSummary]> = serverSummary ? [[null, serverSummary]] : [...this.perCurrency.entries()].map(([cur, b]) => [cur || null, b.summary()]);

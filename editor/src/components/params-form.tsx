@@ -16,21 +16,23 @@ interface Props {
   problems: LocatedProblem[];
   disabled: boolean;
   onChange(name: string, value: unknown): void;
+  /** Prefix of the fields' ids (another form of the same params on the page needs its own). */
+  idPrefix?: string;
 }
 
-export function ParamsForm({ fields, problems, disabled, onChange }: Props): JSX.Element {
+export function ParamsForm({ fields, problems, disabled, onChange, idPrefix = 'param' }: Props): JSX.Element {
   if (fields.length === 0) return <p class="muted">This policy has no params.</p>;
   return (
     <form class="params" aria-label="Params" onSubmit={(e) => e.preventDefault()}>
       {fields.map((f) => (
-        <Field key={f.name} field={f} problems={problems.filter((p) => p.path === f.path || p.path.startsWith(`${f.path}/`) || p.path === f.path.replace(/\/value$/, ''))} disabled={disabled} onChange={(v) => onChange(f.name, v)} />
+        <Field key={f.name} idPrefix={idPrefix} field={f} problems={problems.filter((p) => p.path === f.path || p.path.startsWith(`${f.path}/`) || p.path === f.path.replace(/\/value$/, ''))} disabled={disabled} onChange={(v) => onChange(f.name, v)} />
       ))}
     </form>
   );
 }
 
-function Field({ field: given, problems, disabled, onChange }: { field: ParamField; problems: LocatedProblem[]; disabled: boolean; onChange(value: unknown): void }): JSX.Element {
-  const id = `param-${given.name}`;
+function Field({ idPrefix, field: given, problems, disabled, onChange }: { idPrefix: string; field: ParamField; problems: LocatedProblem[]; disabled: boolean; onChange(value: unknown): void }): JSX.Element {
+  const id = `${idPrefix}-${given.name}`;
   // A field keeps the kind it was first shown with while its value still fits it, so typing 90
   // into a JSON field that held null does not swap the text area for a number box under the cursor.
   const [firstKind] = useState(given.kind);

@@ -1,14 +1,15 @@
 /**
  * The head of a policy's screens: the breadcrumb back to the policies, the title, and the
- * tabs between its screens (edit, schedule, history, decisions). Plain links: each screen has
+ * tabs between its screens (edit, simulate, schedule, history, decisions). Plain links: each screen has
  * its own URL, so the browser's back button and a new tab work.
  */
 import type { ComponentChildren, JSX } from 'preact';
 
-export type PolicyTab = 'edit' | 'schedule' | 'history' | 'decisions';
+export type PolicyTab = 'edit' | 'simulate' | 'schedule' | 'history' | 'decisions';
 
 const TABS: Array<{ tab: PolicyTab; label: string; suffix: string }> = [
   { tab: 'edit', label: 'Document', suffix: '' },
+  { tab: 'simulate', label: 'Simulate', suffix: '/simulate' },
   { tab: 'schedule', label: 'Schedule', suffix: '/schedule' },
   { tab: 'history', label: 'Versions', suffix: '/history' },
   { tab: 'decisions', label: 'Decisions', suffix: '/decisions' },

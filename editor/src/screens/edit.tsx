@@ -17,6 +17,7 @@ import { ParamsForm } from '../components/params-form.tsx';
 import { PolicyTabs } from '../components/policy-nav.tsx';
 import { PublishButton } from '../components/publish-dialog.tsx';
 import { SaveStatus } from '../components/save-status.tsx';
+import { Simulate } from './simulate.tsx';
 import { createPolicyEditor } from '../policy-editor.ts';
 import type { PolicyEditor } from '../policy-editor.ts';
 import { useStore } from '../use-store.ts';
@@ -26,6 +27,8 @@ interface Props {
   me: Me;
   policy: string;
   navigate(path: string): void;
+  /** 'simulate': the Simulate view of the same document (screens/simulate.tsx). */
+  view?: 'edit' | 'simulate';
 }
 
 /** Where the text came from: the draft, or a version (until the first save makes a draft of it). */
@@ -41,7 +44,7 @@ const toText = (document: unknown) => formatJson(document);
 /** The checker (engine + bundled schemas) is loaded with the screen, in parallel with the API calls. */
 const loadChecker = () => Promise.all([import('../checker.ts'), import('../schemas.ts')]).then(([c, s]) => c.createChecker(s.schemaRegistry()));
 
-export function Edit({ api, me, policy, navigate }: Props): JSX.Element {
+export function Edit({ api, me, policy, navigate, view = 'edit' }: Props): JSX.Element {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const writable = can(me, 'write');
   // Publishing turns the draft into a version: the screen then loads again from the server.
@@ -109,7 +112,7 @@ export function Edit({ api, me, policy, navigate }: Props): JSX.Element {
       </section>
     );
   }
-  return <EditLoaded editor={loaded.editor} detail={loaded.detail} origin={loaded.origin} me={me} navigate={navigate} api={api} onPublished={() => setGeneration((g) => g + 1)} />;
+  return <EditLoaded view={view} editor={loaded.editor} detail={loaded.detail} origin={loaded.origin} me={me} navigate={navigate} api={api} onPublished={() => setGeneration((g) => g + 1)} />;
 }
 
 function Breadcrumb({ policy, navigate }: { policy: string; navigate(path: string): void }): JSX.Element {
@@ -138,7 +141,7 @@ function describeOrigin(origin: Origin, hasDraft: boolean, writable: boolean): s
   return `Showing ${which}.${writable ? ' Your first change starts a draft.' : ''}`;
 }
 
-function EditLoaded({ editor, detail, origin, me, navigate, api, onPublished }: { editor: PolicyEditor; detail: PolicyDetail; origin: Origin; me: Me; navigate(path: string): void; api: Api; onPublished(): void }): JSX.Element {
+function EditLoaded({ view, editor, detail, origin, me, navigate, api, onPublished }: { view: 'edit' | 'simulate'; editor: PolicyEditor; detail: PolicyDetail; origin: Origin; me: Me; navigate(path: string): void; api: Api; onPublished(): void }): JSX.Element {
   const state = useStore(editor);
   const [reveal, setReveal] = useState<Reveal | null>(null);
   const show = useCallback((line: number) => setReveal((r) => ({ line, nonce: (r?.nonce ?? 0) + 1 })), []);
@@ -171,11 +174,11 @@ function EditLoaded({ editor, detail, origin, me, navigate, api, onPublished }: 
           <h1>{detail.title}</h1>
           <p class="muted origin">{describeOrigin(origin, state.etag !== null, state.save.status !== 'read-only')}</p>
         </div>
-        <PolicyTabs policy={detail.key} current="edit" navigate={navigate} />
+        <PolicyTabs policy={detail.key} current={view === 'simulate' ? 'simulate' : 'edit'} navigate={navigate} />
         <SaveStatus save={state.save} onTakeTheirs={() => void editor.takeTheirs()} onKeepMine={() => void editor.keepMine()} />
         {can(me, 'publish') && !readOnly && <PublishButton api={api} policy={detail.key} editor={editor} reveal={show} navigate={navigate} onPublished={onPublished} />}
       </div>
-      <div class="edit-body">
+      <div class="edit-body" hidden={view === 'simulate'}>
         <section class="doc" aria-label="Policy document">
           <JsonEditor
             value={state.text}
@@ -199,6 +202,7 @@ function EditLoaded({ editor, detail, origin, me, navigate, api, onPublished }: 
           <CheckPanel state={state} reveal={show} />
         </aside>
       </div>
+      {view === 'simulate' && <Simulate api={api} me={me} detail={detail} editor={editor} baseVersion={origin.version} />}
     </div>
   );
 }
