@@ -275,6 +275,25 @@ describe('the Simulate view in Chromium', () => {
     await screenshot(page, 'simulate-decisions');
   });
 
+  it('a viewer simulates samples and pasted orders read-only: no logged decisions (a server simulation is for editors), no "Add as test"', async () => {
+    const viewer = await browser.newPage({ baseURL: server.url });
+    const viewerErrors = pageErrors(viewer);
+    await viewer.goto('/policies/returns/simulate');
+    await viewer.getByLabel('API key').fill(await server.key('solum', 'viewer'));
+    await viewer.getByLabel('API key').press('Enter');
+    await viewer.locator(`[data-testid=sim-summary][data-stale=false][data-evaluated="${cases.length}"]`).waitFor();
+    await expect(viewer.getByRole('radiogroup', { name: 'Cases to simulate' }).locator('label').allTextContents()).resolves.toEqual(['Samples', 'Pasted orders']);
+    await expect(viewer.getByTestId('simulate').getByLabel(/^returnWindowDays/).isDisabled()).resolves.toBe(true);
+    const row = viewer.locator('[data-testid=changes] tbody').first();
+    if (await row.count()) {
+      await row.getByRole('button').first().click();
+      await row.getByTestId('traces').waitFor();
+      await expect(row.getByRole('button', { name: 'Add as test' }).count()).resolves.toBe(0);
+    }
+    await viewer.context().close();
+    expect(viewerErrors).toEqual([]);
+  });
+
   it('goes back to the document with the added test in it, and the page made no errors', async () => {
     await page.getByRole('navigation', { name: 'Screens of returns' }).getByRole('link', { name: 'Document' }).click();
     await page.waitForURL(/\/policies\/returns$/);
