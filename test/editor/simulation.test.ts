@@ -380,6 +380,38 @@ describe('logged decisions, on the server', () => {
     sim.dispose();
   });
 
+  it('fetches a logged decision (its input and at) to trace it and to make a test of it', async () => {
+    const sample = samples.find((x) => x.name === 'solum-holiday-placed-oct-11-asked-jan-20')!;
+    const input = { order: sample.order, request: sample.requests.returns };
+    const asked: string[] = [];
+    const api = fakeApi({
+      getDecision: async (id) => {
+        asked.push(id);
+        return { id, at: sample.at, input, version: 2 };
+      },
+      simulateStream: async (_p, _b, onLine) => {
+        const before = simulateAll(version(1), version(1), [{ id: 'd1', at: sample.at, input }]).changes;
+        expect(before).toEqual([]);
+        onLine({ change: { index: 0, id: 'd1', at: sample.at, baselineVersion: 1, before: { rule: 'x' }, after: { rule: 'y' }, ruleBefore: 'x', ruleAfter: 'y', changes: [{ path: '/items/0/rule', before: 'x', after: 'y' }] } });
+        onLine({ policy: 'returns', candidate: { document: true }, baseline: { version: 1 }, summary: { evaluated: 1, changed: 1, unchanged: 0, errors: { before: 0, after: 0 }, byRule: [], fields: {} } });
+      },
+    });
+    const { sim, editor } = setup({ text: holidayText, api });
+    sim.setKind('decisions');
+    await sim.run();
+    const change = sim.get().result!.changes[0]!;
+    const pair = await sim.trace(change);
+    expect(asked).toEqual(['d1']);
+    expect(pair.before!.version).toBe(1);
+    expect(pair.after.outcome.ok && pair.after.outcome.trace.items![0]!.matched).toBe('within-return-window');
+    const draft = await sim.testDraft(change);
+    expect(draft).toMatchObject({ at: sample.at, input });
+    sim.addTest(draft);
+    const outcome = runPolicyTests(compiled(JSON.parse(editor.get().text))).at(-1)!;
+    expect(outcome).toMatchObject({ name: draft.name, passed: true });
+    sim.dispose();
+  });
+
   it('shows a problem line or a refusal as the run\'s error', async () => {
     const api = fakeApi({
       simulateStream: async (_p, _b, onLine) => {
