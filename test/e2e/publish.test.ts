@@ -119,7 +119,7 @@ describe('publish and schedule in Chromium', () => {
     await dialog().waitFor();
     await page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'detached' });
-    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('publish-open');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'publish-open');
     await page.keyboard.press('Enter');
     await dialog().waitFor();
     // What was typed before is still there.

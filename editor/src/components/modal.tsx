@@ -37,8 +37,14 @@ export function Modal({ title, onClose, children, wide, testId }: Props): JSX.El
       dialog.removeEventListener('cancel', onCancel);
       const inside = dialog.contains(document.activeElement) || document.activeElement === document.body;
       if (dialog.open) dialog.close();
-      // Back to the opener, unless the focus has been sent elsewhere (e.g. to a rule's line).
-      if (inside && opener && document.contains(opener)) opener.focus();
+      // Back to the opener, unless the focus has been sent elsewhere (e.g. to a rule's line);
+      // once more after the next frame, in case the page moved it to the body meanwhile.
+      if (inside && opener && document.contains(opener)) {
+        opener.focus();
+        requestAnimationFrame(() => {
+          if ((document.activeElement === document.body || document.activeElement === null) && document.contains(opener)) opener.focus();
+        });
+      }
     };
   }, []);
 
