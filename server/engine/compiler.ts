@@ -80,7 +80,7 @@ function readOne(cur: unknown, seg: string, notFound: unknown): unknown {
   return v === undefined ? notFound : v;
 }
 
-function splitPath(a: unknown): string[] | null {
+export function splitPath(a: unknown): string[] | null {
   if (a === undefined || a === '' || a === null) return null;
   return String(a).split('.');
 }
@@ -110,6 +110,11 @@ const noTables: CompileScope = { tableInputs: () => null };
 /** Compiles one JSON-logic expression found at JSON Pointer `path`. */
 export function compileExpression(node: unknown, path: string, scope: CompileScope = noTables): Compiled {
   return compileNode(node, path, scope, true);
+}
+
+/** compileNode for codegen.ts, which calls closures for the shapes it does not generate. */
+export function compileNodeForCodegen(node: unknown, path: string, scope: CompileScope, top: boolean): Compiled {
+  return compileNode(node, path, scope, top);
 }
 
 /** Constant closures and their values, so operators can fold constant operands. */

@@ -21,6 +21,8 @@ export interface FrameLayout {
   totals: number[];
   /** A frame of `size` undefined slots to copy (packed, unlike new Array(size)). */
   blank: unknown[];
+  /** The expressions run as generated JavaScript (codegen.ts), not as closures. */
+  generated: boolean;
 }
 
 /** Allocates slots by name while a policy compiles. */
@@ -42,7 +44,7 @@ export class FrameBuilder {
     const eachLets = lets.each.map((n) => this.slot(n));
     const totals = lets.totals.map((n) => this.slot(n));
     const size = this.slots.size;
-    return { size, index: new Map(this.slots), params, now, item, itemIndex, items, mainLets, eachLets, totals, blank: new Array(size).fill(undefined) };
+    return { size, index: new Map(this.slots), params, now, item, itemIndex, items, mainLets, eachLets, totals, blank: new Array(size).fill(undefined), generated: false };
   }
 }
 

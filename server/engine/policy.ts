@@ -8,6 +8,7 @@
 import { CompileFault, compileExpression, pointerSegment } from './compiler.ts';
 import type { Compiled, CompileScope } from './compiler.ts';
 import { FrameBuilder, frameLayouts } from './frames.ts';
+import { generateExpressions } from './codegen.ts';
 import { checkExpressions, checkShape } from './safety.ts';
 import type { Limits } from './safety.ts';
 import type { SchemaRegistry, Validator } from './schemas.ts';
@@ -85,10 +86,14 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
   }
 
   const tableInputs = (name: string) => (Object.prototype.hasOwnProperty.call(doc.tables ?? {}, name) ? doc.tables![name]!.inputs.map((c) => c.name) : null);
+  const sites: Array<{ node: unknown; path: string; fn: Compiled }> = [];
   const build = (scope: CompileScope) => {
+    sites.length = 0;
     const expr = (node: unknown, path: string): Compiled => {
       try {
-        return compileExpression(node, path, scope);
+        const fn = compileExpression(node, path, scope);
+        sites.push({ node, path, fn });
+        return fn;
       } catch (err) {
         if (err instanceof CompileFault) problems.push({ path: err.path, message: err.message });
         else problems.push({ path, message: `cannot compile: ${(err as Error).message}` });
@@ -122,16 +127,23 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
   const before = problems.length;
   const frame = new FrameBuilder();
   let escaped = false;
-  let phases = build({ tableInputs, slot: (name) => frame.slot(name), escape: () => { escaped = true; } });
+  const frameScope: CompileScope = { tableInputs, slot: (name) => frame.slot(name), escape: () => { escaped = true; } };
+  let phases = build(frameScope);
   if (escaped) {
     problems.length = before;
     phases = build({ tableInputs });
   } else {
-    frameLayouts.set(phases.main, frame.layout({
+    // The closures are the definition (and report every problem); JavaScript generated from
+    // the same expressions runs faster and replaces them (codegen.ts).
+    const generated = problems.length === before ? generateExpressions(sites, frameScope) : null;
+    if (generated) swapCompiled(phases, new Map(sites.map((site, i) => [site.fn, generated[i]!])));
+    const layout = frame.layout({
       main: phases.main.lets.map((d) => d.name),
       each: phases.each?.lets.map((d) => d.name) ?? [],
       totals: phases.totals.map((d) => d.name),
-    }));
+    });
+    layout.generated = generated !== null;
+    frameLayouts.set(phases.main, layout);
   }
   const { main, each, totals } = phases;
   if (problems.length || !validateInput) return { ok: false, problems };
@@ -139,6 +151,24 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
     ok: true,
     policy: { key: doc.key, title: doc.title, document: doc, params, tables, validateInput, validateOutput, main, each, totals },
   };
+}
+
+/** Replaces every compiled expression of the phases by its counterpart in `by`. */
+function swapCompiled(phases: { main: CompiledPhase; each: (CompiledPhase & { over: Compiled }) | null; totals: CompiledDerived[] }, by: Map<Compiled, Compiled>): void {
+  const swap = (fn: Compiled) => by.get(fn) ?? fn;
+  const phase = (p: CompiledPhase) => {
+    for (const d of p.lets) d.fn = swap(d.fn);
+    for (const r of p.rules) {
+      if (r.when) r.when = swap(r.when);
+      for (const field of r.then) field[1] = swap(field[1]);
+    }
+  };
+  phase(phases.main);
+  if (phases.each) {
+    phase(phases.each);
+    phases.each.over = swap(phases.each.over);
+  }
+  for (const d of phases.totals) d.fn = swap(d.fn);
 }
 
 function compileSchema(registry: SchemaRegistry, schema: object, path: string, problems: Problem[]): Validator | null {

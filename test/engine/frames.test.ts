@@ -3,7 +3,8 @@
  * mode (the scope as an object copied from the input), on the seed policies and on documents
  * written to hit the corners: derived values that shadow input keys or are read before they
  * are defined, per-item values shadowing the order's, "items" read before the items exist, an
- * input key "__proto__", root inside iterations, defaults, and the trace of every read.
+ * input key "__proto__", root inside iterations, defaults, and the trace of every read. The seed
+ * policies run as generated JavaScript (codegen.ts) in frame mode, closures in object mode.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -113,6 +114,7 @@ describe('frame mode on the seed policies', () => {
     for (const v of source.versions) {
       it(`${ref} version ${v.version} decides its samples and tests as object mode`, () => {
         const [frame, object] = pair(v.document as unknown as Record<string, unknown>);
+        expect(frameLayouts.get(frame.main)!.generated).toBe(true);
         const samples = catalog.tenants.find((t) => t.tenant === tenant)!.samples.filter((s) => (s.sample.requests as Record<string, unknown>)?.[key] !== undefined);
         const cases = [
           ...samples.map((s) => ({ input: { order: s.sample.order, request: (s.sample.requests as Record<string, unknown>)[key] }, at: s.sample.at as string, params: undefined })),

@@ -1,0 +1,403 @@
+/**
+ * JSON-logic to JavaScript source, for policies compiled in frame mode (see frames.ts). Each
+ * expression becomes one function `(d, c) => value` of straight-line code: a read of the scope
+ * is an index into the frame, a field read is a named property load V8 can cache per site, the
+ * hot operators are inlined, and the iteration operators call the array builtins with an arrow
+ * function V8 inlines, instead of one closure call per node with a shared, megamorphic call
+ * site. Generated functions compute exactly what the closures of compiler.ts compute, in the
+ * same order, with the same errors (the closures are the definition; test/engine/codegen.test.ts
+ * compares both, and every policy test runs on the generated code).
+ *
+ * Safety: nothing of the document is pasted into the source but numbers that print back to
+ * themselves and strings through JSON.stringify (a JavaScript string literal); everything else
+ * (objects, paths, operator functions, helpers) is passed in arrays the code indexes. Operators
+ * or shapes not generated here are compiled as closures and called from the generated code.
+ * Where `new Function` is not allowed (a Content-Security-Policy without 'unsafe-eval'), the
+ * caller keeps the closures.
+ */
+import { compileNodeForCodegen, EvalFault, isLogic, pointerSegment, readPath, splitPath } from './compiler.ts';
+import type { Compiled, CompileScope, EvalContext } from './compiler.ts';
+import { operatorsByName } from './operators/index.ts';
+import { truthy } from './operators/standard.ts';
+import { BudgetError, OperatorError } from './types.ts';
+import type { OperatorSpec } from './types.ts';
+import { isInputsMap } from './safety-tables.ts';
+
+/** What the generated code reaches through its parameters. */
+interface Pools {
+  /** Constants: objects, odd numbers, JSON Pointers. */
+  K: unknown[];
+  /** Registry operator implementations. */
+  FN: Array<NonNullable<OperatorSpec['fn']>>;
+  /** Closures for nodes not generated here. */
+  C: Compiled[];
+}
+
+const helpers = {
+  T: truthy,
+  HAS: Object.prototype.hasOwnProperty,
+  RP: readPath,
+  SPEND(c: EvalContext, n: number, path: string): void {
+    c.env.budget.steps -= n;
+    if (c.env.budget.steps < 0) throw new EvalFault(path, 'evaluation exceeded its work budget (too many iteration steps)', true);
+  },
+  LOC(err: unknown, path: string): unknown {
+    if (err instanceof EvalFault) return err;
+    if (err instanceof BudgetError) return new EvalFault(path, err.message, true);
+    if (err instanceof OperatorError) return new EvalFault(path, err.message);
+    if (err instanceof RangeError) return new EvalFault(path, `evaluation failed: ${err.message}`, true);
+    if (err instanceof Error) return new EvalFault(path, `evaluation failed: ${err.message}`);
+    return new EvalFault(path, 'evaluation failed');
+  },
+};
+
+/** A JavaScript literal for a primitive that prints back to itself, else null. */
+function literal(v: unknown): string | null {
+  if (v === null) return 'null';
+  if (v === true) return 'true';
+  if (v === false) return 'false';
+  if (typeof v === 'string') return JSON.stringify(v);
+  // In parentheses, so a member access after it (`(0).indexOf`) stays valid.
+  if (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0) && Number(String(v)) === v) return `(${String(v)})`;
+  return null;
+}
+
+const PER_ELEMENT_ARG: Readonly<Record<string, number>> = { map: 1, filter: 1, all: 1, some: 1, none: 1, reduce: 1 };
+
+/** One generated function: its statements and temporaries. */
+class FunctionGen {
+  readonly lines: string[] = [];
+  private temps = 0;
+
+  constructor(private readonly pools: Pools, private readonly scope: CompileScope) {}
+
+  temp(): string {
+    const t = `t${this.temps++}`;
+    this.lines.push(`let ${t};`);
+    return t;
+  }
+
+  emit(line: string): void {
+    this.lines.push(line);
+  }
+
+  constant(value: unknown): string {
+    const lit = literal(value);
+    if (lit !== null) return lit;
+    this.pools.K.push(value);
+    return `K[${this.pools.K.length - 1}]`;
+  }
+
+  /** A string constant (path, key) through K, so long paths do not bloat the source. */
+  text(value: string): string {
+    return this.constant(value);
+  }
+
+  /**
+   * Emits the evaluation of `node` and returns a JavaScript expression for its value, to be
+   * read once, right away (a temporary, a literal or a constant reference).
+   * `data`: the variable holding the current data (the frame at top level, an element inside
+   * an iteration); `top`: outside any iteration's per-element logic.
+   */
+  node(node: unknown, path: string, data: string, top: boolean): string {
+    if (Array.isArray(node)) {
+      const parts = node.map((n, i) => this.node(n, `${path}/${i}`, data, top));
+      const t = this.temp();
+      this.emit(`${t} = [${parts.join(', ')}];`);
+      return t;
+    }
+    if (!isLogic(node)) return this.constant(node);
+    const op = Object.keys(node)[0]!;
+    const rawArgs = node[op];
+    const args: unknown[] = Array.isArray(rawArgs) ? rawArgs : [rawArgs];
+    const argPath = (i: number) => (Array.isArray(rawArgs) ? `${path}/${pointerSegment(op)}/${i}` : `${path}/${pointerSegment(op)}`);
+    const spec = operatorsByName.get(op)!;
+
+    switch (op) {
+      case 'var':
+      case 'root':
+        return this.varRead(op === 'root', args, argPath, path, data, top) ?? this.closure(node, path, data, top);
+      case 'if':
+      case '?:':
+        return this.ifChain(args, argPath, data, top);
+      case 'and':
+      case 'or':
+        return this.andOr(op === 'and', args, argPath, data, top);
+      case 'map':
+      case 'filter':
+      case 'all':
+      case 'some':
+      case 'none':
+        if (args.length < 2) return this.closure(node, path, data, top);
+        return this.iteration(op, args, argPath, path, data, top);
+      case 'reduce':
+        if (args.length < 2) return this.closure(node, path, data, top);
+        return this.reduce(args, argPath, path, data, top);
+      case 'object':
+        return this.object(rawArgs, argPath(0), data, top) ?? this.closure(node, path, data, top);
+      case 'missing':
+      case 'missing_some':
+        return this.closure(node, path, data, top);
+      default:
+        break;
+    }
+    if (!spec || !spec.fn) return this.closure(node, path, data, top);
+    const values = args.map((a, i) =>
+      op === 'table' && i === 1 && isInputsMap(a, typeof args[0] === 'string' ? this.scope.tableInputs(args[0]) : null)
+        ? this.inputsMap(a, argPath(i), data, top)
+        : this.node(a, argPath(i), data, top && !(Object.prototype.hasOwnProperty.call(PER_ELEMENT_ARG, op) && PER_ELEMENT_ARG[op] === i)),
+    );
+    const located = !(spec.family === 'standard' && op !== 'cat' && op !== 'merge');
+    if (!located) {
+      const inline = standard(op, values, this);
+      if (inline !== null) return inline;
+    }
+    this.pools.FN.push(spec.fn);
+    const fn = `FN[${this.pools.FN.length - 1}]`;
+    const t = this.temp();
+    if (!located) {
+      this.emit(`${t} = ${fn}([${values.join(', ')}], c.env);`);
+    } else {
+      const at = this.text(path);
+      this.emit(`try { ${t} = ${fn}([${values.join(', ')}], c.env); } catch (e) { throw LOC(e, ${at}); }`);
+    }
+    return t;
+  }
+
+  /** A node compiled as a closure (the definition) and called from the generated code. */
+  closure(node: unknown, path: string, data: string, top: boolean): string {
+    this.pools.C.push(compileNodeForCodegen(node, path, this.scope, top));
+    const t = this.temp();
+    this.emit(`${t} = C[${this.pools.C.length - 1}](${data}, c);`);
+    return t;
+  }
+
+  /** var / root with a literal path; null for what the closure does (computed or whole-data paths). */
+  varRead(fromRoot: boolean, args: unknown[], argPath: (i: number) => string, path: string, data: string, top: boolean): string | null {
+    const raw = args[0];
+    const literalPath = raw === undefined || typeof raw === 'string' || typeof raw === 'number' || raw === null;
+    if (!literalPath) return null;
+    const segs = splitPath(raw);
+    if (segs === null) return null;
+    const key = String(raw ?? '');
+    const frame = this.scope.slot !== undefined && (fromRoot || top);
+    if (!frame && fromRoot) return null; // object mode root: the closure
+    // The default is evaluated first, on the data, every time (as the closure does).
+    let notFound = 'null';
+    if (args.length > 1) {
+      const nf = this.node(args[1], argPath(1), data, top);
+      notFound = this.temp();
+      this.emit(`${notFound} = ${nf} === undefined ? null : ${nf};`);
+    }
+    const v = this.temp();
+    let rest = segs;
+    if (frame) {
+      this.emit(`${v} = F[${this.scope.slot!(segs[0]!)}];`);
+      this.emit(`if (${v} === undefined) ${v} = ${notFound};`);
+      rest = segs.slice(1);
+      if (rest.length) {
+        this.emit(`else {`);
+        this.readSegments(v, rest, notFound);
+        this.emit(`}`);
+      }
+      this.emit(`if (c.rec !== null) c.rec.set(${this.text(key)}, ${v});`);
+    } else {
+      this.emit(`${v} = ${data};`);
+      this.readSegments(v, rest, notFound);
+      this.emit(`if (c.rec !== null && ${data} === c.root) c.rec.set(${this.text(key)}, ${v});`);
+    }
+    return v;
+  }
+
+  /** readPath(v, segs, notFound) inline, into v. */
+  private readSegments(v: string, segs: string[], notFound: string): void {
+    // Each segment: null/undefined or not an object or string, or no own property, or undefined → notFound.
+    let open = 0;
+    for (const seg of segs) {
+      const k = JSON.stringify(seg);
+      this.emit(`if (${v} === null || ${v} === undefined || (typeof ${v} !== 'object' && typeof ${v} !== 'string') || !HAS.call(${v}, ${k}) || (${v} = ${v}[${k}]) === undefined) ${v} = ${notFound};`);
+      this.emit(`else {`);
+      open++;
+    }
+    this.emit(`}`.repeat(open));
+  }
+
+  ifChain(args: unknown[], argPath: (i: number) => string, data: string, top: boolean): string {
+    const t = this.temp();
+    const n = args.length;
+    let i = 0;
+    let open = 0;
+    for (; i < n - 1; i += 2) {
+      const cond = this.node(args[i], argPath(i), data, top);
+      this.emit(`if (T(${cond})) {`);
+      const then = this.node(args[i + 1], argPath(i + 1), data, top);
+      this.emit(`${t} = ${then};`);
+      this.emit(`} else {`);
+      open++;
+    }
+    if (n === i + 1) {
+      const last = this.node(args[i], argPath(i), data, top);
+      this.emit(`${t} = ${last};`);
+    } else {
+      this.emit(`${t} = null;`);
+    }
+    this.emit(`}`.repeat(open));
+    return t;
+  }
+
+  andOr(isAnd: boolean, args: unknown[], argPath: (i: number) => string, data: string, top: boolean): string {
+    const t = this.temp();
+    if (args.length === 0) {
+      this.emit(`${t} = undefined;`);
+      return t;
+    }
+    let open = 0;
+    for (let i = 0; i < args.length; i++) {
+      const v = this.node(args[i], argPath(i), data, top);
+      this.emit(`${t} = ${v};`);
+      if (i < args.length - 1) {
+        this.emit(isAnd ? `if (T(${t})) {` : `if (!T(${t})) {`);
+        open++;
+      }
+    }
+    this.emit(`}`.repeat(open));
+    return t;
+  }
+
+  iteration(op: string, args: unknown[], argPath: (i: number) => string, path: string, data: string, top: boolean): string {
+    const items = this.node(args[0], argPath(0), data, top);
+    const x = `x${this.temps++}`;
+    const t = this.temp();
+    const body = new FunctionGen(this.pools, this.scope);
+    body.temps = this.temps + 1000;
+    const r = body.node(args[1], argPath(1), x, false);
+    this.temps = body.temps;
+    const fn = `(${x}) => { ${body.lines.join(' ')} return ${r}; }`;
+    const at = this.text(path);
+    switch (op) {
+      case 'map':
+        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { SPEND(c, ${items}.length, ${at}); ${t} = ${items}.map(${fn}); }`);
+        break;
+      case 'filter':
+        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; ${t} = ${items}.filter((y) => T(f(y))); }`);
+        break;
+      case 'all':
+        this.emit(`if (!Array.isArray(${items}) || !${items}.length) ${t} = false; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; ${t} = true; for (let i = 0; i < ${items}.length; i++) if (!T(f(${items}[i]))) { ${t} = false; break; } }`);
+        break;
+      default: {
+        const some = op === 'some';
+        this.emit(`if (!Array.isArray(${items})) ${t} = ${!some}; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; let h = 0; for (let i = 0; i < ${items}.length; i++) if (i in ${items} && T(f(${items}[i]))) h++; ${t} = ${some ? 'h > 0' : 'h === 0'}; }`);
+      }
+    }
+    return t;
+  }
+
+  reduce(args: unknown[], argPath: (i: number) => string, path: string, data: string, top: boolean): string {
+    const items = this.node(args[0], argPath(0), data, top);
+    const initial = args.length > 2 ? this.node(args[2], argPath(2), data, top) : 'null';
+    const t = this.temp();
+    const x = `x${this.temps++}`;
+    const body = new FunctionGen(this.pools, this.scope);
+    body.temps = this.temps + 1000;
+    const r = body.node(args[1], argPath(1), x, false);
+    this.temps = body.temps;
+    const fn = `(${x}) => { ${body.lines.join(' ')} return ${r}; }`;
+    this.emit(`${t} = ${initial};`);
+    this.emit(`if (Array.isArray(${items})) { SPEND(c, ${items}.length, ${this.text(path)}); const f = ${fn}; for (const current of ${items}) ${t} = f({ current, accumulator: ${t} }); }`);
+    return t;
+  }
+
+  object(map: unknown, path: string, data: string, top: boolean): string | null {
+    if (map === null || typeof map !== 'object' || Array.isArray(map)) return null;
+    const entries = Object.entries(map as Record<string, unknown>);
+    if (entries.some(([k]) => k === '__proto__' || k === 'constructor' || k === 'prototype')) return null;
+    const values = entries.map(([k, v]) => this.node(v, `${path}/${pointerSegment(k)}`, data, top));
+    const t = this.temp();
+    this.emit(`${t} = {};`);
+    entries.forEach(([k], i) => this.emit(`${t}[${JSON.stringify(k)}] = ${values[i]};`));
+    return t;
+  }
+
+  inputsMap(map: Record<string, unknown>, path: string, data: string, top: boolean): string {
+    const keys = Object.keys(map);
+    const values = keys.map((k) => this.node(map[k], `${path}/${pointerSegment(k)}`, data, top));
+    const t = this.temp();
+    this.emit(`${t} = ${keys.includes('__proto__') ? 'Object.create(null)' : '{}'};`);
+    keys.forEach((k, i) => this.emit(`${t}[${JSON.stringify(k)}] = ${values[i]};`));
+    return t;
+  }
+}
+
+/* eslint-disable eqeqeq */
+/**
+ * The hot standard operators inline, computing exactly what compiler.ts's compileStandard
+ * closures (and the registry's fns) compute; null to call the registry's fn.
+ */
+function standard(op: string, v: string[], g: FunctionGen): string | null {
+  const n = v.length;
+  const [a, b, c3] = v;
+  const bin = (expr: string) => {
+    const t = g.temp();
+    g.emit(`${t} = ${expr};`);
+    return t;
+  };
+  switch (op) {
+    case '===': return n === 2 ? bin(`${a} === ${b}`) : null;
+    case '!==': return n === 2 ? bin(`${a} !== ${b}`) : null;
+    case '==': return n === 2 ? bin(`${a} == ${b}`) : null;
+    case '!=': return n === 2 ? bin(`${a} != ${b}`) : null;
+    case '>': return n === 2 ? bin(`${a} > ${b}`) : null;
+    case '>=': return n === 2 ? bin(`${a} >= ${b}`) : null;
+    case '<':
+      if (n === 2) return bin(`${a} < ${b}`);
+      if (n === 3) return bin(`${c3} === undefined ? ${a} < ${b} : ${a} < ${b} && ${b} < ${c3}`);
+      return null;
+    case '<=':
+      if (n === 2) return bin(`${a} <= ${b}`);
+      if (n === 3) return bin(`${c3} === undefined ? ${a} <= ${b} : ${a} <= ${b} && ${b} <= ${c3}`);
+      return null;
+    case '!': return n === 1 ? bin(`!T(${a})`) : null;
+    case '!!': return n === 1 ? bin(`T(${a})`) : null;
+    case 'in':
+      return n === 2 ? bin(`!${b} || typeof ${b}.indexOf !== 'function' ? false : ${b}.indexOf(${a}) !== -1`) : null;
+    case '+':
+      if (n === 1) return bin(`parseFloat(0) + parseFloat(${a})`);
+      if (n === 2) return bin(`parseFloat(parseFloat(0) + parseFloat(${a})) + parseFloat(${b})`);
+      return null;
+    case '*':
+      if (n === 2) return bin(`parseFloat(${a}) * parseFloat(${b})`);
+      if (n === 3) return bin(`parseFloat(parseFloat(${a}) * parseFloat(${b})) * parseFloat(${c3})`);
+      return null;
+    case '-':
+      if (n === 2) return bin(`${b} === undefined ? -${a} : ${a} - ${b}`);
+      if (n === 1) return bin(`-${a}`);
+      return null;
+    case '/': return n === 2 ? bin(`${a} / ${b}`) : null;
+    case '%': return n === 2 ? bin(`${a} % ${b}`) : null;
+    default: return null;
+  }
+}
+/* eslint-enable eqeqeq */
+
+/**
+ * Generates one function per expression (frame mode only: scope.slot must be set), or null when
+ * the platform refuses `new Function`. The expressions must have compiled as closures first
+ * (which reports every compile problem); generation then cannot fail on the document.
+ */
+export function generateExpressions(exprs: ReadonlyArray<{ node: unknown; path: string }>, scope: CompileScope): Compiled[] | null {
+  if (!scope.slot) return null;
+  const pools: Pools = { K: [], FN: [], C: [] };
+  const bodies = exprs.map(({ node, path }) => {
+    const g = new FunctionGen(pools, scope);
+    const r = g.node(node, path, 'd', true);
+    return `function (d, c) { const F = c.root; ${g.lines.join(' ')} return ${r}; }`;
+  });
+  const source = `"use strict"; return [\n${bodies.join(',\n')}\n];`;
+  let make: (...args: unknown[]) => Compiled[];
+  try {
+    make = new Function('K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', source) as typeof make;
+  } catch {
+    return null;
+  }
+  return make(pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC);
+}
