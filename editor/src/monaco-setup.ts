@@ -34,6 +34,10 @@ import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
 import 'monaco-editor/editor/contrib/gotoError/browser/markerSelectionStatus';
 import 'monaco-editor/editor/browser/coreCommands';
 import { jsonDefaults } from 'monaco-editor/languages/features/json/register';
+// The JSON mode, loaded up front: loaded lazily (after the first editor) it registers editor
+// contributions whose services the first editor's start did not create, and every later editor
+// (opening the document again from another screen) then fails with "depends on UNKNOWN service".
+import 'monaco-editor/languages/features/json/jsonMode';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker';
 import { getLocation } from 'jsonc-parser';

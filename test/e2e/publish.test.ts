@@ -245,6 +245,43 @@ describe('publish and schedule in Chromium', () => {
     expect(activations.body.activations.at(-1)).toMatchObject({ version: 1, until: null, reason: 'Customers asked: back to the standard policy', inForce: true });
   });
 
+  it('publishing can activate the new version for a window in the same step', async () => {
+    await page.getByRole('link', { name: 'Document' }).click();
+    await page.locator('[data-testid=monaco][data-ready=true]').waitFor();
+    await page.getByLabel(/^holidayExtension/).fill(JSON.stringify({ ...HOLIDAY_2029, returnUntil: '2030-02-15' }));
+    await checked();
+    await expect(summary().textContent()).resolves.toMatch(/^All \d+ tests pass/);
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await dialog().waitFor();
+    await dialog().getByLabel('Reason (required)').fill('Returns of the 2029 season until February 15');
+    await dialog().getByLabel('For a window (from … until)').check();
+    await dialog().getByLabel('From date (UTC)').fill('2031-01-01');
+    await dialog().getByLabel('Until date (UTC)').fill('2031-02-01');
+    await dialog().getByLabel('Until time (UTC)').fill('12:00');
+    // The instants understood are said in words, whatever the date picker's locale shows.
+    await expect(dialog().locator('.instant .hint').allTextContents()).resolves.toEqual([
+      'Starts Wednesday 2031-01-01 00:00 UTC (inclusive).',
+      'Ends Saturday 2031-02-01 12:00 UTC (exclusive: the last instant is just before it).',
+    ]);
+    await screenshot(page, 'publish-window');
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const result = page.getByTestId('publish-result');
+    await result.waitFor();
+    await expect(result.getAttribute('data-version')).resolves.toBe('4');
+    await expect(result.textContent()).resolves.toContain('It decides from 2031-01-01 00:00 UTC until 2031-02-01 12:00 UTC.');
+    const timeline = (await server.get('/v1/policies/returns/timeline?from=2030-12-01T00:00:00Z&until=2031-03-01T00:00:00Z', editorKey)).body;
+    expect(timeline.segments).toEqual([
+      { from: '2030-12-01T00:00:00.000Z', until: '2031-01-01T00:00:00.000Z', version: 1 },
+      { from: '2031-01-01T00:00:00.000Z', until: '2031-02-01T12:00:00.000Z', version: 4 },
+      { from: '2031-02-01T12:00:00.000Z', until: '2031-03-01T00:00:00.000Z', version: 1 },
+    ]);
+    await page.getByRole('button', { name: 'Back to the document' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    // The screen reloaded: the draft became version 4, which it shows (the next change starts from it).
+    await page.locator('.origin', { hasText: 'Showing version 4 (not active now). Your first change starts a draft.' }).waitFor();
+    await expect(page.getByLabel(/^holidayExtension/).inputValue()).resolves.toMatch(/"returnUntil": ?"2030-02-15"/);
+  });
+
   it('a viewer sees the schedule but is offered no publish, schedule, rollback or delete; a decider nothing', async () => {
     const viewer = await browser.newPage({ baseURL: server.url });
     const viewerErrors = pageErrors(viewer);

@@ -47,8 +47,9 @@ const loadChecker = () => Promise.all([import('../checker.ts'), import('../schem
 export function Edit({ api, me, policy, navigate, view = 'edit' }: Props): JSX.Element {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const writable = can(me, 'write');
-  // Publishing turns the draft into a version: the screen then loads again from the server.
-  const [generation, setGeneration] = useState(0);
+  // Publishing turns the draft into a version: the screen then loads again from the server,
+  // showing that version (not the active one), so the next change starts from what was published.
+  const [published, setPublished] = useState<{ version: number } | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -61,6 +62,9 @@ export function Edit({ api, me, policy, navigate, view = 'edit' }: Props): JSX.E
       if (draft) {
         document = draft.document;
         origin = { draft: true, version: draft.baseVersion, active: false };
+      } else if (published && published.version !== detail.active?.version) {
+        document = (await api.getVersion(policy, published.version)).document;
+        origin = { draft: false, version: published.version, active: false };
       } else if (detail.active) {
         document = detail.active.document;
         origin = { draft: false, version: detail.active.version, active: true };
@@ -94,7 +98,7 @@ export function Edit({ api, me, policy, navigate, view = 'edit' }: Props): JSX.E
       const e = editor;
       if (e) void e.saveNow().finally(() => e.dispose());
     };
-  }, [api, policy, writable, generation]);
+  }, [api, policy, writable, published]);
 
   if (!loaded) {
     return (
@@ -112,7 +116,7 @@ export function Edit({ api, me, policy, navigate, view = 'edit' }: Props): JSX.E
       </section>
     );
   }
-  return <EditLoaded view={view} editor={loaded.editor} detail={loaded.detail} origin={loaded.origin} me={me} navigate={navigate} api={api} onPublished={() => setGeneration((g) => g + 1)} />;
+  return <EditLoaded view={view} editor={loaded.editor} detail={loaded.detail} origin={loaded.origin} me={me} navigate={navigate} api={api} onPublished={(version) => setPublished({ version })} />;
 }
 
 function Breadcrumb({ policy, navigate }: { policy: string; navigate(path: string): void }): JSX.Element {
@@ -141,7 +145,7 @@ function describeOrigin(origin: Origin, hasDraft: boolean, writable: boolean): s
   return `Showing ${which}.${writable ? ' Your first change starts a draft.' : ''}`;
 }
 
-function EditLoaded({ view, editor, detail, origin, me, navigate, api, onPublished }: { view: 'edit' | 'simulate'; editor: PolicyEditor; detail: PolicyDetail; origin: Origin; me: Me; navigate(path: string): void; api: Api; onPublished(): void }): JSX.Element {
+function EditLoaded({ view, editor, detail, origin, me, navigate, api, onPublished }: { view: 'edit' | 'simulate'; editor: PolicyEditor; detail: PolicyDetail; origin: Origin; me: Me; navigate(path: string): void; api: Api; onPublished(version: number): void }): JSX.Element {
   const state = useStore(editor);
   const [reveal, setReveal] = useState<Reveal | null>(null);
   const show = useCallback((line: number) => setReveal((r) => ({ line, nonce: (r?.nonce ?? 0) + 1 })), []);
@@ -176,7 +180,7 @@ function EditLoaded({ view, editor, detail, origin, me, navigate, api, onPublish
         </div>
         <PolicyTabs policy={detail.key} current={view === 'simulate' ? 'simulate' : 'edit'} navigate={navigate} />
         <SaveStatus save={state.save} onTakeTheirs={() => void editor.takeTheirs()} onKeepMine={() => void editor.keepMine()} />
-        {can(me, 'publish') && !readOnly && <PublishButton api={api} policy={detail.key} editor={editor} reveal={show} navigate={navigate} onPublished={onPublished} />}
+        {can(me, 'publish') && !readOnly && <PublishButton api={api} policy={detail.key} editor={editor} reveal={show} navigate={navigate} onPublished={(answer) => onPublished(answer.version.version)} />}
       </div>
       <div class="edit-body" hidden={view === 'simulate'}>
         <section class="doc" aria-label="Policy document">

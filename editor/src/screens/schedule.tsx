@@ -55,8 +55,9 @@ export function Schedule({ api, me, policy, navigate }: Props): JSX.Element {
   }, [load, readable]);
 
   const changed = async (message: string) => {
-    setNotice(message);
+    // The notice comes with the timeline it speaks of, not before it.
     await load().catch(setError);
+    setNotice(message);
     // What changed is the timeline: show it, with the notice under it.
     document.getElementById('timeline-title')?.scrollIntoView({ block: 'start' });
   };
