@@ -401,3 +401,65 @@ export function generateExpressions(exprs: ReadonlyArray<{ node: unknown; path: 
   }
   return make(pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC);
 }
+
+/** The phases of a policy as run without a trace: one function per phase, no loops over lists of closures. */
+export interface PhaseProgram {
+  /** Runs the order-level derived values into the frame. */
+  mainLets(F: unknown[], c: EvalContext): void;
+  /** Runs an item's derived values and first-match rules: the item's decision. */
+  item: ((F: unknown[], c: EvalContext) => Record<string, unknown>) | null;
+  /** Runs the totals into the frame. */
+  totals(F: unknown[], c: EvalContext): void;
+  /** Runs the order-level rules: the decision, with the items under `each.into` when the policy has items. */
+  decide(F: unknown[], c: EvalContext, items: unknown): Record<string, unknown>;
+}
+
+interface PhaseShape {
+  lets: ReadonlyArray<{ fn: Compiled }>;
+  rules: ReadonlyArray<{ id: string; when: Compiled | null; then: ReadonlyArray<readonly [string, Compiled]> }>;
+}
+
+/**
+ * Generates the phases of a policy in frame mode for evaluations without a trace: derived values
+ * written to their slots in order, rules tried in order, and the matched outcome built as an
+ * object literal (its fields in the order of the document, each copied, then the items, then
+ * `rule`), as evaluate.ts's run does step by step. Null when a key would be special in an object
+ * literal ("__proto__") or `new Function` is refused: the caller keeps its loop.
+ */
+export function generatePhases(
+  main: PhaseShape,
+  each: (PhaseShape & { into: string }) | null,
+  totals: ReadonlyArray<{ fn: Compiled }>,
+  slots: { mainLets: readonly number[]; eachLets: readonly number[]; totals: readonly number[] },
+  ruleField: string,
+  copy: (value: unknown) => unknown,
+): PhaseProgram | null {
+  const E: Compiled[] = [];
+  const call = (fn: Compiled) => {
+    E.push(fn);
+    return `E[${E.length - 1}](F, c)`;
+  };
+  const keys = [ruleField, ...(each ? [each.into] : []), ...[main, ...(each ? [each] : [])].flatMap((p) => p.rules.flatMap((r) => r.then.map(([k]) => k)))];
+  if (keys.includes('__proto__')) return null;
+  const lets = (list: ReadonlyArray<{ fn: Compiled }>, at: readonly number[]) => list.map((d, i) => `F[${at[i]!}] = ${call(d.fn)};`).join(' ');
+  const rules = (phase: PhaseShape, extra: string | null) =>
+    phase.rules.map((r) => {
+      const fields = r.then.map(([k, fn]) => `${JSON.stringify(k)}: CP(${call(fn)})`);
+      if (extra !== null) fields.push(`${JSON.stringify(extra)}: X`);
+      fields.push(`${JSON.stringify(ruleField)}: ${JSON.stringify(r.id)}`);
+      const outcome = `return { ${fields.join(', ')} };`;
+      return r.when === null ? outcome : `if (T(${call(r.when)})) ${outcome}`;
+    }).join('\n') + `\nthrow NONE();`;
+  const source = `"use strict"; return {
+mainLets: function (F, c) { ${lets(main.lets, slots.mainLets)} },
+item: ${each ? `function (F, c) { ${lets(each.lets, slots.eachLets)}\n${rules(each, null)} }` : 'null'},
+totals: function (F, c) { ${lets(totals, slots.totals)} },
+decide: function (F, c, X) { ${rules(main, each ? each.into : null)} },
+};`;
+  try {
+    const make = new Function('E', 'T', 'CP', 'NONE', source) as (...args: unknown[]) => PhaseProgram;
+    return make(E, truthy, copy, () => new EvalFault('', 'no rule matched'));
+  } catch {
+    return null;
+  }
+}

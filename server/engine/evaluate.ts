@@ -8,7 +8,9 @@ import type { EvalContext } from './compiler.ts';
 import { truthy } from './operators/standard.ts';
 import { RULE_FIELD } from './policy.ts';
 import { frameLayouts } from './frames.ts';
+import { copy } from './json-copy.ts';
 import type { FrameLayout } from './frames.ts';
+import type { PhaseProgram } from './codegen.ts';
 import type { CompiledDerived, CompiledPhase, CompiledPolicy, CompiledRule } from './policy.ts';
 import type { Budget, Env, Problem } from './types.ts';
 
@@ -179,6 +181,8 @@ function runFrames(policy: CompiledPolicy, layout: FrameLayout, input: Record<st
     tables: policy.tables,
   };
   const ctx: EvalContext = { env, root: frame, rec: null };
+  const program = layout.program;
+  if (!tracing && program) return { ok: true, decision: runProgram(policy, layout, program, frame, ctx) };
   const trace: Trace | undefined = tracing ? { at, let: [], rules: [], matched: '' } : undefined;
 
   runDerivedFrame(policy.main.lets, layout.mainLets, frame, ctx, trace?.let);
@@ -206,6 +210,27 @@ function runFrames(policy: CompiledPolicy, layout: FrameLayout, input: Record<st
   }
   const decision = decide(policy.main, frame as unknown as Record<string, unknown>, ctx, trace, policy.each && items ? [policy.each.into, items] : null, false);
   return trace ? { ok: true, decision, trace } : { ok: true, decision };
+}
+
+/** runFrames' steps without a trace, through the phases generated for the policy (codegen.ts generatePhases). */
+function runProgram(policy: CompiledPolicy, layout: FrameLayout, program: PhaseProgram, frame: unknown[], ctx: EvalContext): Decision {
+  program.mainLets(frame, ctx);
+  const each = policy.each;
+  if (!each || !program.item) return program.decide(frame, ctx, undefined);
+  const list = each.over(frame, ctx);
+  if (!Array.isArray(list)) throw new EvalFault(each.overPath, `"each.over" must give an array, got ${list === null ? 'null' : typeof list}`);
+  const items: Decision[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const itemFrame = frame.slice();
+    itemFrame[layout.item] = list[i];
+    itemFrame[layout.itemIndex] = i;
+    ctx.root = itemFrame;
+    items.push(program.item(itemFrame, ctx));
+  }
+  ctx.root = frame;
+  frame[layout.items] = items;
+  program.totals(frame, ctx);
+  return program.decide(frame, ctx, items);
 }
 
 function runDerivedFrame(list: CompiledDerived[], slots: number[], frame: unknown[], ctx: EvalContext, trace: DerivedTrace[] | undefined): void {
@@ -274,15 +299,4 @@ function outcome(rule: CompiledRule, scope: Record<string, unknown>, ctx: EvalCo
 }
 
 /** Results are copied before they go into answers, so no caller can reach a compiled literal or param. */
-export function copy<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(copy) as T;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const v = copy((value as Record<string, unknown>)[key]);
-    // Assigning "__proto__" would set the prototype; define it as plain data instead.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[key] = v;
-  }
-  return out as T;
-}
+export { copy };

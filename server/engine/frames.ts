@@ -5,6 +5,8 @@
  * input and again for every item. Same values, same order of writes, so every read sees what
  * it saw in the object; evaluate.ts runs such policies with frames.
  */
+import type { PhaseProgram } from './codegen.ts';
+
 export interface FrameLayout {
   /** Number of slots. */
   size: number;
@@ -23,6 +25,8 @@ export interface FrameLayout {
   blank: unknown[];
   /** The expressions run as generated JavaScript (codegen.ts), not as closures. */
   generated: boolean;
+  /** The phases as generated functions for evaluations without a trace (codegen.ts), or null. */
+  program: PhaseProgram | null;
 }
 
 /** Allocates slots by name while a policy compiles. */
@@ -44,7 +48,7 @@ export class FrameBuilder {
     const eachLets = lets.each.map((n) => this.slot(n));
     const totals = lets.totals.map((n) => this.slot(n));
     const size = this.slots.size;
-    return { size, index: new Map(this.slots), params, now, item, itemIndex, items, mainLets, eachLets, totals, blank: new Array(size).fill(undefined), generated: false };
+    return { size, index: new Map(this.slots), params, now, item, itemIndex, items, mainLets, eachLets, totals, blank: new Array(size).fill(undefined), generated: false, program: null };
   }
 }
 

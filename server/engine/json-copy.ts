@@ -54,3 +54,17 @@ export function copyJson<T>(value: T): T {
   }
   return out as T;
 }
+
+/** Results are copied before they go into answers, so no caller can reach a compiled literal or param. */
+export function copy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copy) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = copy((value as Record<string, unknown>)[key]);
+    // Assigning "__proto__" would set the prototype; define it as plain data instead.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out as T;
+}

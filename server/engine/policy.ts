@@ -8,7 +8,8 @@
 import { CompileFault, compileExpression, pointerSegment } from './compiler.ts';
 import type { Compiled, CompileScope } from './compiler.ts';
 import { FrameBuilder, frameLayouts } from './frames.ts';
-import { generateExpressions } from './codegen.ts';
+import { generateExpressions, generatePhases } from './codegen.ts';
+import { copy } from './json-copy.ts';
 import { checkExpressions, checkShape } from './safety.ts';
 import type { Limits } from './safety.ts';
 import type { SchemaRegistry, Validator } from './schemas.ts';
@@ -143,6 +144,7 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
       totals: phases.totals.map((d) => d.name),
     });
     layout.generated = generated !== null;
+    if (generated) layout.program = generatePhases(phases.main, phases.each, phases.totals, layout, RULE_FIELD, copy);
     frameLayouts.set(phases.main, layout);
   }
   const { main, each, totals } = phases;
