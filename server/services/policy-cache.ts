@@ -5,6 +5,12 @@
  * stale; activations are dropped when the change feed (change-poller.ts) says the policy
  * changed, here or in another process on the same database.
  *
+ * A compiled version is a pure function of its document, so versions with the same content
+ * hash (the same document: tenants on the same policy, a version re-published elsewhere)
+ * share one compiled policy: it is compiled once and held once, for as long as any version
+ * that uses it is cached. A version whose document is already compiled costs one small query
+ * (its hash) and neither a document read nor a compile.
+ *
  * A load that raced with an invalidation is used once but not kept (generation check), so a
  * change seen while a query was in flight can never leave a stale entry behind.
  *
@@ -18,7 +24,7 @@ import type { Activation, CompileResult, SchemaRegistry } from '../engine/index.
 import { listActivations } from '../store/activations.ts';
 import type { Change } from '../store/change-feed.ts';
 import type { Client } from '../store/client.ts';
-import { getPolicy, getVersion } from '../store/policies.ts';
+import { getPolicy, getVersion, getVersionHash } from '../store/policies.ts';
 import { Lru } from './lru.ts';
 
 export interface PolicyEntry {
@@ -37,6 +43,11 @@ export class PolicyCache {
   private readonly policies: Lru<string, PolicyEntry | null>;
   private readonly versions: Lru<string, CompileResult>;
   private readonly loading = new Map<string, Promise<unknown>>();
+  /** Compiled documents by content hash, shared by every cached version with that hash. */
+  private readonly byHash = new Map<string, WeakRef<CompileResult>>();
+  private readonly forget = new FinalizationRegistry<string>((hash) => {
+    if (this.byHash.get(hash)?.deref() === undefined) this.byHash.delete(hash);
+  });
   private generation = 0;
 
   constructor(private readonly db: Client, private readonly options: PolicyCacheOptions) {
@@ -67,10 +78,16 @@ export class PolicyCache {
       this.versions,
       id,
       async () => {
-        const row = await getVersion(this.db, tenant, key, version);
+        const hash = await getVersionHash(this.db, tenant, key, version);
+        const shared = hash === null ? undefined : this.byHash.get(hash)?.deref();
+        if (shared) return shared;
+        const row = hash === null ? null : await getVersion(this.db, tenant, key, version);
         missing = !row;
         if (!row) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
-        return compile(row.document, { registry: this.options.registry });
+        const result = compile(row.document, { registry: this.options.registry });
+        this.byHash.set(row.contentHash, new WeakRef(result));
+        this.forget.register(result, row.contentHash);
+        return result;
       },
       // Versions are immutable once they exist, but one asked for before it is published must
       // be looked up again: caching its absence would hide the version from this process.
@@ -92,8 +109,8 @@ export class PolicyCache {
     if (change.kind === 'policy' || change.kind === 'activation') this.invalidate(change.tenant, change.policy);
   }
 
-  stats(): { policies: number; versions: number } {
-    return { policies: this.policies.size, versions: this.versions.size };
+  stats(): { policies: number; versions: number; documents: number } {
+    return { policies: this.policies.size, versions: this.versions.size, documents: this.byHash.size };
   }
 
   /** One query per key at a time; the result is kept only if nothing was invalidated meanwhile. */

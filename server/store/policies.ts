@@ -119,6 +119,12 @@ export async function getVersion(db: Client, tenant: string, policy: string, ver
   return r ? { ...toSummary(r), document: json(r, 'document') } : null;
 }
 
+/** The content hash of a version (without reading its document), or null when there is no such version. */
+export async function getVersionHash(db: Client, tenant: string, policy: string, version: number): Promise<string | null> {
+  const rs = await db.execute({ sql: 'SELECT content_hash FROM policy_versions WHERE tenant = ? AND policy = ? AND version = ?', args: [tenant, policy, version] });
+  return rs.rows[0] ? str(rs.rows[0], 'content_hash') : null;
+}
+
 /** Every version of every policy of the tenant, without documents (for the policy list). */
 export async function listTenantVersions(db: Client, tenant: string): Promise<VersionSummary[]> {
   const rs = await db.execute({

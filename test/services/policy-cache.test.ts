@@ -9,7 +9,7 @@ import type { Client } from '../../server/store/client.ts';
 import { openDatabase } from '../../server/store/client.ts';
 import { contentHash } from '../../server/store/content-hash.ts';
 import { migrate } from '../../server/store/migrate.ts';
-import { getVersion, insertVersionStmt } from '../../server/store/policies.ts';
+import { getVersion, insertPolicyStmt, insertVersionStmt } from '../../server/store/policies.ts';
 import { seedIfEmpty } from '../../server/store/seed.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-cache-'));
@@ -40,5 +40,27 @@ describe('PolicyCache.compiled', () => {
     const v1 = await getVersion(db, 'soom', 'points', 1);
     await db.execute(insertVersionStmt({ tenant: 'soom', policy: 'points', version: 2, contentHash: contentHash(v1!.document), document: v1!.document, createdBy: 'test' }));
     expect((await cache.compiled('soom', 'points', 2)).ok).toBe(true);
+  });
+
+  it('compiles a document once for every version that has it, in any tenant', async () => {
+    const cache = new PolicyCache(db, { max: 100, registry: schemaRegistry() });
+    const points = await getVersion(db, 'soom', 'points', 1);
+    // Another tenant with the very same document, and a different document under the same key.
+    await db.batch([
+      { sql: "INSERT INTO tenants (id, name, created_at, created_by) VALUES ('twin', 'Twin', '2024-01-01T00:00:00.000Z', 'test')", args: [] },
+      insertPolicyStmt({ tenant: 'twin', key: 'points', title: 'Points', createdBy: 'test' }),
+      insertVersionStmt({ tenant: 'twin', policy: 'points', version: 1, contentHash: points!.contentHash, document: points!.document, createdBy: 'test' }),
+    ], 'write');
+    const doc2 = { ...(points!.document as Record<string, unknown>), description: 'changed' };
+    await db.execute(insertVersionStmt({ tenant: 'twin', policy: 'points', version: 2, contentHash: contentHash(doc2), document: doc2, createdBy: 'test' }));
+
+    const soom = await cache.compiled('soom', 'points', 1);
+    const twin = await cache.compiled('twin', 'points', 1);
+    expect(soom.ok).toBe(true);
+    expect(twin).toBe(soom);
+    const other = await cache.compiled('twin', 'points', 2);
+    expect(other.ok).toBe(true);
+    expect(other).not.toBe(soom);
+    expect(cache.stats()).toMatchObject({ versions: 3, documents: 2 });
   });
 });
