@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { engineSections, runEngineBench } from './engine.ts';
 import { editorSimulationLines, runEditorSimulationBench } from './editor-simulation.ts';
+import { httpSection, runHttpBench } from './http.ts';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const engine = await runEngineBench();
@@ -27,5 +28,6 @@ const lines = [
   ...engineSections(engine),
 ];
 lines.push(...editorSimulationLines(editorSimulation));
+lines.push(...httpSection(await runHttpBench()));
 writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
 console.log(lines.join('\n'));

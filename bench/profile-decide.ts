@@ -1,0 +1,160 @@
+/**
+ * Where a decide's time goes: starts the service as bench/http.ts does (fresh database, Solum's
+ * sample returns), loads it with autocannon at 50 connections, and prints requests/s, p50/p99,
+ * the server's CPU time per request (from /proc: steadier than requests/s on a shared machine)
+ * and, with --cpu-prof, the V8 CPU profile of the server summarised by function and by file.
+ *
+ *   npx tsx bench/profile-decide.ts [--cpu-prof] [--seconds 10] [--path decide|echo|batch]
+ *   BENCH_SERVER_ENV="LOG_LEVEL=warn" npx tsx bench/profile-decide.ts
+ *
+ * Not part of `npm run bench`: a tool for the one who optimises.
+ */
+import autocannon from 'autocannon';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseConfig } from '../server/config.ts';
+import { openStore } from '../server/runtime.ts';
+import { createKey } from '../server/services/api-keys.ts';
+import { root, startProcess } from './server-process.ts';
+
+const { values } = parseArgs({
+  options: {
+    'cpu-prof': { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '10' },
+    path: { type: 'string', default: 'decide' },
+    connections: { type: 'string', default: '50' },
+    top: { type: 'string', default: '40' },
+    // Another checkout (a copy of an older commit) to start the server from, for A/B runs.
+    root: { type: 'string' },
+    // The server's entry (e.g. a prebuilt bundle, run with node alone); default server/main.ts.
+    script: { type: 'string' },
+  },
+});
+
+/** utime + stime of a process, in milliseconds. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks: 100 Hz on Linux
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+
+/**
+ * Self time by function and by file, and inclusive time by function, over the samples of the
+ * last `lastSeconds` of the profile (the load; start-up is left out).
+ */
+export function summariseProfile(file: string, top: number, lastSeconds = Number.POSITIVE_INFINITY): string[] {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; endTime: number; startTime: number };
+  const self = new Map<number, number>();
+  const times: number[] = [];
+  let t = profile.startTime;
+  for (const d of profile.timeDeltas) times.push((t += d));
+  const from = profile.endTime - lastSeconds * 1e6;
+  for (let i = 0; i < profile.samples.length; i++) {
+    if (times[i]! < from) continue;
+    self.set(profile.samples[i]!, (self.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const short = (url: string) => url.replace(`file://${root}`, '').replace(/^node:/, 'node:');
+  const fnKey = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const fileKey = (n: ProfileNode) => {
+    const url = short(n.callFrame.url);
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+    if (m) return `node_modules/${m[1]}`;
+    return url || `(${n.callFrame.functionName || 'native'})`;
+  };
+  const add = (map: Map<string, number>, key: string, v: number) => map.set(key, (map.get(key) ?? 0) + v);
+  const fns = new Map<string, number>();
+  const files = new Map<string, number>();
+  for (const [id, t] of self) {
+    const n = byNode.get(id)!;
+    add(fns, fnKey(n), t);
+    add(files, fileKey(n), t);
+  }
+  // Inclusive time of every function (counted once per sample even when recursive).
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map<string, number>();
+  for (const [id, t] of self) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const k = fnKey(byNode.get(cur)!);
+      if (!seen.has(k)) {
+        seen.add(k);
+        add(inclusive, k, t);
+      }
+    }
+  }
+  const pct = (v: number) => `${((v / total) * 100).toFixed(1).padStart(5)}%`;
+  const list = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${pct(v)}  ${k}`);
+  return [
+    `profile ${file}: ${(total / 1000).toFixed(0)} ms sampled`,
+    'self time by file or package:',
+    ...list(files, 25),
+    'self time by function:',
+    ...list(fns, top),
+    'inclusive time by function:',
+    ...list(inclusive, top),
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = mkdtempSync(join(tmpdir(), 'policy-profile-'));
+  const profDir = join(dir, 'prof');
+  const databaseUrl = `file:${join(dir, 'policy.db')}`;
+  const { db } = await openStore(parseConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }));
+  const decider = (await createKey({ db }, { actor: 'bench', tenant: 'solum', role: 'decider' })).secret;
+  db.close();
+  const env: Record<string, string> = Object.fromEntries(
+    (process.env.BENCH_SERVER_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]),
+  );
+  const echo = values.path === 'echo';
+  const server = await startProcess({
+    script: echo ? 'bench/echo-server.ts' : (values.script ?? 'server/main.ts'),
+    dir,
+    name: 'server',
+    env: { DATABASE_URL: databaseUrl, ...env },
+    nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    ...(values.root ? { cwd: values.root } : {}),
+  });
+  const samplesDir = new URL('../policies/solum/samples/', import.meta.url);
+  const bodies = readdirSync(samplesDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(new URL(f, samplesDir), 'utf8')))
+    .map((s) => ({ input: { order: s.order, request: s.requests.returns }, at: s.at }));
+  const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${decider}` };
+  const path = echo ? '/echo' : values.path === 'batch' ? '/v1/policies/returns/decide/batch' : '/v1/policies/returns/decide';
+  const requests = bodies.map((b, i) => ({
+    method: 'POST' as const,
+    path,
+    headers,
+    body: JSON.stringify(values.path === 'batch' ? { requests: Array.from({ length: 100 }, (_, j) => bodies[(i + j) % bodies.length]) } : b),
+  }));
+  const connections = Number(values.connections);
+  await autocannon({ url: server.url, connections, duration: 3, requests });
+  const cpu0 = cpuMs(server.pid);
+  const r = await autocannon({ url: server.url, connections, duration: Number(values.seconds), requests });
+  const cpu = cpuMs(server.pid) - cpu0;
+  const count = r.requests.total;
+  console.log(`${path}: ${Math.round(count / r.duration)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}; server CPU ${((cpu / count) * 1000).toFixed(0)} µs/request (${((cpu / (r.duration * 1000)) * 100).toFixed(0)}% of a core)`);
+  if (!echo) {
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
+    const flushes = value('policy_decision_log_flush_batch_size_count');
+    console.log(`decision log: ${flushes} transactions, mean ${(value('policy_decision_log_flush_batch_size_sum') / flushes).toFixed(1)} decisions each, mean commit ${((value('policy_decision_log_flush_seconds_sum') / flushes) * 1000).toFixed(2)} ms`);
+  }
+  await server.stop();
+  if (values['cpu-prof']) {
+    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) console.log(summariseProfile(join(profDir, file), Number(values.top), r.duration - 0.2).join('\n'));
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
