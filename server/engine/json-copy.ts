@@ -68,3 +68,41 @@ export function copy<T>(value: T): T {
   }
   return out as T;
 }
+
+/**
+ * A function returning a fresh copy of a plain JSON value (see isPlainTree) as one literal,
+ * which V8 builds from a boilerplate much faster than copyJson walks the value; null when the
+ * value has a key an object literal treats specially ("__proto__"), a number that does not print
+ * back to itself, or `new Function` is refused (copyJson then). Strings enter the source only
+ * through JSON.stringify.
+ */
+export function literalCopier(value: unknown): (() => unknown) | null {
+  const source = literalSource(value, 0);
+  if (source === null) return null;
+  try {
+    return new Function(`"use strict"; return () => (${source});`)() as () => unknown;
+  } catch {
+    return null;
+  }
+}
+
+function literalSource(value: unknown, depth: number): string | null {
+  if (depth > 64) return null;
+  if (value === null) return 'null';
+  if (value === true || value === false) return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0) && Number(String(value)) === value ? `(${String(value)})` : null;
+  if (Array.isArray(value)) {
+    const parts = value.map((v) => literalSource(v, depth + 1));
+    return parts.includes(null) ? null : `[${parts.join(', ')}]`;
+  }
+  if (typeof value !== 'object') return null;
+  const parts: string[] = [];
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return null;
+    const v = literalSource((value as Record<string, unknown>)[key], depth + 1);
+    if (v === null) return null;
+    parts.push(`${JSON.stringify(key)}: ${v}`);
+  }
+  return `{ ${parts.join(', ')} }`;
+}

@@ -2,7 +2,7 @@
  * Decision tables (DMN-style, hit policy "first"): rows of condition cells over named inputs,
  * each giving literal outputs. Compiled once into a lookup the `table` operator calls.
  */
-import { isPlainTree } from './json-copy.ts';
+import { isPlainTree, literalCopier } from './json-copy.ts';
 import type { CompiledTable } from './types.ts';
 
 export interface TableDefinition {
@@ -38,14 +38,27 @@ export function compileCell(cell: unknown): CellTest {
   return (v) => tests.every((t) => t(v));
 }
 
+/** Literal copiers for a plain row's outputs object and for each of its object-valued outputs. */
+function copiersOf(outputs: Record<string, unknown>): ReadonlyMap<unknown, () => unknown> | undefined {
+  const copiers = new Map<unknown, () => unknown>();
+  for (const value of [outputs, ...Object.values(outputs)]) {
+    if (value === null || typeof value !== 'object' || copiers.has(value)) continue;
+    const copier = literalCopier(value);
+    if (copier) copiers.set(value, copier);
+  }
+  return copiers.size ? copiers : undefined;
+}
+
 export function compileTable(name: string, def: TableDefinition): CompiledTable {
   const rows = def.rows.map((row, index) => {
     const checks = def.inputs
       .filter((input) => row.when !== undefined && Object.prototype.hasOwnProperty.call(row.when, input.name))
       .map((input) => ({ name: input.name, test: compileCell(row.when![input.name]) }));
-    return { checks, row: index, outputs: row.then, plain: isPlainTree(row.then) };
+    const plain = isPlainTree(row.then);
+    return { checks, row: index, outputs: row.then, plain, copiers: plain ? copiersOf(row.then) : undefined };
   });
-  const fallback = def.default ? { row: -1, outputs: def.default, plain: isPlainTree(def.default) } : null;
+  const fallbackPlain = def.default ? isPlainTree(def.default) : false;
+  const fallback = def.default ? { row: -1, outputs: def.default, plain: fallbackPlain, copiers: fallbackPlain ? copiersOf(def.default) : undefined } : null;
   return {
     name,
     lookup(inputs) {
@@ -56,7 +69,7 @@ export function compileTable(name: string, def: TableDefinition): CompiledTable 
           const value = Object.prototype.hasOwnProperty.call(inputs, check.name) ? inputs[check.name] : null;
           if (!check.test(value)) { hit = false; break; }
         }
-        if (hit) return { row: row.row, outputs: row.outputs, plain: row.plain };
+        if (hit) return { row: row.row, outputs: row.outputs, plain: row.plain, copiers: row.copiers };
       }
       return fallback ? { ...fallback } : null;
     },

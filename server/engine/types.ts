@@ -42,8 +42,12 @@ export interface Env {
 /** A decision table after compile: lookup returns the outputs of the first matching row. */
 export interface CompiledTable {
   name: string;
-  /** `plain`: the outputs are JSON data (see json-copy.ts isPlainTree), so copyJson copies them exactly as structuredClone would. */
-  lookup(inputs: Record<string, unknown>): { row: number; outputs: Record<string, unknown>; plain?: boolean } | null;
+  /**
+   * `plain`: the outputs are JSON data (see json-copy.ts isPlainTree), so copyJson copies them
+   * exactly as structuredClone would; `copiers`: for the outputs object and each object-valued
+   * output, a function returning such a copy faster (json-copy.ts literalCopier).
+   */
+  lookup(inputs: Record<string, unknown>): { row: number; outputs: Record<string, unknown>; plain?: boolean; copiers?: ReadonlyMap<unknown, () => unknown> } | null;
 }
 
 /**

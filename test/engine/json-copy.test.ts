@@ -1,7 +1,7 @@
 /** copyJson copies JSON data exactly as structuredClone does; isPlainTree says when a value is such data. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { copyJson, isPlainTree } from '../../server/engine/json-copy.ts';
+import { copyJson, isPlainTree, literalCopier } from '../../server/engine/json-copy.ts';
 
 const shape = (v: unknown): unknown => {
   if (v === null || typeof v !== 'object') return Object.is(v, -0) ? '-0' : v;
@@ -35,5 +35,28 @@ describe('isPlainTree', () => {
     expect(isPlainTree({ u: undefined })).toBe(false);
     expect(isPlainTree({ b: 1n })).toBe(false);
     expect(isPlainTree({ a: [1, { b: 'c' }], n: null, t: true })).toBe(true);
+  });
+});
+
+describe('literalCopier', () => {
+  it('builds what structuredClone gives, a fresh value each call, or declines', () => {
+    let built = 0;
+    fc.assert(fc.property(fc.jsonValue(), (value) => {
+      const copier = literalCopier(value);
+      if (!copier) return;
+      built++;
+      const a = copier();
+      const b = copier();
+      expect(shape(a)).toEqual(shape(structuredClone(value)));
+      if (value !== null && typeof value === 'object') expect(a).not.toBe(b);
+    }), { numRuns: 5_000 });
+    expect(built).toBeGreaterThan(4_000);
+  });
+  it('declines "__proto__" keys and numbers that do not print back, and keeps hostile strings as data', () => {
+    expect(literalCopier(JSON.parse('{"__proto__": 1}'))).toBeNull();
+    expect(literalCopier({ a: -0 })).toBeNull();
+    expect(literalCopier({ a: NaN })).toBeNull();
+    const hostile = { '"}); throw 1; ({"': '\u2028"); throw 1; //', x: ['</script>'] };
+    expect(literalCopier(hostile)!()).toEqual(hostile);
   });
 });

@@ -24,9 +24,10 @@ export const tableOperators: OperatorSpec[] = [
       // A copy, so no policy can reach (or compare by identity) the table's own values; plain
       // JSON rows (every row of a document parsed from text) need no structuredClone.
       const clone = hit.plain === true ? copyJson : structuredClone;
-      if (column === undefined) return clone(hit.outputs);
-      const value = Object.prototype.hasOwnProperty.call(hit.outputs, column as string) ? hit.outputs[column as string] : null;
-      return value !== null && typeof value === 'object' ? clone(value) : value;
+      const value = column === undefined ? hit.outputs : Object.prototype.hasOwnProperty.call(hit.outputs, column as string) ? hit.outputs[column as string] : null;
+      if (value === null || typeof value !== 'object') return value;
+      const copier = hit.copiers?.get(value);
+      return copier ? copier() : clone(value);
     },
   },
 ];

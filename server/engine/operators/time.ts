@@ -30,7 +30,7 @@ export function isLeapYear(year: number): boolean {
 
 /** Days in a month (1–12) of the proleptic Gregorian calendar. */
 export function daysInMonth(year: number, month: number): number {
-  return month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 2 ? (isLeapYear(year) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** Date.UTC reads years 0–99 as 1900–1999; going 400 years (one Gregorian cycle, 146,097 days) up and back avoids that. */
