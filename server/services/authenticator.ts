@@ -25,6 +25,8 @@ export interface AuthenticatorOptions {
 
 interface Cached {
   credential: KeyCredential;
+  /** The stored hash's bytes, decoded once rather than on every request. */
+  hash: Buffer;
   loadedAt: number;
 }
 
@@ -33,6 +35,9 @@ export class Authenticator {
   private readonly used = new Map<string, { tenant: string; at: string }>();
   private readonly timer: ReturnType<typeof setInterval>;
   private generation = 0;
+  /** The current minute and its ISO form, for `last_used_at` (formatted once a minute, not per request). */
+  private minute = -1;
+  private minuteIso = '';
 
   constructor(private readonly db: Client, private readonly options: AuthenticatorOptions) {
     this.keys = new Lru(options.maxKeys ?? 100_000);
@@ -44,10 +49,13 @@ export class Authenticator {
   async authenticate(presented: string): Promise<Actor | null> {
     const parsed = parseKey(presented);
     if (!parsed) return null;
-    const credential = await this.credential(parsed.prefix);
-    if (!credential || credential.revokedAt !== null || !secretMatches(parsed.secret, credential.hash)) return null;
+    const cached = await this.credential(parsed.prefix);
+    const credential = cached?.credential;
+    if (!cached || !credential || credential.revokedAt !== null || !secretMatches(parsed.secret, cached.hash)) return null;
     // Minute precision is plenty for "last used" and keeps the background batch small.
-    this.used.set(credential.id, { tenant: credential.tenant, at: iso(Math.floor(Date.now() / 60_000) * 60_000) });
+    const minute = Math.floor(Date.now() / 60_000);
+    if (minute !== this.minute) this.minuteIso = iso((this.minute = minute) * 60_000);
+    this.used.set(credential.id, { tenant: credential.tenant, at: this.minuteIso });
     return { tenant: credential.tenant, role: credential.role, keyId: credential.id };
   }
 
@@ -78,13 +86,15 @@ export class Authenticator {
     await this.flushTouches();
   }
 
-  private async credential(prefix: string): Promise<KeyCredential | null> {
+  private async credential(prefix: string): Promise<Cached | null> {
     const hit = this.keys.get(prefix);
-    if (hit && Date.now() - hit.loadedAt < (this.options.maxAgeMs ?? 60_000)) return hit.credential;
+    if (hit && Date.now() - hit.loadedAt < (this.options.maxAgeMs ?? 60_000)) return hit;
     const generation = this.generation;
     const credential = await findKeyByPrefix(this.db, prefix);
+    if (!credential) return null;
+    const entry = { credential, hash: Buffer.from(credential.hash, 'hex'), loadedAt: Date.now() };
     // Unknown prefixes are not cached: made-up keys must not fill memory.
-    if (credential && generation === this.generation) this.keys.set(prefix, { credential, loadedAt: Date.now() });
-    return credential;
+    if (generation === this.generation) this.keys.set(prefix, entry);
+    return entry;
   }
 }
