@@ -14,6 +14,7 @@ import { checkExpressions, checkShape } from './safety.ts';
 import type { Limits } from './safety.ts';
 import type { SchemaRegistry, Validator } from './schemas.ts';
 import { compileTable } from './tables.ts';
+import { FORBIDDEN_KEYS } from './operators/objects.ts';
 import type { TableDefinition } from './tables.ts';
 import type { CompiledTable, Problem } from './types.ts';
 import type { Derived, Otherwise, PolicyDocument, Rule, Test } from '../types/schemas.gen.ts';
@@ -106,6 +107,8 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
     const outcome = (then: Record<string, unknown>, base: string): Array<[string, Compiled]> =>
       Object.entries(then).map(([field, value]) => {
         if (field === RULE_FIELD) problems.push({ path: `${base}/${RULE_FIELD}`, message: `"${RULE_FIELD}" is set by the engine (the id of the matched rule)` });
+        // Assigned into the decision object, "__proto__" would set its prototype, not a field.
+        if (FORBIDDEN_KEYS.has(field)) problems.push({ path: `${base}/${pointerSegment(field)}`, message: `"${field}" cannot be a decision field` });
         return [field, expr(value, `${base}/${pointerSegment(field)}`)];
       });
     const phase = (lets: DerivedDoc[] | undefined, letBase: string, rules: RuleDoc[], otherwise: OtherwiseDoc, base: string): CompiledPhase => ({

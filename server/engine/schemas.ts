@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { fastDate, fastDateTime } from './formats.ts';
+import { flattenSchema } from './schema-flatten.ts';
 import type { Problem } from './types.ts';
 
 // ajv-formats is CommonJS: Node hands us module.exports, a bundler may hand us its `default`.
@@ -33,12 +34,27 @@ export function createSchemaRegistry(schemas: Record<string, object>): SchemaReg
     const declared = (schema as { $id?: unknown }).$id;
     ajv.addSchema(schema, declared === undefined ? id : undefined);
   }
+  // The accept/reject check of an input runs a flattened copy of its schema (schema-flatten.ts)
+  // on a second instance that stops at the first error: one function, no per-$ref calls. Only
+  // when it refuses does the full validator run, to list every problem with its path.
+  const byId = new Map<string, object>();
+  for (const [id, schema] of Object.entries(schemas)) {
+    const declared = (schema as { $id?: unknown }).$id;
+    byId.set(typeof declared === 'string' ? declared : id, schema);
+  }
+  const firstError = new Ajv2020({ allErrors: false, strict: false, allowUnionTypes: true });
+  addFormats(firstError);
+  speedUpFormats(firstError);
+  firstError.addKeyword({ keyword: 'tsType', schemaType: 'string' });
   const cache = new WeakMap<object, Validator>();
   const compile = (schema: object): Validator => {
     const hit = cache.get(schema);
     if (hit) return hit;
     const fn = ajv.compile(schema);
-    const validator = (value: unknown) => (fn(value) ? [] : toProblems(fn));
+    const fast = fastCheck(firstError, schema, byId);
+    const validator = fast
+      ? (value: unknown) => (fast(value) ? [] : fn(value) ? [] : toProblems(fn))
+      : (value: unknown) => (fn(value) ? [] : toProblems(fn));
     cache.set(schema, validator);
     return validator;
   };
@@ -49,6 +65,18 @@ export function createSchemaRegistry(schemas: Record<string, object>): SchemaReg
     validatePolicy: (value) => (policySchema(value) ? [] : toProblems(policySchema)),
     has: (id) => ajv.getSchema(id) !== undefined,
   };
+}
+
+/** The flattened schema compiled for accept/reject, or null (then the full validator alone). */
+function fastCheck(ajv: Ajv2020, schema: object, byId: ReadonlyMap<string, object>): ((value: unknown) => boolean) | null {
+  const flat = flattenSchema(schema, byId);
+  if (!flat) return null;
+  try {
+    const fn = ajv.compile(flat);
+    return (value) => fn(value) === true;
+  } catch {
+    return null;
+  }
 }
 
 type FormatDefinition = { validate: (value: string) => boolean; compare?: unknown };
@@ -64,7 +92,9 @@ function speedUpFormats(ajv: Ajv2020): void {
 }
 
 function toProblems(fn: ValidateFunction): Problem[] {
-  return dedupe((fn.errors ?? []).map(toProblem));
+  // A propertyNames failure comes with the failing sub-schema's errors on the same name: keep one.
+  const errors = (fn.errors ?? []).filter((e) => e.propertyName === undefined || e.keyword === 'propertyNames');
+  return dedupe(errors.map(toProblem));
 }
 
 /** Points each problem at the offending property itself, not its parent. */
@@ -75,6 +105,10 @@ function toProblem(e: ErrorObject): Problem {
   }
   if (e.keyword === 'additionalProperties') {
     return { path: `${e.instancePath}/${escape(String(params.additionalProperty))}`, message: 'is not allowed here' };
+  }
+  if (e.keyword === 'propertyNames') {
+    const name = String(params.propertyName);
+    return { path: `${e.instancePath}/${escape(name)}`, message: `${JSON.stringify(name)} is not an allowed name here` };
   }
   if (e.keyword === 'enum') {
     return { path: e.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };

@@ -91,6 +91,11 @@ describe('compile', () => {
     ]);
   });
 
+  it('refuses a decision field that would set the decision object\'s prototype', () => {
+    const then = JSON.parse('{"__proto__": {"object": {"polluted": true}}, "ok": 1}');
+    expect(compileProblems({ ...doc, otherwise: { then } })).toContainEqual(expect.objectContaining({ path: '/otherwise/then/__proto__' }));
+  });
+
   it('refuses an input schema that does not compile, at /input', () => {
     expect(compileProblems({ ...doc, input: { $ref: 'nope.schema.json' } })).toEqual([{ path: '/input', message: expect.stringContaining('invalid JSON Schema') }]);
   });
