@@ -194,7 +194,7 @@ interface ProfileNode { id: number; callFrame: { functionName: string; url: stri
 const root = fileURLToPath(new URL('../', import.meta.url));
 /** Parts of the code a decision's time is spent in, by source file. */
 const PARTS: Array<[RegExp, string]> = [
-  [/server\/engine\/compiler\.ts$/, 'compiled expressions (closures of compiler.ts: var, operators, iteration)'],
+  [/\.generated\.js$|server\/engine\/compiler\.ts$/, 'policy code (JavaScript generated from the expressions and phases, closures of compiler.ts)'],
   [/server\/engine\/evaluate\.ts$/, 'evaluation driver (evaluate.ts: frames, rules, outcomes, copies of results)'],
   [/server\/engine\/(formats|schemas)\.ts$|node_modules\/ajv|^validate\d*$/, 'input validation (ajv code, date and date-time formats)'],
   [/server\/engine\/operators\/time\.ts$/, 'time operators (date, daysBetween, addDays: ISO parsing and formatting)'],

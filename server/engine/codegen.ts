@@ -69,7 +69,15 @@ class FunctionGen {
   readonly lines: string[] = [];
   private temps = 0;
 
-  constructor(private readonly pools: Pools, private readonly scope: CompileScope) {}
+  /** `traced`: emit the trace's records of scope reads (the phases without a trace leave them out: ctx.rec is null there). */
+  constructor(private readonly pools: Pools, private readonly scope: CompileScope, private readonly traced = true, firstTemp = 0) {
+    this.temps = firstTemp;
+  }
+
+  /** Temporaries used so far (the next generator in the same function starts after them). */
+  get used(): number {
+    return this.temps;
+  }
 
   temp(): string {
     const t = `t${this.temps++}`;
@@ -200,11 +208,11 @@ class FunctionGen {
         this.readSegments(v, rest, notFound);
         this.emit(`}`);
       }
-      this.emit(`if (c.rec !== null) c.rec.set(${this.text(key)}, ${v});`);
+      if (this.traced) this.emit(`if (c.rec !== null) c.rec.set(${this.text(key)}, ${v});`);
     } else {
       this.emit(`${v} = ${data};`);
       this.readSegments(v, rest, notFound);
-      this.emit(`if (c.rec !== null && ${data} === c.root) c.rec.set(${this.text(key)}, ${v});`);
+      if (this.traced) this.emit(`if (c.rec !== null && ${data} === c.root) c.rec.set(${this.text(key)}, ${v});`);
     }
     return v;
   }
@@ -268,8 +276,7 @@ class FunctionGen {
     const items = this.node(args[0], argPath(0), data, top);
     const x = `x${this.temps++}`;
     const t = this.temp();
-    const body = new FunctionGen(this.pools, this.scope);
-    body.temps = this.temps + 1000;
+    const body = new FunctionGen(this.pools, this.scope, this.traced, this.temps + 1000);
     const r = body.node(args[1], argPath(1), x, false);
     this.temps = body.temps;
     const fn = `(${x}) => { ${body.lines.join(' ')} return ${r}; }`;
@@ -297,8 +304,7 @@ class FunctionGen {
     const initial = args.length > 2 ? this.node(args[2], argPath(2), data, top) : 'null';
     const t = this.temp();
     const x = `x${this.temps++}`;
-    const body = new FunctionGen(this.pools, this.scope);
-    body.temps = this.temps + 1000;
+    const body = new FunctionGen(this.pools, this.scope, this.traced, this.temps + 1000);
     const r = body.node(args[1], argPath(1), x, false);
     this.temps = body.temps;
     const fn = `(${x}) => { ${body.lines.join(' ')} return ${r}; }`;
@@ -392,7 +398,8 @@ export function generateExpressions(exprs: ReadonlyArray<{ node: unknown; path: 
     const r = g.node(node, path, 'd', true);
     return `function (d, c) { const F = c.root; ${g.lines.join(' ')} return ${r}; }`;
   });
-  const source = `"use strict"; return [\n${bodies.join(',\n')}\n];`;
+  // sourceURL: profiles and stack traces name the generated code.
+  const source = `"use strict"; return [\n${bodies.join(',\n')}\n];\n//# sourceURL=policy-expressions.generated.js`;
   let make: (...args: unknown[]) => Compiled[];
   try {
     make = new Function('K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', source) as typeof make;
@@ -423,8 +430,10 @@ interface PhaseShape {
  * Generates the phases of a policy in frame mode for evaluations without a trace: derived values
  * written to their slots in order, rules tried in order, and the matched outcome built as an
  * object literal (its fields in the order of the document, each copied, then the items, then
- * `rule`), as evaluate.ts's run does step by step. Null when a key would be special in an object
- * literal ("__proto__") or `new Function` is refused: the caller keeps its loop.
+ * `rule`), as evaluate.ts's run does step by step. Small expressions (`sites` gives each
+ * compiled function's JSON-logic) are generated inline, without the trace's records; larger
+ * ones are called. Null when a key would be special in an object literal ("__proto__") or
+ * `new Function` is refused: the caller keeps its loop.
  */
 export function generatePhases(
   main: PhaseShape,
@@ -433,33 +442,60 @@ export function generatePhases(
   slots: { mainLets: readonly number[]; eachLets: readonly number[]; totals: readonly number[] },
   ruleField: string,
   copy: (value: unknown) => unknown,
+  sites: ReadonlyMap<Compiled, { node: unknown; path: string }>,
+  scope: CompileScope,
 ): PhaseProgram | null {
   const E: Compiled[] = [];
-  const call = (fn: Compiled) => {
-    E.push(fn);
-    return `E[${E.length - 1}](F, c)`;
-  };
+  const pools: Pools = { K: [], FN: [], C: [] };
   const keys = [ruleField, ...(each ? [each.into] : []), ...[main, ...(each ? [each] : [])].flatMap((p) => p.rules.flatMap((r) => r.then.map(([k]) => k)))];
   if (keys.includes('__proto__')) return null;
-  const lets = (list: ReadonlyArray<{ fn: Compiled }>, at: readonly number[]) => list.map((d, i) => `F[${at[i]!}] = ${call(d.fn)};`).join(' ');
+  let temps = 0;
+  /** Statements computing one expression into a fresh variable; returns [statements, variable or literal]. */
+  const value = (fn: Compiled): [string, string] => {
+    const site = sites.get(fn);
+    if (site) {
+      const g = new FunctionGen(pools, scope, false, temps);
+      const r = g.node(site.node, site.path, 'F', true);
+      const code = g.lines.join(' ');
+      if (code.length <= INLINE_LIMIT && !code.includes('=>')) {
+        temps = g.used;
+        return [code, r];
+      }
+    }
+    E.push(fn);
+    const t = `t${temps++}`;
+    return [`let ${t} = E[${E.length - 1}](F, c);`, t];
+  };
+  const lets = (list: ReadonlyArray<{ fn: Compiled }>, at: readonly number[]) =>
+    list.map((d, i) => {
+      const [code, r] = value(d.fn);
+      return `{ ${code} F[${at[i]!}] = ${r}; }`;
+    }).join('\n');
   const rules = (phase: PhaseShape, extra: string | null) =>
     phase.rules.map((r) => {
-      const fields = r.then.map(([k, fn]) => `${JSON.stringify(k)}: CP(${call(fn)})`);
+      const parts = r.then.map(([k, fn]) => [k, ...value(fn)] as const);
+      const fields = parts.map(([k, , v]) => `${JSON.stringify(k)}: CP(${v})`);
       if (extra !== null) fields.push(`${JSON.stringify(extra)}: X`);
       fields.push(`${JSON.stringify(ruleField)}: ${JSON.stringify(r.id)}`);
-      const outcome = `return { ${fields.join(', ')} };`;
-      return r.when === null ? outcome : `if (T(${call(r.when)})) ${outcome}`;
+      const outcome = `{ ${parts.map(([, code]) => code).join(' ')} return { ${fields.join(', ')} }; }`;
+      if (r.when === null) return outcome;
+      const [code, cond] = value(r.when);
+      return `{ ${code} if (T(${cond})) ${outcome} }`;
     }).join('\n') + `\nthrow NONE();`;
   const source = `"use strict"; return {
-mainLets: function (F, c) { ${lets(main.lets, slots.mainLets)} },
-item: ${each ? `function (F, c) { ${lets(each.lets, slots.eachLets)}\n${rules(each, null)} }` : 'null'},
-totals: function (F, c) { ${lets(totals, slots.totals)} },
-decide: function (F, c, X) { ${rules(main, each ? each.into : null)} },
-};`;
+mainLets: function (F, c) {\n${lets(main.lets, slots.mainLets)}\n},
+item: ${each ? `function (F, c) {\n${lets(each.lets, slots.eachLets)}\n${rules(each, null)}\n}` : 'null'},
+totals: function (F, c) {\n${lets(totals, slots.totals)}\n},
+decide: function (F, c, X) {\n${rules(main, each ? each.into : null)}\n},
+};
+//# sourceURL=policy-phases.generated.js`;
   try {
-    const make = new Function('E', 'T', 'CP', 'NONE', source) as (...args: unknown[]) => PhaseProgram;
-    return make(E, truthy, copy, () => new EvalFault('', 'no rule matched'));
+    const make = new Function('E', 'K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', 'CP', 'NONE', source) as (...args: unknown[]) => PhaseProgram;
+    return make(E, pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC, copy, () => new EvalFault('', 'no rule matched'));
   } catch {
     return null;
   }
 }
+
+/** Expressions whose generated code is at most this long are inlined into the phases. */
+const INLINE_LIMIT = 700;

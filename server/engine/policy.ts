@@ -147,7 +147,10 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
       totals: phases.totals.map((d) => d.name),
     });
     layout.generated = generated !== null;
-    if (generated) layout.program = generatePhases(phases.main, phases.each, phases.totals, layout, RULE_FIELD, copy);
+    if (generated) {
+      const byFn = new Map(sites.map((site, i) => [generated[i]!, { node: site.node, path: site.path }] as const));
+      layout.program = generatePhases(phases.main, phases.each, phases.totals, layout, RULE_FIELD, copy, byFn, frameScope);
+    }
     frameLayouts.set(phases.main, layout);
   }
   const { main, each, totals } = phases;

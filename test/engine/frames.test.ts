@@ -115,6 +115,7 @@ describe('frame mode on the seed policies', () => {
       it(`${ref} version ${v.version} decides its samples and tests as object mode`, () => {
         const [frame, object] = pair(v.document as unknown as Record<string, unknown>);
         expect(frameLayouts.get(frame.main)!.generated).toBe(true);
+        expect(frameLayouts.get(frame.main)!.program).not.toBeNull();
         const samples = catalog.tenants.find((t) => t.tenant === tenant)!.samples.filter((s) => (s.sample.requests as Record<string, unknown>)?.[key] !== undefined);
         const cases = [
           ...samples.map((s) => ({ input: { order: s.sample.order, request: (s.sample.requests as Record<string, unknown>)[key] }, at: s.sample.at as string, params: undefined })),
