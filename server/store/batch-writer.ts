@@ -10,6 +10,13 @@
  * transaction has committed, exactly as the client's own `batch` does, so a decision is still
  * acknowledged only once it is durable.
  *
+ * Checkpoints (copying the WAL into the database file, with its own fsync) are taken off the
+ * commit path too: the writer's automatic checkpoint would run inside whichever commit crosses
+ * 1,000 pages of WAL (every ~4 MB, several times a second under load), holding up that group's
+ * answers. A second worker checkpoints PASSIVE every 100 ms beside the writer instead (it never
+ * blocks it); the writer keeps a backstop at 10,000 pages. Measured (8 interleaved pairs, 50
+ * connections): mean commit 3.6 → 3.0 ms, decide p99 31 → 18 ms.
+ *
  * If the worker dies, the batches it held fail (their decisions are answered 5xx, never
  * acknowledged) and the next batch starts a new one. Remote databases (libsql://, http://)
  * need none of this: their client does not block the thread.
@@ -22,6 +29,11 @@
 import { Worker } from 'node:worker_threads';
 import { filePragmas } from './client.ts';
 import type { InStatement } from './rows.ts';
+
+/** How often the checkpointer copies the WAL into the database (PASSIVE: never blocks the writer). */
+const CHECKPOINT_EVERY_MS = 100;
+/** The writer's own automatic checkpoint, a backstop: 10,000 pages (~40 MB of WAL). */
+const WRITER_CHECKPOINT_PAGES = 10_000;
 
 interface Pending {
   resolve: () => void;
@@ -40,9 +52,11 @@ export class BatchWriter {
   private nextId = 1;
   private closed: Promise<void> | null = null;
 
+  private checkpointer: Worker | null = null;
+
   private constructor(private readonly options: { databaseUrl: string; busyTimeoutMs?: number }) {}
 
-  /** Starts the worker and checks its connection with an empty batch. */
+  /** Starts the worker and checks its connection with an empty batch; starts the checkpointer. */
   static async open(options: { databaseUrl: string; busyTimeoutMs?: number }): Promise<BatchWriter> {
     const writer = new BatchWriter(options);
     try {
@@ -51,6 +65,7 @@ export class BatchWriter {
       await writer.close();
       throw err;
     }
+    writer.checkpointer = writer.spawn({ repeat: { sql: 'PRAGMA wal_checkpoint(PASSIVE)', everyMs: CHECKPOINT_EVERY_MS } }, filePragmas(options.busyTimeoutMs));
     return writer;
   }
 
@@ -67,28 +82,36 @@ export class BatchWriter {
     });
   }
 
-  /** Lets the batches already sent commit, then closes the connection and ends the worker. */
+  /** Lets the batches already sent commit, then closes the connections and ends the workers. */
   close(): Promise<void> {
     this.closed ??= (async () => {
-      const worker = this.worker;
-      if (!worker) return;
-      worker.ref();
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      // Never worker.terminate(): stopping the worker inside a libSQL call aborts the whole
-      // process (a panic in the native module). It closes its connection and ends by itself.
-      worker.postMessage({ close: true });
-      await exited;
+      await Promise.all([this.worker, this.checkpointer].map(async (worker) => {
+        if (!worker) return;
+        worker.ref();
+        const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+        // Never worker.terminate(): stopping a worker inside a libSQL call aborts the whole
+        // process (a panic in the native module). It closes its connection and ends by itself.
+        worker.postMessage({ close: true });
+        await exited;
+      }));
     })();
     return this.closed;
   }
 
-  private start(): Worker {
+  private spawn(extra: object, pragmas: string[]): Worker {
     const worker = new Worker(new URL('./batch-writer.worker.mjs', import.meta.url), {
-      workerData: { url: this.options.databaseUrl, pragmas: filePragmas(this.options.busyTimeoutMs), timeout: this.options.busyTimeoutMs ?? 5000 },
+      workerData: { url: this.options.databaseUrl, pragmas, timeout: this.options.busyTimeoutMs ?? 5000, ...extra },
       // Nothing of the main thread's loader or flags: the worker is plain JavaScript.
       execArgv: [],
     });
     worker.unref();
+    return worker;
+  }
+
+  private start(): Worker {
+    // The writer does not checkpoint (the checkpointer does, beside it) unless the WAL grows
+    // past WRITER_CHECKPOINT_PAGES, should the checkpointer ever fall behind.
+    const worker = this.spawn({}, [...filePragmas(this.options.busyTimeoutMs), `PRAGMA wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`]);
     worker.on('message', (reply: Reply) => {
       const p = this.pending.get(reply.id);
       if (!p) return;

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createClient } from '@libsql/client';
 
-const { url, pragmas, timeout } = workerData;
+const { url, pragmas, timeout, repeat } = workerData;
 const db = createClient({ url, concurrency: 1, timeout });
 
 /** Why the connection could not be set up, if it could not: every batch then fails with it. */
@@ -30,8 +30,13 @@ async function run(message) {
   }
 }
 
+// A statement run on a timer instead of batches sent (the checkpointer); its errors are left
+// to the next round (a checkpoint that could not run now runs later).
+const timer = repeat ? setInterval(() => (chain = chain.then(() => db.execute(repeat.sql).then(() => {}, () => {}))), repeat.everyMs) : null;
+
 parentPort.on('message', (message) => {
   if (message.close) {
+    if (timer) clearInterval(timer);
     chain = chain.then(() => {
       db.close();
       parentPort.close();
