@@ -1,11 +1,11 @@
 /**
  * The edit screen of one policy: Monaco on the document (the draft if there is one, else the
- * active version), the params as a form beside it, and the engine's checks (compile problems
+ * active version), the params as a form and the decision tables as grids beside it, and the engine's checks (compile problems
  * and embedded tests, run in this browser on each change). Changes autosave to the draft with
  * If-Match; Ctrl+S saves at once. A viewer sees the same screen read-only.
  */
 import type { JSX } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { can } from '../api.ts';
 import type { Api, Me, PolicyDetail } from '../api.ts';
 import { CheckPanel } from '../components/check-panel.tsx';
@@ -14,6 +14,8 @@ import { formatJson } from '../format-json.ts';
 import { JsonEditor } from '../components/json-editor.tsx';
 import type { Reveal } from '../components/json-editor.tsx';
 import { ParamsForm } from '../components/params-form.tsx';
+import { TablesGrid } from '../components/tables-grid.tsx';
+import { setCell } from '../tables.ts';
 import { PolicyTabs } from '../components/policy-nav.tsx';
 import { PublishButton } from '../components/publish-dialog.tsx';
 import { SaveStatus } from '../components/save-status.tsx';
@@ -150,6 +152,16 @@ function EditLoaded({ view, editor, detail, origin, me, navigate, api, onPublish
   const [reveal, setReveal] = useState<Reveal | null>(null);
   const show = useCallback((line: number) => setReveal((r) => ({ line, nonce: (r?.nonce ?? 0) + 1 })), []);
   const readOnly = state.save.status === 'read-only';
+  // The tables' grids follow the text; while it is not valid JSON they keep the last document.
+  const lastDocument = useRef<unknown>(null);
+  const doc = useMemo(() => {
+    try {
+      lastDocument.current = JSON.parse(state.text) as unknown;
+    } catch {
+      /* keep the last */
+    }
+    return lastDocument.current;
+  }, [state.text]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -202,6 +214,7 @@ function EditLoaded({ view, editor, detail, origin, me, navigate, api, onPublish
           <section class="params-panel" aria-labelledby="params-title">
             <h2 id="params-title">Params</h2>
             <ParamsForm fields={state.params} problems={state.problems} disabled={readOnly || state.parseError !== null} onChange={editor.setParam} />
+            <TablesGrid document={doc} problems={state.problems} disabled={readOnly || state.parseError !== null} onChange={(path, value) => editor.setText(setCell(editor.get().text, path, value))} />
           </section>
           <CheckPanel state={state} reveal={show} />
         </aside>
