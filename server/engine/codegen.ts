@@ -1,19 +1,20 @@
 /**
- * JSON-logic to JavaScript source, for policies compiled in frame mode (see frames.ts). Each
- * expression becomes one function `(d, c) => value` of straight-line code: a read of the scope
- * is an index into the frame, a field read is a named property load V8 can cache per site, the
- * hot operators are inlined, and the iteration operators call the array builtins with an arrow
- * function V8 inlines, instead of one closure call per node with a shared, megamorphic call
- * site. Generated functions compute exactly what the closures of compiler.ts compute, in the
- * same order, with the same errors (the closures are the definition; test/engine/codegen.test.ts
- * compares both, and every policy test runs on the generated code).
+ * JSON-logic to JavaScript source, for policies compiled in frame mode (see frames.ts) once they
+ * are hot (frames.ts HOT_AFTER evaluations): the phases of a policy become a few functions of
+ * straight-line code (generatePhases). A read of the scope is an index into the frame, a field
+ * read is a named property load V8 can cache per site, the hot operators are inline, the
+ * iteration operators call the array builtins with an arrow function V8 inlines, and an
+ * outcome is one object literal, instead of one closure call per node through a shared,
+ * megamorphic call site. The generated code computes exactly what the closures of compiler.ts
+ * compute, in the same order, with the same errors: the closures are the definition, stay the
+ * path of traced evaluations, and test/engine/codegen.test.ts and frames.test.ts compare both.
  *
  * Safety: nothing of the document is pasted into the source but numbers that print back to
  * themselves and strings through JSON.stringify (a JavaScript string literal); everything else
  * (objects, paths, operator functions, helpers) is passed in arrays the code indexes. Operators
  * or shapes not generated here are compiled as closures and called from the generated code.
  * Where `new Function` is not allowed (a Content-Security-Policy without 'unsafe-eval'), the
- * caller keeps the closures.
+ * closures keep running.
  */
 import { compileNodeForCodegen, EvalFault, isLogic, pointerSegment, readPath, splitPath } from './compiler.ts';
 import type { Compiled, CompileScope, EvalContext } from './compiler.ts';
@@ -387,7 +388,8 @@ function standard(op: string, v: string[], g: FunctionGen): string | null {
 
 /**
  * Generates one function per expression (frame mode only: scope.slot must be set), or null when
- * the platform refuses `new Function`. The expressions must have compiled as closures first
+ * the platform refuses `new Function`: the expression generator of generatePhases on its own,
+ * with the trace's records, which test/engine/codegen.test.ts compares with the closures. The expressions must have compiled as closures first
  * (which reports every compile problem); generation then cannot fail on the document.
  */
 export function generateExpressions(exprs: ReadonlyArray<{ node: unknown; path: string }>, scope: CompileScope): Compiled[] | null {
@@ -445,26 +447,33 @@ export function generatePhases(
   sites: ReadonlyMap<Compiled, { node: unknown; path: string }>,
   scope: CompileScope,
 ): PhaseProgram | null {
-  const E: Compiled[] = [];
   const pools: Pools = { K: [], FN: [], C: [] };
   const keys = [ruleField, ...(each ? [each.into] : []), ...[main, ...(each ? [each] : [])].flatMap((p) => p.rules.flatMap((r) => r.then.map(([k]) => k)))];
   if (keys.includes('__proto__')) return null;
+  /** Larger expressions: functions of their own in the same source, called from the phases. */
+  const functions: string[] = [];
   let temps = 0;
   /** Statements computing one expression into a fresh variable; returns [statements, variable or literal]. */
   const value = (fn: Compiled): [string, string] => {
     const site = sites.get(fn);
-    if (site) {
-      const g = new FunctionGen(pools, scope, false, temps);
-      const r = g.node(site.node, site.path, 'F', true);
-      const code = g.lines.join(' ');
-      if (code.length <= INLINE_LIMIT && !code.includes('=>')) {
-        temps = g.used;
-        return [code, r];
-      }
+    if (!site) {
+      // Not from the document's expressions (cannot happen): the closure itself.
+      pools.C.push(fn);
+      const t = `t${temps++}`;
+      return [`let ${t} = C[${pools.C.length - 1}](F, c);`, t];
     }
-    E.push(fn);
+    const g = new FunctionGen(pools, scope, false, temps);
+    const r = g.node(site.node, site.path, 'F', true);
+    const code = g.lines.join(' ');
+    if (code.length <= INLINE_LIMIT && !code.includes('=>')) {
+      temps = g.used;
+      return [code, r];
+    }
+    const own = new FunctionGen(pools, scope, false);
+    const result = own.node(site.node, site.path, 'F', true);
+    functions.push(`function X${functions.length}(F, c) { ${own.lines.join(' ')} return ${result}; }`);
     const t = `t${temps++}`;
-    return [`let ${t} = E[${E.length - 1}](F, c);`, t];
+    return [`let ${t} = X${functions.length - 1}(F, c);`, t];
   };
   const lets = (list: ReadonlyArray<{ fn: Compiled }>, at: readonly number[]) =>
     list.map((d, i) => {
@@ -482,16 +491,22 @@ export function generatePhases(
       const [code, cond] = value(r.when);
       return `{ ${code} if (T(${cond})) ${outcome} }`;
     }).join('\n') + `\nthrow NONE();`;
-  const source = `"use strict"; return {
-mainLets: function (F, c) {\n${lets(main.lets, slots.mainLets)}\n},
-item: ${each ? `function (F, c) {\n${lets(each.lets, slots.eachLets)}\n${rules(each, null)}\n}` : 'null'},
-totals: function (F, c) {\n${lets(totals, slots.totals)}\n},
-decide: function (F, c, X) {\n${rules(main, each ? each.into : null)}\n},
+  const mainLets = lets(main.lets, slots.mainLets);
+  const item = each ? `function (F, c) {\n${lets(each.lets, slots.eachLets)}\n${rules(each, null)}\n}` : 'null';
+  const totalLets = lets(totals, slots.totals);
+  const decide = rules(main, each ? each.into : null);
+  const source = `"use strict";
+${functions.join('\n')}
+return {
+mainLets: function (F, c) {\n${mainLets}\n},
+item: ${item},
+totals: function (F, c) {\n${totalLets}\n},
+decide: function (F, c, X) {\n${decide}\n},
 };
 //# sourceURL=policy-phases.generated.js`;
   try {
-    const make = new Function('E', 'K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', 'CP', 'NONE', source) as (...args: unknown[]) => PhaseProgram;
-    return make(E, pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC, copy, () => new EvalFault('', 'no rule matched'));
+    const make = new Function('K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', 'CP', 'NONE', source) as (...args: unknown[]) => PhaseProgram;
+    return make(pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC, copy, () => new EvalFault('', 'no rule matched'));
   } catch {
     return null;
   }

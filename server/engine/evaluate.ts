@@ -7,7 +7,7 @@ import { EvalFault } from './compiler.ts';
 import type { EvalContext } from './compiler.ts';
 import { truthy } from './operators/standard.ts';
 import { RULE_FIELD } from './policy.ts';
-import { frameLayouts } from './frames.ts';
+import { frameLayouts, HOT_AFTER } from './frames.ts';
 import { copy } from './json-copy.ts';
 import type { FrameLayout } from './frames.ts';
 import type { PhaseProgram } from './codegen.ts';
@@ -181,6 +181,7 @@ function runFrames(policy: CompiledPolicy, layout: FrameLayout, input: Record<st
     tables: policy.tables,
   };
   const ctx: EvalContext = { env, root: frame, rec: null };
+  if (layout.tierUp !== null && ++layout.runs >= HOT_AFTER) layout.tierUp();
   const program = layout.program;
   if (!tracing && program) return { ok: true, decision: runProgram(policy, layout, program, frame, ctx) };
   const trace: Trace | undefined = tracing ? { at, let: [], rules: [], matched: '' } : undefined;

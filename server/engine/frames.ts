@@ -23,11 +23,21 @@ export interface FrameLayout {
   totals: number[];
   /** A frame of `size` undefined slots to copy (packed, unlike new Array(size)). */
   blank: unknown[];
-  /** The expressions run as generated JavaScript (codegen.ts), not as closures. */
-  generated: boolean;
-  /** The phases as generated functions for evaluations without a trace (codegen.ts), or null. */
+  /**
+   * The phases as generated JavaScript for evaluations without a trace (codegen.ts), once the
+   * policy is hot: generating costs a few milliseconds and some memory per policy, which only
+   * pays off for a policy evaluated many times (the editor compiles on every edit and runs a
+   * hundred samples; a server runs its active versions millions of times).
+   */
   program: PhaseProgram | null;
+  /** Evaluations so far, until the program is generated. */
+  runs: number;
+  /** Generates `program` (sets it, or leaves it null where new Function is refused); null once done. */
+  tierUp: (() => void) | null;
 }
+
+/** Evaluations of a policy after which its phases are generated as JavaScript. */
+export const HOT_AFTER = 500;
 
 /** Allocates slots by name while a policy compiles. */
 export class FrameBuilder {
@@ -48,7 +58,7 @@ export class FrameBuilder {
     const eachLets = lets.each.map((n) => this.slot(n));
     const totals = lets.totals.map((n) => this.slot(n));
     const size = this.slots.size;
-    return { size, index: new Map(this.slots), params, now, item, itemIndex, items, mainLets, eachLets, totals, blank: new Array(size).fill(undefined), generated: false, program: null };
+    return { size, index: new Map(this.slots), params, now, item, itemIndex, items, mainLets, eachLets, totals, blank: new Array(size).fill(undefined), program: null, runs: 0, tierUp: null };
   }
 }
 

@@ -8,7 +8,7 @@
 import { CompileFault, compileExpression, pointerSegment } from './compiler.ts';
 import type { Compiled, CompileScope } from './compiler.ts';
 import { FrameBuilder, frameLayouts } from './frames.ts';
-import { generateExpressions, generatePhases } from './codegen.ts';
+import { generatePhases } from './codegen.ts';
 import { copy } from './json-copy.ts';
 import { checkExpressions, checkShape } from './safety.ts';
 import type { Limits } from './safety.ts';
@@ -137,20 +137,19 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
     problems.length = before;
     phases = build({ tableInputs });
   } else {
-    // The closures are the definition (and report every problem); JavaScript generated from
-    // the same expressions runs faster and replaces them (codegen.ts).
-    const generated = problems.length === before ? generateExpressions(sites, frameScope) : null;
-    if (generated) swapCompiled(phases, new Map(sites.map((site, i) => [site.fn, generated[i]!])));
     const layout = frame.layout({
       main: phases.main.lets.map((d) => d.name),
       each: phases.each?.lets.map((d) => d.name) ?? [],
       totals: phases.totals.map((d) => d.name),
     });
-    layout.generated = generated !== null;
-    if (generated) {
-      const byFn = new Map(sites.map((site, i) => [generated[i]!, { node: site.node, path: site.path }] as const));
-      layout.program = generatePhases(phases.main, phases.each, phases.totals, layout, RULE_FIELD, copy, byFn, frameScope);
-    }
+    // The closures are the definition (and the trace's path). Once the policy is hot, its
+    // phases are also generated as JavaScript from the same expressions (codegen.ts).
+    const generated = phases;
+    const expressions = new Map(sites.map((site) => [site.fn, { node: site.node, path: site.path }] as const));
+    layout.tierUp = () => {
+      layout.tierUp = null;
+      layout.program = generatePhases(generated.main, generated.each, generated.totals, layout, RULE_FIELD, copy, expressions, frameScope);
+    };
     frameLayouts.set(phases.main, layout);
   }
   const { main, each, totals } = phases;
@@ -159,24 +158,6 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
     ok: true,
     policy: { key: doc.key, title: doc.title, document: doc, params, tables, validateInput, validateOutput, main, each, totals },
   };
-}
-
-/** Replaces every compiled expression of the phases by its counterpart in `by`. */
-function swapCompiled(phases: { main: CompiledPhase; each: (CompiledPhase & { over: Compiled }) | null; totals: CompiledDerived[] }, by: Map<Compiled, Compiled>): void {
-  const swap = (fn: Compiled) => by.get(fn) ?? fn;
-  const phase = (p: CompiledPhase) => {
-    for (const d of p.lets) d.fn = swap(d.fn);
-    for (const r of p.rules) {
-      if (r.when) r.when = swap(r.when);
-      for (const field of r.then) field[1] = swap(field[1]);
-    }
-  };
-  phase(phases.main);
-  if (phases.each) {
-    phase(phases.each);
-    phases.each.over = swap(phases.each.over);
-  }
-  for (const d of phases.totals) d.fn = swap(d.fn);
 }
 
 function compileSchema(registry: SchemaRegistry, schema: object, path: string, problems: Problem[]): Validator | null {

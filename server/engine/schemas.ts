@@ -47,11 +47,14 @@ export function createSchemaRegistry(schemas: Record<string, object>): SchemaReg
   speedUpFormats(firstError);
   firstError.addKeyword({ keyword: 'tsType', schemaType: 'string' });
   const cache = new WeakMap<object, Validator>();
+  // Policies mostly refer to a shared schema ({"$ref": "solum/returns.input.schema.json"}): one
+  // compiled flat check per distinct flattened schema serves them all.
+  const flatChecks = new Map<string, ((value: unknown) => boolean) | null>();
   const compile = (schema: object): Validator => {
     const hit = cache.get(schema);
     if (hit) return hit;
     const fn = ajv.compile(schema);
-    const fast = fastCheck(firstError, schema, byId);
+    const fast = fastCheck(firstError, schema, byId, flatChecks);
     const validator = fast
       ? (value: unknown) => (fast(value) ? [] : fn(value) ? [] : toProblems(fn))
       : (value: unknown) => (fn(value) ? [] : toProblems(fn));
@@ -68,15 +71,22 @@ export function createSchemaRegistry(schemas: Record<string, object>): SchemaReg
 }
 
 /** The flattened schema compiled for accept/reject, or null (then the full validator alone). */
-function fastCheck(ajv: Ajv2020, schema: object, byId: ReadonlyMap<string, object>): ((value: unknown) => boolean) | null {
+function fastCheck(ajv: Ajv2020, schema: object, byId: ReadonlyMap<string, object>, shared: Map<string, ((value: unknown) => boolean) | null>): ((value: unknown) => boolean) | null {
   const flat = flattenSchema(schema, byId);
   if (!flat) return null;
+  const key = JSON.stringify(flat);
+  const hit = shared.get(key);
+  if (hit !== undefined) return hit;
+  let check: ((value: unknown) => boolean) | null;
   try {
     const fn = ajv.compile(flat);
-    return (value) => fn(value) === true;
+    check = (value) => fn(value) === true;
   } catch {
-    return null;
+    check = null;
   }
+  if (shared.size >= 1000) shared.clear();
+  shared.set(key, check);
+  return check;
 }
 
 type FormatDefinition = { validate: (value: string) => boolean; compare?: unknown };

@@ -3,14 +3,14 @@
  * mode (the scope as an object copied from the input), on the seed policies and on documents
  * written to hit the corners: derived values that shadow input keys or are read before they
  * are defined, per-item values shadowing the order's, "items" read before the items exist, an
- * input key "__proto__", root inside iterations, defaults, and the trace of every read. The seed
- * policies run as generated JavaScript (codegen.ts) in frame mode, closures in object mode.
+ * input key "__proto__", root inside iterations, defaults, and the trace of every read; with
+ * closures, and with the phases generated as JavaScript once a policy is hot (codegen.ts).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { evaluate, testInput } from '../../server/engine/index.ts';
 import type { CompiledPolicy } from '../../server/engine/index.ts';
-import { frameLayouts } from '../../server/engine/frames.ts';
+import { frameLayouts, HOT_AFTER } from '../../server/engine/frames.ts';
 import { LocalCatalog } from '../../server/catalog/local-catalog.ts';
 import { compileOk } from '../helpers/engine.ts';
 
@@ -73,13 +73,25 @@ const inputs = [
 
 describe('frame mode', () => {
   const [frame, object] = pair(corners);
-  it.each(inputs.map((input, i) => [i, input]))('answers corner input %i as object mode, decision and trace', (_i, input) => {
+  const [hot] = pair(corners);
+  frameLayouts.get(hot.main)!.tierUp!();
+  it.each(inputs.map((input, i) => [i, input]))('answers corner input %i as object mode, decision and trace, closures and generated phases', (_i, input) => {
     for (const trace of [false, true]) {
       const a = evaluate(frame, structuredClone(input), '2024-01-15T10:00:00Z', { trace });
       const b = evaluate(object, structuredClone(input), '2024-01-15T10:00:00Z', { trace });
+      const c = evaluate(hot, structuredClone(input), '2024-01-15T10:00:00Z', { trace });
       expect(strip(a)).toEqual(strip(b));
+      expect(strip(c)).toEqual(strip(b));
       expect(a.ok).toBe(true);
     }
+  });
+  it('generates the phases once the policy is hot', () => {
+    const [policy] = pair(corners);
+    const layout = frameLayouts.get(policy.main)!;
+    for (let i = 0; i < HOT_AFTER - 1; i++) evaluate(policy, inputs[0], '2024-01-15T10:00:00Z');
+    expect(layout.program).toBeNull();
+    evaluate(policy, inputs[0], '2024-01-15T10:00:00Z');
+    expect(layout.program).not.toBeNull();
   });
 
   it('reads a derived value before its definition from the input', () => {
@@ -101,7 +113,9 @@ describe('frame mode', () => {
       late: value, items: value, early: value, item: value, itemIndex: value, params: value, now: value, n: value, late3: value, zz: value,
     }, { requiredKeys: ['request'] });
     fc.assert(fc.property(input, fc.boolean(), (inp, trace) => {
-      expect(strip(evaluate(frame, inp, '2024-01-15T10:00:00Z', { trace }))).toEqual(strip(evaluate(object, inp, '2024-01-15T10:00:00Z', { trace })));
+      const want = strip(evaluate(object, inp, '2024-01-15T10:00:00Z', { trace }));
+      expect(strip(evaluate(frame, inp, '2024-01-15T10:00:00Z', { trace }))).toEqual(want);
+      expect(strip(evaluate(hot, inp, '2024-01-15T10:00:00Z', { trace }))).toEqual(want);
     }), { numRuns: 500 });
   });
 });
@@ -114,18 +128,24 @@ describe('frame mode on the seed policies', () => {
     for (const v of source.versions) {
       it(`${ref} version ${v.version} decides its samples and tests as object mode`, () => {
         const [frame, object] = pair(v.document as unknown as Record<string, unknown>);
-        expect(frameLayouts.get(frame.main)!.generated).toBe(true);
-        expect(frameLayouts.get(frame.main)!.program).not.toBeNull();
         const samples = catalog.tenants.find((t) => t.tenant === tenant)!.samples.filter((s) => (s.sample.requests as Record<string, unknown>)?.[key] !== undefined);
         const cases = [
           ...samples.map((s) => ({ input: { order: s.sample.order, request: (s.sample.requests as Record<string, unknown>)[key] }, at: s.sample.at as string, params: undefined })),
           ...(frame.document.tests ?? []).map((t) => ({ input: testInput(frame, t), at: t.at, params: t.params })),
         ];
         expect(cases.length).toBeGreaterThan(0);
-        for (const c of cases) {
-          for (const trace of [false, true]) {
-            const options = { trace, ...(c.params ? { params: c.params } : {}) };
-            expect(strip(evaluate(frame, c.input, c.at, options))).toEqual(strip(evaluate(object, c.input, c.at, options)));
+        const layout = frameLayouts.get(frame.main)!;
+        // Closures first, then the phases generated as JavaScript (as once the policy is hot).
+        for (const generated of [false, true]) {
+          if (generated) {
+            layout.tierUp!();
+            expect(layout.program).not.toBeNull();
+          }
+          for (const c of cases) {
+            for (const trace of [false, true]) {
+              const options = { trace, ...(c.params ? { params: c.params } : {}) };
+              expect(strip(evaluate(frame, c.input, c.at, options))).toEqual(strip(evaluate(object, c.input, c.at, options)));
+            }
           }
         }
       });
