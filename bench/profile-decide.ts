@@ -33,6 +33,22 @@ const { values } = parseArgs({
   },
 });
 
+/** CPU milliseconds of each thread of a process, by thread name (/proc/<pid>/task/<tid>/comm). */
+export function threadCpuMs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const key = `${name}${tid === String(pid) ? ' (main)' : ''}`;
+      out.set(key, (out.get(key) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
 /** utime + stime of a process, in milliseconds. */
 export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -141,9 +157,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const connections = Number(values.connections);
   await autocannon({ url: server.url, connections, duration: 3, requests });
   const cpu0 = cpuMs(server.pid);
+  const threads0 = threadCpuMs(server.pid);
+  const self0 = process.cpuUsage();
   const r = await autocannon({ url: server.url, connections, duration: Number(values.seconds), requests });
   const cpu = cpuMs(server.pid) - cpu0;
+  const threads1 = threadCpuMs(server.pid);
+  const self = process.cpuUsage(self0);
   const count = r.requests.total;
+  const perThread = [...threads1].map(([k, v]) => [k, v - (threads0.get(k) ?? 0)] as const).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  console.log(`server CPU by thread, µs/request: ${perThread.map(([k, v]) => `${k} ${((v / count) * 1000).toFixed(0)}`).join(', ')}; load generator (this process) ${(((self.user + self.system) / 1000 / count) * 1000).toFixed(0)} µs/request`);
   console.log(`${path}: ${Math.round(count / r.duration)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}; server CPU ${((cpu / count) * 1000).toFixed(0)} µs/request (${((cpu / (r.duration * 1000)) * 100).toFixed(0)}% of a core)`);
   if (!echo) {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
@@ -156,5 +178,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) console.log(summariseProfile(join(profDir, file), Number(values.top), r.duration - 0.2).join('\n'));
   }
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP) console.log(`kept ${dir} (server log, database, profile)`);
+  else rmSync(dir, { recursive: true, force: true });
 }
