@@ -23,6 +23,7 @@ import { truthy } from './operators/standard.ts';
 import { BudgetError, OperatorError } from './types.ts';
 import type { OperatorSpec } from './types.ts';
 import { isInputsMap } from './safety-tables.ts';
+import { tableValue } from './operators/tables.ts';
 
 /** What the generated code reaches through its parameters. */
 interface Pools {
@@ -151,6 +152,10 @@ class FunctionGen {
         break;
     }
     if (!spec || !spec.fn) return this.closure(node, path, data, top);
+    if (op === 'table') {
+      const inline = this.table(args, argPath, path, data, top);
+      if (inline !== null) return inline;
+    }
     const values = args.map((a, i) =>
       op === 'table' && i === 1 && isInputsMap(a, typeof args[0] === 'string' ? this.scope.tableInputs(args[0]) : null)
         ? this.inputsMap(a, argPath(i), data, top)
@@ -322,6 +327,62 @@ class FunctionGen {
     const t = this.temp();
     this.emit(`${t} = {};`);
     entries.forEach(([k], i) => this.emit(`${t}[${JSON.stringify(k)}] = ${values[i]};`));
+    return t;
+  }
+
+  /**
+   * {"table": [name, {input: expression, ...}, column?]} with a literal name and inputs map: the
+   * inputs evaluated in order, the rows' cells tested inline as the compiled table tests them
+   * (tables.ts compileCell: same order, same comparisons), the answer made by the table
+   * operator's own tableValue, and the lookup inside try/LOC as the operator is. Null for any
+   * other shape (the operator is called).
+   */
+  table(args: unknown[], argPath: (i: number) => string, path: string, data: string, top: boolean): string | null {
+    if (args.length < 2 || args.length > 3 || typeof args[0] !== 'string') return null;
+    const table = this.scope.table?.(args[0]) ?? null;
+    const shape = table?.shape;
+    if (!shape || !isInputsMap(args[1], this.scope.tableInputs(args[0]))) return null;
+    const map = args[1] as Record<string, unknown>;
+    const keys = Object.keys(map);
+    const values = new Map<string, string>();
+    keys.forEach((k) => values.set(k, this.node(map[k], `${argPath(1)}/${pointerSegment(k)}`, data, top)));
+    const column = args.length === 3 ? this.node(args[2], argPath(2), data, top) : 'undefined';
+    const cellCode = (x: string, cell: unknown): string | null => {
+      if (cell === undefined || cell === '-') return 'true';
+      if (cell === null || typeof cell !== 'object') return `${x} === ${this.constant(cell)}`;
+      const tests: string[] = [];
+      for (const [k, bound] of Object.entries(cell as Record<string, unknown>)) {
+        // Bounds as the policy schema has them (primitives; arrays of them for in/notIn), else the operator.
+        if (k === 'in' || k === 'notIn' ? !Array.isArray(bound) : bound !== null && typeof bound === 'object') return null;
+        const b = this.constant(bound);
+        const type = JSON.stringify(typeof bound);
+        switch (k) {
+          case '<': case '<=': case '>': case '>=': tests.push(`(typeof ${x} === ${type} && ${x} ${k} ${b})`); break;
+          case '==': tests.push(`${x} === ${b}`); break;
+          case '!=': tests.push(`${x} !== ${b}`); break;
+          case 'in': tests.push(`${b}.includes(${x})`); break;
+          case 'notIn': tests.push(`!${b}.includes(${x})`); break;
+          default: return null;
+        }
+      }
+      return tests.length ? tests.join(' && ') : 'true';
+    };
+    const rows: string[] = [];
+    for (const row of shape.rows) {
+      const conds: string[] = [];
+      for (const [name, cell] of row.cells) {
+        const code = cellCode(values.get(name) ?? 'null', cell);
+        if (code === null) return null;
+        conds.push(`(${code})`);
+      }
+      rows.push(`if (${conds.length ? conds.join(' && ') : 'true'}) h = ${this.constant(row.hit)};`);
+    }
+    const fallback = shape.fallback ? this.constant(shape.fallback) : 'null';
+    const t = this.temp();
+    const at = this.text(path);
+    this.pools.FN.push(tableValue as never);
+    const value = `FN[${this.pools.FN.length - 1}]`;
+    this.emit(`try { let h = ${fallback}; ${rows.length ? rows.join(' else ') + ' else' : ''} { } ${t} = h === null ? null : ${value}(h, ${column}); } catch (e) { throw LOC(e, ${at}); }`);
     return t;
   }
 

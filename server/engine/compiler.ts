@@ -16,7 +16,7 @@ import { isInputsMap } from './safety-tables.ts';
 import { FORBIDDEN_KEYS } from './operators/objects.ts';
 import { truthy } from './operators/standard.ts';
 import { BudgetError, OperatorError } from './types.ts';
-import type { Env, OperatorSpec } from './types.ts';
+import type { CompiledTable, Env, OperatorSpec } from './types.ts';
 
 /** Per-evaluation state threaded through every compiled closure. */
 export interface EvalContext {
@@ -103,6 +103,8 @@ export interface CompileScope {
   slot?(name: string): number;
   /** Frame mode: called for an expression that needs the scope as a whole object (a whole-scope or computed `var`, `missing`); the caller then compiles in object mode. */
   escape?(path: string): void;
+  /** The compiled table of that name of the document (what the `table` operator finds in env.tables at run time), for codegen.ts. */
+  table?(name: string): CompiledTable | null;
 }
 
 const noTables: CompileScope = { tableInputs: () => null };

@@ -131,7 +131,7 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
   const before = problems.length;
   const frame = new FrameBuilder();
   let escaped = false;
-  const frameScope: CompileScope = { tableInputs, slot: (name) => frame.slot(name), escape: () => { escaped = true; } };
+  const frameScope: CompileScope = { tableInputs, slot: (name) => frame.slot(name), escape: () => { escaped = true; }, table: (name) => tables.get(name) ?? null };
   let phases = build(frameScope);
   if (escaped) {
     problems.length = before;

@@ -59,8 +59,18 @@ export function compileTable(name: string, def: TableDefinition): CompiledTable 
   });
   const fallbackPlain = def.default ? isPlainTree(def.default) : false;
   const fallback = def.default ? { row: -1, outputs: def.default, plain: fallbackPlain, copiers: fallbackPlain ? copiersOf(def.default) : undefined } : null;
+  const shape = {
+    rows: def.rows.map((row, index) => ({
+      cells: def.inputs
+        .filter((input) => row.when !== undefined && Object.prototype.hasOwnProperty.call(row.when, input.name))
+        .map((input) => [input.name, row.when![input.name]] as const),
+      hit: { row: index, outputs: rows[index]!.outputs, plain: rows[index]!.plain, copiers: rows[index]!.copiers },
+    })),
+    fallback: fallback ? { ...fallback } : null,
+  };
   return {
     name,
+    shape,
     lookup(inputs) {
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i]!;

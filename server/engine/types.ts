@@ -47,7 +47,21 @@ export interface CompiledTable {
    * exactly as structuredClone would; `copiers`: for the outputs object and each object-valued
    * output, a function returning such a copy faster (json-copy.ts literalCopier).
    */
-  lookup(inputs: Record<string, unknown>): { row: number; outputs: Record<string, unknown>; plain?: boolean; copiers?: ReadonlyMap<unknown, () => unknown> } | null;
+  lookup(inputs: Record<string, unknown>): TableHit | null;
+  /**
+   * The rows as compiled, for codegen.ts to generate a lookup inline: each row's condition
+   * cells by input name (in the order of the table's inputs; only the inputs the row tests) and
+   * the answer lookup gives for it.
+   */
+  shape?: { rows: ReadonlyArray<{ cells: ReadonlyArray<readonly [string, unknown]>; hit: TableHit }>; fallback: TableHit | null };
+}
+
+/** What a table lookup answers: the row (-1 for the default) and its outputs. */
+export interface TableHit {
+  row: number;
+  outputs: Record<string, unknown>;
+  plain?: boolean;
+  copiers?: ReadonlyMap<unknown, () => unknown>;
 }
 
 /**

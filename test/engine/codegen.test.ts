@@ -38,13 +38,25 @@ const expr: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.tuple(fc.constantFrom('daysBetween', 'addDays', 'round'), tie('node'), tie('node')).map(([op, x, y]) => ({ [op]: [x, y] })),
     tie('node').map((x) => ({ table: ['t', { category: x }, 'rate'] })),
     tie('node').map((x) => ({ table: ['t', { category: x }] })),
+    fc.tuple(tie('node'), tie('node'), fc.constantFrom('rate', 'eta', 'list', 'none')).map(([x, y, col]) => ({ table: ['t', { n: y, category: x }, col] })),
+    fc.tuple(tie('node'), tie('node')).map(([x, col]) => ({ table: ['u', { category: x }, col] })),
+    tie('node').map((x) => ({ table: ['t', { category: x, other: 1 }, 'eta'] })),
     fc.constant({ missing: ['a', 'b'] }).map(() => ({ map: [{ var: 'xs' }, { missing: ['sku', 'n'] }] })),
     fc.constant({ now: [] }),
     fc.constant({ and: [] }), // undefined, which some operators test for
   ),
 })).node;
 
-const tables = new Map([['t', compileTable('t', { inputs: [{ name: 'category' }], outputs: [{ name: 'rate' }], rows: [{ when: { category: 'esl' }, then: { rate: 0.5, eta: { min: 1 } } }, { when: { category: { in: [1, 2] } }, then: { rate: 1 } }], default: { rate: 0 } })]]);
+const tables = new Map([
+  ['t', compileTable('t', { inputs: [{ name: 'category' }, { name: 'n' }], outputs: [{ name: 'rate' }], rows: [
+    { when: { category: 'esl', n: '-' }, then: { rate: 0.5, eta: { min: 1 } } },
+    { when: { category: { in: [1, 2] } }, then: { rate: 1, list: [1, { a: 'b' }] } },
+    { when: { n: { '<': 2, '>=': -1 }, category: { '!=': 'b' } }, then: { rate: 2 } },
+    { when: { category: { notIn: ['a', null, true] }, n: { '>': 'a' } }, then: { rate: 3 } },
+    { when: { category: { '==': null } }, then: { rate: 4 } },
+  ], default: { rate: 0 } })],
+  ['u', compileTable('u', { inputs: [{ name: 'category' }], outputs: [{ name: 'x' }], rows: [{ when: { category: 'a' }, then: { x: 1 } }] })],
+]);
 
 function outcome(fn: Compiled, frame: unknown[], trace: boolean, steps = 1_000_000): string {
   const ctx: EvalContext = { env: testEnv({ tables, budget: { steps, maxCollection: 1000 } }), root: frame, rec: trace ? new Map() : null };
@@ -61,7 +73,7 @@ describe('generated code vs closures (frame mode)', () => {
     fc.assert(
       fc.property(fc.array(expr, { minLength: 1, maxLength: 4 }), scopeValues, fc.boolean(), fc.constantFrom(1_000_000, 3), (exprs, values, trace, steps) => {
         const frame = new FrameBuilder();
-        const scope: CompileScope = { tableInputs: (n) => (n === 't' ? ['category'] : null), slot: (n) => frame.slot(n), escape: () => {} };
+        const scope: CompileScope = { tableInputs: (n) => (n === 't' ? ['category', 'n'] : n === 'u' ? ['category'] : null), slot: (n) => frame.slot(n), escape: () => {}, table: (n) => tables.get(n) ?? null };
         const closures = exprs.map((e, i) => compileExpression(e, `/e/${i}`, scope));
         const generated = generateExpressions(exprs.map((node, i) => ({ node, path: `/e/${i}` })), scope)!;
         expect(generated).not.toBeNull();

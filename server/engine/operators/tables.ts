@@ -2,9 +2,22 @@
  * Decision-table lookup: {"table": [name, {input: value, ...}, outputColumn?]} returns the
  * outputs of the first matching row (a copy), one output column when named, or null.
  */
-import type { OperatorSpec } from '../types.ts';
+import type { OperatorSpec, TableHit } from '../types.ts';
 import { OperatorError } from '../types.ts';
 import { copyJson } from '../json-copy.ts';
+
+/**
+ * The answer of a table call for a matched row: the outputs, or one output column (null when
+ * the row has none), as a copy, so no policy can reach (or compare by identity) the table's own
+ * values; plain JSON rows (every row of a document parsed from text) need no structuredClone.
+ */
+export function tableValue(hit: TableHit, column: unknown): unknown {
+  const clone = hit.plain === true ? copyJson : structuredClone;
+  const value = column === undefined ? hit.outputs : Object.prototype.hasOwnProperty.call(hit.outputs, column as string) ? hit.outputs[column as string] : null;
+  if (value === null || typeof value !== 'object') return value;
+  const copier = hit.copiers?.get(value);
+  return copier ? copier() : clone(value);
+}
 
 export const tableOperators: OperatorSpec[] = [
   {
@@ -21,13 +34,7 @@ export const tableOperators: OperatorSpec[] = [
       }
       const hit = table.lookup(inputs as Record<string, unknown>);
       if (!hit) return null;
-      // A copy, so no policy can reach (or compare by identity) the table's own values; plain
-      // JSON rows (every row of a document parsed from text) need no structuredClone.
-      const clone = hit.plain === true ? copyJson : structuredClone;
-      const value = column === undefined ? hit.outputs : Object.prototype.hasOwnProperty.call(hit.outputs, column as string) ? hit.outputs[column as string] : null;
-      if (value === null || typeof value !== 'object') return value;
-      const copier = hit.copiers?.get(value);
-      return copier ? copier() : clone(value);
+      return tableValue(hit, column);
     },
   },
 ];
