@@ -19,19 +19,6 @@ import { openStore } from '../server/runtime.ts';
 import { createKey } from '../server/services/api-keys.ts';
 import { root, startProcess } from './server-process.ts';
 
-const { values } = parseArgs({
-  options: {
-    'cpu-prof': { type: 'boolean', default: false },
-    seconds: { type: 'string', default: '10' },
-    path: { type: 'string', default: 'decide' },
-    connections: { type: 'string', default: '50' },
-    top: { type: 'string', default: '40' },
-    // Another checkout (a copy of an older commit) to start the server from, for A/B runs.
-    root: { type: 'string' },
-    // The server's entry (e.g. a prebuilt bundle, run with node alone); default server/main.ts.
-    script: { type: 'string' },
-  },
-});
 
 /** CPU milliseconds of each thread of a process, by thread name (/proc/<pid>/task/<tid>/comm). */
 export function threadCpuMs(pid: number): Map<string, number> {
@@ -108,10 +95,14 @@ export function summariseProfile(file: string, top: number, lastSeconds = Number
       }
     }
   }
+  const areas = new Map<string, number>();
+  for (const [id, t] of self) add(areas, areaOf(byNode.get(id)!), t);
   const pct = (v: number) => `${((v / total) * 100).toFixed(1).padStart(5)}%`;
   const list = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${pct(v)}  ${k}`);
   return [
     `profile ${file}: ${(total / 1000).toFixed(0)} ms sampled`,
+    'self time by area:',
+    ...list(areas, 20),
     'self time by file or package:',
     ...list(files, 25),
     'self time by function:',
@@ -121,7 +112,38 @@ export function summariseProfile(file: string, top: number, lastSeconds = Number
   ];
 }
 
+/** What part of serving a decide a profile frame belongs to (by its file, package or native name). */
+function areaOf(n: ProfileNode): string {
+  const url = n.callFrame.url;
+  const fn = n.callFrame.functionName;
+  if (fn === '(idle)') return 'idle (waiting for I/O: the load generator, the decision log commit)';
+  if (fn === '(garbage collector)') return 'garbage collector';
+  if (fn === '(program)') return 'V8/native, unattributed';
+  if (/server\/engine\/|policy-[a-z]+\.generated\.js|^validate\d+$/.test(url) || /^validate\d+$/.test(fn)) return 'engine (input validation, evaluation)';
+  if (/server\/store\/|server\/decisions\/log-writer|server\/decisions\/ids|node_modules\/(libsql|@libsql|ulid)/.test(url) || fn === 'postMessage' || /node:internal\/worker/.test(url)) return 'decision log (records, ids, hand-off to the writer thread)';
+  if (/node_modules\/(pino|sonic-boom|@pinojs)|server\/api\/request-log/.test(url) || fn === 'writeString') return 'request log (pino, its write to stdout)';
+  if (/node_modules\/(prom-client|@hono\/prometheus)/.test(url)) return 'metrics (prom-client)';
+  if (/server\/api\/auth|server\/services\/(authenticator|api-keys|roles)|node:internal\/crypto/.test(url)) return 'authentication (key cache, sha256)';
+  if (/server\/api\/body|node_modules\/ajv/.test(url) || (fn === 'parse' && !url)) return 'body (read, JSON.parse, envelope schema)';
+  if (/server\/services\/|server\/decisions\/answer|server\/api\/routes|server\/api\/route-spec/.test(url)) return 'decide service (policy cache, version lookup, answer)';
+  if (/node_modules\/(hono|@hono\/node-server)|node:_http|node:net|node:internal\/(streams|stream_base|http|deps\/undici|webstreams|url|abort)|node:events|node:stream/.test(url) || fn === 'writev' || fn === 'stringify') return 'HTTP (node:http, Hono, @hono/node-server, JSON answer)';
+  return `other (${fn || 'anonymous'}${url ? ` ${url.replace(`file://${root}`, '')}` : ''})`.slice(0, 80);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      'cpu-prof': { type: 'boolean', default: false },
+      seconds: { type: 'string', default: '10' },
+      path: { type: 'string', default: 'decide' },
+      connections: { type: 'string', default: '50' },
+      top: { type: 'string', default: '40' },
+      // Another checkout (a copy of an older commit) to start the server from, for A/B runs.
+      root: { type: 'string' },
+      // The server's entry (e.g. a prebuilt bundle, run with node alone); default server/main.ts.
+      script: { type: 'string' },
+    },
+  });
   const dir = mkdtempSync(join(tmpdir(), 'policy-profile-'));
   const profDir = join(dir, 'prof');
   const databaseUrl = `file:${join(dir, 'policy.db')}`;
