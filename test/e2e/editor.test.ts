@@ -183,7 +183,8 @@ describe('staff editor in Chromium', () => {
 
     await page.getByRole('button', { name: 'Load their draft (drop my changes)' }).click();
     await page.locator('[data-testid=save-status][data-status=saved]').waitFor();
-    await expect(page.getByLabel(/^processingMaxDays/).inputValue()).resolves.toBe('14');
+    // The form follows the reloaded document a render after the status changes.
+    await expect.poll(() => page.getByLabel(/^processingMaxDays/).inputValue()).toBe('14');
     await page.locator('.view-lines', { hasText: 'Saved by someone else' }).waitFor();
   });
 
