@@ -15,7 +15,7 @@
  *   formatCell({ '>=': 2, '<': 5 }, 'input');   // '>= 2 and < 5'
  *   setCell(text, cellPath('returnFees', 0, 'perShipment', 'output'), 15);
  */
-import { applyEdits, modify } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree } from 'jsonc-parser';
 import type { Edit, JSONPath } from 'jsonc-parser';
 import { pointerOf } from './json-location.ts';
 
@@ -101,6 +101,39 @@ export function cellEdits(text: string, path: JSONPath, value: CellValue): Edit[
 
 export function setCell(text: string, path: JSONPath, value: CellValue): string {
   return applyEdits(text, cellEdits(text, path, value));
+}
+
+// ---- Rows ----------------------------------------------------------------------------------
+// Row order is meaning (hit policy first), so rows are added, removed and moved in the text as
+// jsonc-parser edits of the `rows` array alone: the rest keeps its formatting and undo history.
+
+const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
+
+function rowsOf(text: string, table: string): unknown[] {
+  const root = parseTree(text);
+  const node = root ? findNodeAtLocation(root, ['tables', table, 'rows']) : undefined;
+  const rows = node ? getNodeValue(node) : undefined;
+  return Array.isArray(rows) ? rows : [];
+}
+
+/** A new row that matches anything and sets nothing yet, inserted at `index` (default: last). */
+export function insertRow(text: string, table: string, index?: number): string {
+  const at = Math.max(0, Math.min(index ?? rowsOf(text, table).length, rowsOf(text, table).length));
+  return applyEdits(text, modify(text, ['tables', table, 'rows', at], { when: {}, then: {} }, { ...FORMAT, isArrayInsertion: true }));
+}
+
+export function removeRow(text: string, table: string, index: number): string {
+  if (index < 0 || index >= rowsOf(text, table).length) return text;
+  return applyEdits(text, modify(text, ['tables', table, 'rows', index], undefined, FORMAT));
+}
+
+/** Moves a row one place up (-1) or down (+1); nothing when it is already at that end. */
+export function moveRow(text: string, table: string, index: number, delta: -1 | 1): string {
+  const rows = rowsOf(text, table);
+  const to = index + delta;
+  if (index < 0 || index >= rows.length || to < 0 || to >= rows.length) return text;
+  const removed = applyEdits(text, modify(text, ['tables', table, 'rows', index], undefined, FORMAT));
+  return applyEdits(removed, modify(removed, ['tables', table, 'rows', to], rows[index], { ...FORMAT, isArrayInsertion: true }));
 }
 
 // ---- Formatting and parsing ----------------------------------------------------------------

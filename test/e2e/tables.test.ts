@@ -69,7 +69,7 @@ describe('tables as grids in Chromium', () => {
     for (const name of ['partialRefunds', 'returnFees', 'refundTimes']) await page.locator(`details[data-table=${name}] table`).waitFor();
     const fees = page.locator('details[data-table=returnFees] table');
     await expect(fees.locator('th[scope=col]').allTextContents()).resolves.toEqual(['categorywhen', 'perShipmentthen', 'perItemthen']);
-    await expect(fees.locator('th[scope=row]').allTextContents()).resolves.toEqual(['1', '2', '3', '4', 'default']);
+    await expect(fees.locator('th[scope=row]').evaluateAll((ths) => ths.map((th) => th.querySelector('.row-number')?.textContent ?? th.textContent))).resolves.toEqual(['1', '2', '3', '4', 'default']);
     await expect(page.getByLabel('returnFees row 1, category (condition)').inputValue()).resolves.toBe('newton_link');
 
     // Grid → JSON: only that value changes, the checks run again.
@@ -109,6 +109,37 @@ describe('tables as grids in Chromium', () => {
     await expect(condition.getAttribute('aria-invalid')).resolves.toBeNull();
     await checked();
     expect((await summary().textContent())?.split(' · ')[0]).toBe(before.split(' · ')[0]);
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('rows are added, moved and removed from the grid (order decides under hit policy first), and the JSON follows', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const rowHeads = () => page.locator('details[data-table=returnFees] table .row-number').allTextContents();
+    const category = (n: number) => page.getByLabel(`returnFees row ${n}, category (condition)`);
+    const before = (await summary().textContent()) ?? '';
+    await expect(rowHeads()).resolves.toEqual(['1', '2', '3', '4']);
+
+    // A new first row that matches every category and charges nothing shadows the others:
+    // the fee tests fail, which is what staff must see before they publish.
+    await page.getByRole('button', { name: 'Insert a row into returnFees above row 1' }).click();
+    await expect.poll(rowHeads).toEqual(['1', '2', '3', '4', '5']);
+    await expect(category(1).inputValue()).resolves.toBe('-');
+    await page.getByLabel('returnFees row 1, perShipment (output)').fill('0');
+    await page.getByLabel('returnFees row 1, perItem (output)').fill('0');
+    await checked();
+    await expect(summary().textContent()).resolves.toMatch(/^\d+ of \d+ tests failing/);
+    await screenshot(page, 'tables-row-added');
+
+    // Moved to the end it only catches what no other row does; then removed, all is as before.
+    for (let n = 1; n <= 4; n++) await page.getByRole('button', { name: `Move returnFees row ${n} down` }).click();
+    await expect.poll(() => category(1).inputValue()).toBe('newton_link');
+    await expect(category(5).inputValue()).resolves.toBe('-');
+    await expect(page.getByRole('button', { name: 'Move returnFees row 5 down' }).isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Remove returnFees row 5' }).click();
+    await expect.poll(rowHeads).toEqual(['1', '2', '3', '4']);
+    await checked();
+    expect((await summary().textContent())?.split(' · ')[0]).toBe(before.split(' · ')[0]);
+    await findInEditor('"perShipment": 12,');
     expect(errors).toEqual([]);
   }, 90_000);
 });

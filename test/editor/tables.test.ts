@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { formatJson } from '../../editor/src/format-json.ts';
-import { ABSENT, cellEdits, cellPath, cellPointer, formatCell, parseCell, parseTables, setCell } from '../../editor/src/tables.ts';
+import { ABSENT, cellEdits, cellPath, cellPointer, formatCell, insertRow, moveRow, parseCell, parseTables, removeRow, setCell } from '../../editor/src/tables.ts';
 import type { CellKind } from '../../editor/src/tables.ts';
 
 const returnsText = formatJson(JSON.parse(readFileSync(new URL('../../policies/solum/returns.json', import.meta.url), 'utf8')));
@@ -133,5 +133,39 @@ describe('tables as grids', () => {
     expect(JSON.parse(withDefault).tables.returnFees.default).toEqual({ perItem: 0 });
     const objectCell = setCell(returnsText, cellPath('returnFees', 3, 'category', 'input'), { in: ['esl', 'other'] });
     expect(JSON.parse(objectCell).tables.returnFees.rows[3].when.category).toEqual({ in: ['esl', 'other'] });
+  });
+
+  describe('rows (order is meaning under hit policy first)', () => {
+    const fees = (text: string) => JSON.parse(text).tables.returnFees.rows as Array<{ when: { category?: unknown }; then: unknown }>;
+    const categories = (text: string) => fees(text).map((r) => r.when.category ?? '-');
+    const original = categories(returnsText);
+
+    it('inserts an empty row (matches anything, sets nothing) where asked, or last', () => {
+      const last = insertRow(returnsText, 'returnFees');
+      expect(fees(last)).toHaveLength(original.length + 1);
+      expect(fees(last).at(-1)).toEqual({ when: {}, then: {} });
+      const first = insertRow(returnsText, 'returnFees', 0);
+      expect(categories(first)).toEqual(['-', ...original]);
+      // Nothing else in the document moves: only the rows array grows.
+      const doc = JSON.parse(first);
+      doc.tables.returnFees.rows.shift();
+      expect(doc).toEqual(JSON.parse(returnsText));
+    });
+
+    it('removes a row, and removing then re-inserting gives the document back', () => {
+      const removed = removeRow(returnsText, 'returnFees', 1);
+      expect(categories(removed)).toEqual([original[0], ...original.slice(2)]);
+      expect(removeRow(returnsText, 'returnFees', 99)).toBe(returnsText);
+      expect(removeRow(returnsText, 'returnFees', -1)).toBe(returnsText);
+    });
+
+    it('moves a row up or down one place, and not past either end', () => {
+      const down = moveRow(returnsText, 'returnFees', 0, 1);
+      expect(categories(down)).toEqual([original[1], original[0], ...original.slice(2)]);
+      expect(fees(down)[1]).toEqual(fees(returnsText)[0]);
+      expect(JSON.parse(moveRow(down, 'returnFees', 1, -1))).toEqual(JSON.parse(returnsText));
+      expect(moveRow(returnsText, 'returnFees', 0, -1)).toBe(returnsText);
+      expect(moveRow(returnsText, 'returnFees', original.length - 1, 1)).toBe(returnsText);
+    });
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ABSENT, cellPath, cellPointer, formatCell, parseCell, parseTables } from '../tables.ts';
+import { ABSENT, cellPath, cellPointer, formatCell, insertRow, moveRow, parseCell, parseTables, removeRow } from '../tables.ts';
 import type { CellValue, TableCell, TableColumn, TableRow, TableView } from '../tables.ts';
 import type { JSONPath } from 'jsonc-parser';
 import type { LocatedProblem } from '../policy-editor.ts';
@@ -17,16 +17,18 @@ interface Props {
   problems: LocatedProblem[];
   disabled: boolean;
   onChange(path: JSONPath, value: CellValue): void;
+  /** A whole-text edit (rows added, removed or moved). */
+  onEdit(edit: (text: string) => string): void;
 }
 
-export function TablesGrid({ document, problems, disabled, onChange }: Props): JSX.Element | null {
+export function TablesGrid({ document, problems, disabled, onChange, onEdit }: Props): JSX.Element | null {
   const tables = parseTables(document);
   if (tables.length === 0) return null;
   return (
     <div class="tables-grids">
       <h3>Tables</h3>
       {tables.map((t) => (
-        <Grid key={t.name} table={t} problems={problems.filter((p) => p.path === `/tables/${t.name}` || p.path.startsWith(`/tables/${t.name}/`))} disabled={disabled} onChange={onChange} />
+        <Grid key={t.name} table={t} problems={problems.filter((p) => p.path === `/tables/${t.name}` || p.path.startsWith(`/tables/${t.name}/`))} disabled={disabled} onChange={onChange} onEdit={onEdit} />
       ))}
     </div>
   );
@@ -36,8 +38,9 @@ function rowLabel(row: TableRow): string {
   return row.index === 'default' ? 'default' : `row ${row.index + 1}`;
 }
 
-function Grid({ table, problems, disabled, onChange }: { table: TableView; problems: LocatedProblem[]; disabled: boolean; onChange(path: JSONPath, value: CellValue): void }): JSX.Element {
+function Grid({ table, problems, disabled, onChange, onEdit }: { table: TableView; problems: LocatedProblem[]; disabled: boolean; onChange(path: JSONPath, value: CellValue): void; onEdit(edit: (text: string) => string): void }): JSX.Element {
   const captionId = `table-${table.name}-caption`;
+  const count = table.rows.length - 1;
   return (
     <details class="table-grid" data-table={table.name} open>
       <summary>
@@ -63,7 +66,7 @@ function Grid({ table, problems, disabled, onChange }: { table: TableView; probl
             {table.rows.map((row) => (
               <tr key={String(row.index)} class={row.index === 'default' ? 'default-row' : undefined}>
                 <th scope="row" title={row.description}>
-                  {row.index === 'default' ? 'default' : row.index + 1}
+                  {row.index === 'default' ? 'default' : <RowActions table={table.name} index={row.index} count={count} disabled={disabled} onEdit={onEdit} />}
                 </th>
                 {table.columns.map((c) =>
                   row.index === 'default' && c.kind === 'input' ? (
@@ -88,6 +91,11 @@ function Grid({ table, problems, disabled, onChange }: { table: TableView; probl
           </tbody>
         </table>
       </div>
+      {!disabled && (
+        <button type="button" class="add-row" onClick={() => onEdit((text) => insertRow(text, table.name))}>
+          Add a row to {table.name}
+        </button>
+      )}
       {problems.length > 0 && (
         <ul class="field-error">
           {problems.map((p, i) => (
@@ -98,6 +106,32 @@ function Grid({ table, problems, disabled, onChange }: { table: TableView; probl
         </ul>
       )}
     </details>
+  );
+}
+
+/** The row's number with its actions: order is meaning under hit policy first, so rows move. */
+function RowActions({ table, index, count, disabled, onEdit }: { table: string; index: number; count: number; disabled: boolean; onEdit(edit: (text: string) => string): void }): JSX.Element {
+  const n = index + 1;
+  return (
+    <span class="row-head">
+      <span class="row-number">{n}</span>
+      {!disabled && (
+        <span class="row-actions">
+          <button type="button" aria-label={`Move ${table} row ${n} up`} title="Move up (earlier rows win)" disabled={index === 0} onClick={() => onEdit((text) => moveRow(text, table, index, -1))}>
+            ↑
+          </button>
+          <button type="button" aria-label={`Move ${table} row ${n} down`} title="Move down" disabled={index === count - 1} onClick={() => onEdit((text) => moveRow(text, table, index, 1))}>
+            ↓
+          </button>
+          <button type="button" aria-label={`Insert a row into ${table} above row ${n}`} title="Insert a row above" onClick={() => onEdit((text) => insertRow(text, table, index))}>
+            +
+          </button>
+          <button type="button" aria-label={`Remove ${table} row ${n}`} title="Remove this row" onClick={() => onEdit((text) => removeRow(text, table, index))}>
+            ×
+          </button>
+        </span>
+      )}
+    </span>
   );
 }
 

@@ -214,7 +214,7 @@ function EditLoaded({ view, editor, detail, origin, me, navigate, api, onPublish
           <section class="params-panel" aria-labelledby="params-title">
             <h2 id="params-title">Params</h2>
             <ParamsForm fields={state.params} problems={state.problems} disabled={readOnly || state.parseError !== null} onChange={editor.setParam} />
-            <TablesGrid document={doc} problems={state.problems} disabled={readOnly || state.parseError !== null} onChange={(path, value) => editor.setText(setCell(editor.get().text, path, value))} />
+            <TablesGrid document={doc} problems={state.problems} disabled={readOnly || state.parseError !== null} onChange={(path, value) => editor.setText(setCell(editor.get().text, path, value))} onEdit={(edit) => editor.setText(edit(editor.get().text))} />
           </section>
           <CheckPanel state={state} reveal={show} />
         </aside>
