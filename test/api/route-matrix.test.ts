@@ -6,8 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, can } from '../../server/services/roles.ts';
-import type { Role } from '../../server/services/roles.ts';
-import { answerShape, foreignValues, matrixRequest, minimalBodyProblems, missingLike, mixedValues, paramCollections, routeName, snapshotTenant, v1Specs } from '../helpers/route-matrix.ts';
+import type { Permission, Role } from '../../server/services/roles.ts';
+import { readFileSync } from 'node:fs';
+import { answerShape, foreignProbes, matrixRequest, minimalBodyProblems, missingLike, mixedValues, paramCollections, routeName, snapshotTenant, v1Specs } from '../helpers/route-matrix.ts';
 import { samples } from '../helpers/orders.ts';
 import { sampleBody, startServer } from '../helpers/server.ts';
 import type { ApiResponse, TestServer } from '../helpers/server.ts';
@@ -43,6 +44,41 @@ it('covers at least the fixed entry points', () => {
   expect(v1Specs.map(routeName)).toEqual(expect.arrayContaining(['POST /v1/policies/{policy}/decide', 'POST /v1/policies/{policy}/decide/batch']));
 });
 
+it('calls exactly the /v1 operations of /openapi.json, each under the permission the document gives it', async () => {
+  const res = await server.get('/openapi.json');
+  expect(res.status).toBe(200);
+  const methods = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
+  const documented = Object.entries(res.body.paths as Record<string, Record<string, any>>)
+    .filter(([path]) => path.startsWith('/v1/'))
+    .flatMap(([path, item]) => Object.entries(item).filter(([m]) => methods.has(m)).map(([m, op]) => `${m.toUpperCase()} ${path} ${op['x-permission'] ?? 'public'}`));
+  expect(documented.length).toBeGreaterThan(0);
+  expect(v1Specs.map((s) => `${routeName(s)} ${s.permission ?? 'public'}`).sort()).toEqual(documented.sort());
+});
+
+/**
+ * The role matrix as the README ("Roles") and the roles.ts header state it, written out here
+ * rather than read from the code: admin everything; editor everything but keys; decider decide
+ * only; viewer read only; every role may ask who it is (self).
+ */
+const DOCUMENTED: Record<Role, string[]> = {
+  admin: ['decide', 'keys', 'publish', 'read', 'self', 'write'],
+  editor: ['decide', 'publish', 'read', 'self', 'write'],
+  decider: ['decide', 'self'],
+  viewer: ['read', 'self'],
+};
+
+it('grants each role exactly the documented permissions, in roles.ts and in docs/api.md', async () => {
+  const permissions = [...new Set(Object.values(DOCUMENTED).flat())].sort();
+  const granted = (role: Role) => (permissions as Permission[]).filter((p) => can(role, p));
+  expect(Object.fromEntries(ROLES.map((r) => [r, granted(r)]))).toEqual(DOCUMENTED);
+  // docs/api.md's permission table: | `decide` | ... | admin, editor, decider |
+  const apiDoc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+  const rows = [...apiDoc.matchAll(/^\| `(\w+)` \| [^|]+ \| ([a-z, ]+) \|$/gm)].map((m) => [m[1]!, m[2]!.split(', ').sort()] as const);
+  expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(permissions.map((p) => [p, ROLES.filter((r) => DOCUMENTED[r].includes(p)).sort()])));
+  // Every route needs one of these permissions (or none: public).
+  for (const spec of v1Specs) expect(permissions, routeName(spec)).toContain(spec.permission);
+});
+
 describe.each(v1Specs.map((s) => [routeName(s), s] as const))('%s', (route, spec) => {
   it('answers 401 problem+json without a key and with a bad key', async () => {
     expectProblem(await call(spec, placeholders(spec)), 401, route);
@@ -72,20 +108,48 @@ describe('tenant isolation: another tenant\'s ids answer exactly like missing on
   it.each(withParams.map((s) => [routeName(s), s] as const))('%s', async (route, spec) => {
     // A 400 for the body would hide the lookup behind it: the minimal body must pass its schema.
     if (spec.body) expect(minimalBodyProblems(spec.body), `${route}: the minimal body does not pass ${spec.body}; give the schema "examples"`).toEqual([]);
-    const probes = [await foreignValues(server.runtime.db, spec, B, A), await mixedValues(server.runtime.db, spec, B, A)];
-    expect(probes[0], `${route}: tenant ${B} has no resource to probe with`).not.toBeNull();
+    // B's names (several of them for the last parameter) under B's parents, and B's leaf id under A's own parent.
+    const named = await foreignProbes(server.runtime.db, spec, B, A);
+    expect(named.length, `${route}: tenant ${B} has no resource to probe with`).toBeGreaterThan(0);
+    const mixed = await mixedValues(server.runtime.db, spec, B, A);
+    const probes = [...named.map((values) => ({ values, mixed: false })), ...(mixed ? [{ values: mixed, mixed: true }] : [])];
     // Every role of A that may call the route (the others stop at 403 before any lookup).
     const roles = ROLES.filter((r) => !spec.permission || can(r, spec.permission));
-    for (const [foreign, role] of probes.flatMap((p) => roles.map((r) => [p, r] as const))) {
-      if (!foreign) continue;
+    for (const [probe, role] of probes.flatMap((p) => roles.map((r) => [p, r] as const))) {
+      const foreign = probe.values;
       const key = await server.key(A, role);
       const [leaf] = paramCollections(spec).at(-1)!;
       // The missing variant replaces B's ids (all of them, or the leaf of a mixed probe) by made-up ones of the same shape.
-      const missing = Object.fromEntries(Object.entries(foreign).map(([p, v]) => [p, probes[1] === foreign && p !== leaf ? v : missingLike(v)]));
+      const missing = Object.fromEntries(Object.entries(foreign).map(([p, v]) => [p, probe.mixed && p !== leaf ? v : missingLike(v)]));
       const ofB = await call(spec, foreign, key);
       const none = await call(spec, missing, key);
       const ids = [...Object.values(foreign), ...Object.values(missing)];
       expect(answerShape(ofB, ids), `${route} as ${A} ${role} with ${JSON.stringify(foreign)} vs ${JSON.stringify(missing)}`).toEqual(answerShape(none, ids));
+    }
+  });
+
+  it(`answers ${B}'s names in queries and bodies exactly like made-up ones`, async () => {
+    const db = server.runtime.db;
+    const viewer = await server.key(A, 'viewer');
+    const editor = await server.key(A, 'editor');
+    const bSample = String((await db.execute({ sql: "SELECT name FROM samples WHERE tenant = ? AND name LIKE 'soom-%' ORDER BY name LIMIT 1", args: [B] })).rows[0]!.name);
+    const bDecision = String((await db.execute({ sql: 'SELECT id, rule FROM decisions WHERE tenant = ? LIMIT 1', args: [B] })).rows[0]!.id);
+    const bRule = String((await db.execute({ sql: 'SELECT rule FROM decisions WHERE tenant = ? AND rule IS NOT NULL LIMIT 1', args: [B] })).rows[0]!.rule);
+    const bKey = (await server.actor(B, 'decider')).keyId;
+    const cases: Array<[string, (name: string) => Promise<ApiResponse>, string]> = [
+      ['GET /v1/decisions?policy=', (n) => server.get(`/v1/decisions?policy=${encodeURIComponent(n)}`, viewer), 'points'],
+      ['GET /v1/decisions?rule=', (n) => server.get(`/v1/decisions?rule=${encodeURIComponent(n)}`, viewer), bRule],
+      ['GET /v1/decisions?cursor=', (n) => server.get(`/v1/decisions?cursor=${encodeURIComponent(n)}`, viewer), bDecision],
+      ['GET /v1/audit?target=', (n) => server.get(`/v1/audit?target=${encodeURIComponent(n)}`, viewer), 'points'],
+      ['GET /v1/audit?actor=', (n) => server.get(`/v1/audit?actor=${encodeURIComponent(n)}`, viewer), bKey],
+      ['POST simulate cases.samples', (n) => server.post('/v1/policies/returns/simulate', { candidate: { version: 1 }, cases: { samples: [n] } }, editor), bSample],
+      ['POST simulate cases.samples (a shared policy name)', (n) => server.post(`/v1/policies/${n}/simulate`, { candidate: { version: 1 }, cases: { samples: true } }, editor), 'points'],
+    ];
+    for (const [what, send, name] of cases) {
+      const ofB = await send(name);
+      const none = await send(missingLike(name));
+      expect(answerShape(ofB, [name, missingLike(name)]), `${what} ${name}`).toEqual(answerShape(none, [name, missingLike(name)]));
+      if (ofB.status === 200 && Array.isArray(ofB.body.decisions ?? ofB.body.entries)) expect((ofB.body.decisions ?? ofB.body.entries).length, what).toBe((none.body.decisions ?? none.body.entries).length);
     }
   });
 

@@ -102,6 +102,23 @@ export async function foreignValues(db: Client, spec: RouteSpec, owner: string, 
 }
 
 /**
+ * Several probes of `owner`'s names for the route: the path values of foreignValues with the
+ * last parameter set in turn to each of up to `max` of the owner's names the caller does not
+ * have (soom's policy keys points, layaway, cancellation for a solum key; B's sample names, key
+ * ids, decision ids, activation ids, version numbers under B's policy). Empty when the owner has none.
+ */
+export async function foreignProbes(db: Client, spec: RouteSpec, owner: string, caller: string, max = 3): Promise<Array<Record<string, string>>> {
+  const first = await foreignValues(db, spec, owner, caller);
+  if (!first) return [];
+  const params = paramCollections(spec);
+  const [leaf, collection] = params.at(-1)!;
+  const parents = Object.fromEntries(params.slice(0, -1).map(([p, c]) => [c, first[p]!]));
+  const mine = new Set(await COLLECTIONS[collection]!(db, caller, parents));
+  const theirs = (await COLLECTIONS[collection]!(db, owner, parents)).filter((v) => !mine.has(v) && v !== first[leaf]);
+  return [first, ...theirs.slice(0, max - 1).map((v) => ({ ...first, [leaf]: v }))];
+}
+
+/**
  * For a nested route (/v1/policies/{policy}/activations/{id}): the caller's own parent with the
  * owner's leaf id, the way a tenant would probe another's activation under its own policy. Null
  * when the route has one parameter or the owner's leaf id is also one of the caller's.
