@@ -57,10 +57,11 @@ export function createRouter(win: Window) {
   win.addEventListener('popstate', () => store.set({ route: parseRoute(win.location.pathname) }));
   return {
     ...store,
+    /** Goes to a path, which may carry a search string (a screen's view, e.g. decision filters). */
     navigate(path: string) {
-      if (path === win.location.pathname) return;
+      if (path === win.location.pathname + win.location.search) return;
       win.history.pushState(null, '', path);
-      store.set({ route: parseRoute(path) });
+      store.set({ route: parseRoute(new URL(path, win.location.href).pathname) });
       win.scrollTo(0, 0);
     },
   };

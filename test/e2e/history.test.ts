@@ -166,6 +166,19 @@ describe('versions and decisions in Chromium', () => {
     await screenshot(page, 'history-decision-trace');
   });
 
+  it('the filters and the open decision are in the address: a reload (or a shared link) shows the same view', async () => {
+    const id = (await page.getByTestId('decision-detail').getAttribute('data-decision'))!;
+    const url = new URL(page.url());
+    expect(url.pathname).toBe('/policies/returns/decisions');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ field: 'eligible', value: 'false', from: '2024-01-01', until: '2024-02-01', decision: id });
+    const shown = await rows().evaluateAll((els) => els.map((el) => el.getAttribute('data-decision')));
+    await page.reload();
+    await listShows(shown as string[]);
+    await page.locator(`[data-testid=decision-detail][data-decision="${id}"]`).waitFor();
+    await expect(page.getByLabel('Field').inputValue()).resolves.toBe('eligible');
+    await expect(page.getByLabel('From', { exact: true }).inputValue()).resolves.toBe('2024-01-01');
+  });
+
   it('replays a decision against the draft: none yet, then one with a shorter window shows what changes', async () => {
     await page.getByTestId('replay-draft').click();
     await expect(page.getByTestId('replay-result').textContent()).resolves.toContain('This policy has no draft');
@@ -197,5 +210,32 @@ describe('versions and decisions in Chromium', () => {
     await expect(detail.textContent()).resolves.toContain('stored when it was decided');
     await detail.getByTestId('trace').waitFor();
     expect(errors).toEqual([]);
+  });
+
+  it('a viewer reads the versions, the diff, the schedule and the decisions, and is offered no change', async () => {
+    const viewer = await browser.newPage({ baseURL: server.url });
+    viewer.setDefaultTimeout(STEP);
+    const viewerErrors = pageErrors(viewer);
+    try {
+      await viewer.goto('/policies/returns/history');
+      await viewer.getByLabel('API key').fill(await server.key('solum', 'viewer'));
+      await viewer.getByLabel('API key').press('Enter');
+      await expect.poll(() => viewer.getByTestId('versions').locator('tbody tr').count()).toBe(3);
+      await viewer.getByTestId('diff').waitFor();
+      await viewer.getByRole('link', { name: 'Schedule' }).click();
+      await viewer.waitForURL('**/policies/returns/schedule');
+      await viewer.getByTestId('timeline-list').waitFor();
+      // Nothing that changes what decides is offered to a viewer.
+      for (const name of [/^Schedule/, /^Roll back/, /^Publish/, /^Delete/]) await expect(viewer.getByRole('button', { name }).count()).resolves.toBe(0);
+      await viewer.getByRole('link', { name: 'Decisions' }).click();
+      await viewer.waitForURL('**/policies/returns/decisions');
+      await expect.poll(() => viewer.locator('[data-testid=decisions] tbody tr').count()).toBe(25);
+      await viewer.locator('[data-testid=decisions] tbody tr').first().getByRole('button').click();
+      await viewer.getByTestId('decision-detail').waitFor();
+      await screenshot(viewer, 'history-viewer-decision');
+      expect(viewerErrors).toEqual([]);
+    } finally {
+      await viewer.close();
+    }
   });
 });

@@ -43,6 +43,26 @@ interface Filters {
 
 const noFilters: Filters = { fromDate: '', fromTime: '', untilDate: '', untilTime: '', version: '', rule: '', field: '', value: '' };
 
+/** URL parameter of each filter: the applied filters and the open decision live in the address, so a reload or a shared link shows the same view. */
+const PARAMS: Record<keyof Filters, string> = { fromDate: 'from', fromTime: 'fromTime', untilDate: 'until', untilTime: 'untilTime', version: 'version', rule: 'rule', field: 'field', value: 'value' };
+
+/** The filters and the open decision from a location's search string (unknown parameters ignored). */
+export function viewFromSearch(search: string): { filters: Filters; selected: string | null } {
+  const params = new URLSearchParams(search);
+  const filters = { ...noFilters };
+  for (const [key, name] of Object.entries(PARAMS) as Array<[keyof Filters, string]>) filters[key] = params.get(name) ?? '';
+  return { filters, selected: params.get('decision') || null };
+}
+
+/** The search string ("" or "?…") for applied filters and the open decision. */
+export function searchOfView(filters: Filters, selected: string | null): string {
+  const params = new URLSearchParams();
+  for (const [key, name] of Object.entries(PARAMS) as Array<[keyof Filters, string]>) if (filters[key]) params.set(name, filters[key]);
+  if (selected) params.set('decision', selected);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
 /** The form → GET /v1/decisions query, or what is wrong with it. */
 export function decisionQuery(policy: string, f: Filters): { ok: true; query: DecisionQuery } | { ok: false; message: string } {
   const query: DecisionQuery = { policy, limit: PAGE };
@@ -72,15 +92,27 @@ export function Decisions({ api, me, policy, navigate }: Props): JSX.Element {
   const [title, setTitle] = useState<string | undefined>(undefined);
   const [versions, setVersions] = useState<VersionInfo[]>([]);
   const [ruleIds, setRuleIds] = useState<string[]>([]);
-  const [form, setForm] = useState<Filters>(noFilters);
-  const [formError, setFormError] = useState<string | null>(null);
+  // The view starts from the address (filters and open decision), so reloads and links keep it.
+  const [initial] = useState(() => {
+    const view = viewFromSearch(window.location.search);
+    const q = decisionQuery(policy, view.filters);
+    return { ...view, query: q.ok ? q.query : { policy, limit: PAGE }, error: q.ok ? null : q.message };
+  });
+  const [form, setForm] = useState<Filters>(initial.filters);
+  const [applied, setApplied] = useState<Filters>(initial.filters);
+  const [formError, setFormError] = useState<string | null>(initial.error);
   /** The query shown, and the cursors of the pages before this one (for "newer"). */
-  const [query, setQuery] = useState<DecisionQuery>({ policy, limit: PAGE });
+  const [query, setQuery] = useState<DecisionQuery>(initial.query);
   const [cursors, setCursors] = useState<string[]>([]);
   const [page, setPage] = useState<DecisionList | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(initial.selected);
+
+  useEffect(() => {
+    const search = searchOfView(applied, selected);
+    if (search !== window.location.search) window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}`);
+  }, [applied, selected]);
 
   useEffect(() => {
     if (!readable) return;
@@ -126,9 +158,11 @@ export function Decisions({ api, me, policy, navigate }: Props): JSX.Element {
     setFormError(null);
     setCursors([]);
     setQuery(q.query);
+    setApplied(form);
   };
   const reset = () => {
     setForm(noFilters);
+    setApplied(noFilters);
     setFormError(null);
     setCursors([]);
     setQuery({ policy, limit: PAGE });
