@@ -41,6 +41,10 @@ export function Policies({ api, me, navigate }: { api: Api; me: Me; navigate: (p
     e.preventDefault();
     navigate(`/policies/${encodeURIComponent(key)}`);
   };
+  const go = (path: string) => (e: Event) => {
+    e.preventDefault();
+    navigate(path);
+  };
 
   return (
     <section class="page" aria-busy={!list && !error}>
@@ -94,6 +98,9 @@ export function Policies({ api, me, navigate }: { api: Api; me: Me; navigate: (p
                       ))}
                     </ul>
                   )}
+                  <a href={`/policies/${encodeURIComponent(p.key)}/schedule`} onClick={go(`/policies/${encodeURIComponent(p.key)}/schedule`)} class="small" aria-label={`Schedule and timeline of ${p.title}`}>
+                    {p.upcoming.length === 0 ? 'Timeline' : 'See the timeline'}
+                  </a>
                 </td>
               </tr>
             ))}
