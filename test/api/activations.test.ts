@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeVersionAt } from '../../server/engine/index.ts';
+import { listAudit } from '../../server/store/audit.ts';
 import { resolveTimeline } from '../../server/services/timeline.ts';
 import { eslReturn } from '../helpers/orders.ts';
 import { expectProblem, expectSameAsMissing, expectSchema, problemPaths, within } from '../helpers/problems.ts';
@@ -98,6 +99,64 @@ describe('the overlap rule: a later activation wins where windows overlap', () =
       expect(await versionAt(a, new Date(Date.parse(s.until) - 1).toISOString())).toBe(s.version);
     }
     for (const id of [w2.body.id, w1.body.id]) expect((await remove(id)).status).toBe(204);
+  });
+
+  it('settles partial overlaps, shared boundaries (from inclusive, until exclusive) and a later open-ended activation over an earlier window', async () => {
+    const made: number[] = [];
+    const add = async (body: Record<string, unknown>) => {
+      const res = await create({ ...body, reason: `test: ${JSON.stringify(body)}` });
+      expect(res.status, res.text).toBe(201);
+      made.push(res.body.id);
+    };
+    await add({ version: 2, from: '2098-05-10T00:00:00Z', until: '2098-05-20T00:00:00Z' });
+    await add({ version: 1, from: '2098-05-15T00:00:00Z', until: '2098-05-25T00:00:00Z' }); // overlaps the end of the first
+    await add({ version: 2, from: '2098-05-25T00:00:00Z', until: '2098-05-28T00:00:00Z' }); // starts where the second ends
+    await add({ version: 2, from: '2098-07-01T00:00:00Z', until: '2098-07-10T00:00:00Z' }); // a window, then...
+    await add({ version: 1, from: '2098-06-15T00:00:00Z' }); // ...an open-ended activation made later, from before it
+    const res = await a.get(`${base}/timeline?from=2098-05-01T00:00:00Z&until=2098-08-01T00:00:00Z`, await key('viewer'));
+    expect(res.body.segments).toEqual([
+      { from: '2098-05-01T00:00:00.000Z', until: '2098-05-10T00:00:00.000Z', version: 1 },
+      { from: '2098-05-10T00:00:00.000Z', until: '2098-05-15T00:00:00.000Z', version: 2 },
+      { from: '2098-05-15T00:00:00.000Z', until: '2098-05-25T00:00:00.000Z', version: 1 },
+      { from: '2098-05-25T00:00:00.000Z', until: '2098-05-28T00:00:00.000Z', version: 2 },
+      { from: '2098-05-28T00:00:00.000Z', until: '2098-08-01T00:00:00.000Z', version: 1 },
+    ]);
+    // Decide at each boundary instant and the millisecond before it, here and on the other process.
+    const expected: Array<[string, number]> = [
+      ['2098-05-09T23:59:59.999Z', 1], ['2098-05-10T00:00:00.000Z', 2],
+      ['2098-05-14T23:59:59.999Z', 2], ['2098-05-15T00:00:00.000Z', 1],
+      ['2098-05-24T23:59:59.999Z', 1], ['2098-05-25T00:00:00.000Z', 2],
+      ['2098-05-27T23:59:59.999Z', 2], ['2098-05-28T00:00:00.000Z', 1],
+      ['2098-07-05T00:00:00.000Z', 1],
+    ];
+    for (const [at, version] of expected) expect(await versionAt(a, at), at).toBe(version);
+    await within(2000, async () => (await versionAt(b, '2098-05-25T00:00:00.000Z')) === 2);
+    for (const [at, version] of expected) expect(await versionAt(b, at), `${at} on the other process`).toBe(version);
+    for (const id of made.reverse()) expect((await remove(id)).status).toBe(204);
+  });
+
+  it('gives 10 activations made at once through two processes distinct ids, one audit row each, and the last id the window', async () => {
+    const window = { from: '2097-01-01T00:00:00Z', until: '2097-02-01T00:00:00Z' };
+    const editors = [await a.key('solum', 'editor'), await b.key('solum', 'editor')];
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? b : a).post(`${base}/activations`, { version: 1 + (i % 2), ...window, reason: `test: race ${i}` }, editors[i % 2])),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
+    const ids = results.map((r) => r.body.id as number);
+    expect(new Set(ids).size).toBe(10);
+    const audit = await listAudit(a.runtime.db, 'solum', { action: 'activation.create', limit: 500 });
+    for (const [i, r] of results.entries()) {
+      const rows = audit.filter((row) => (row.detail as any)?.activation === r.body.id);
+      expect(rows, `activation ${r.body.id}`).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ actor: expect.any(String), reason: `test: race ${i}` });
+    }
+    // The highest id was made last: it decides in the window, on both processes.
+    const last = results.reduce((x, y) => (y.body.id > x.body.id ? y : x)).body.version;
+    const timeline = await a.get(`${base}/timeline?from=${window.from}&until=${window.until}`, await key('viewer'));
+    expect(timeline.body.segments).toEqual([{ from: '2097-01-01T00:00:00.000Z', until: '2097-02-01T00:00:00.000Z', version: last }]);
+    await within(2000, async () => (await versionAt(b, '2097-01-15T00:00:00Z')) === last);
+    expect(await versionAt(a, '2097-01-15T00:00:00Z')).toBe(last);
+    for (const id of [...ids].sort((x, y) => y - x)) expect((await remove(id)).status).toBe(204);
   });
 
   it('is the rule of activeVersionAt for any activations and any instant (property)', () => {
