@@ -9,6 +9,7 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   stdout(): string;
+  stderr(): string;
   /** Sends the signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -22,7 +23,7 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
     child.stdout.on('data', (d) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child, stdout: () => out, stop: (signal = 'SIGTERM') => (child.kill(signal), exited) });
+      if (m) resolve({ url: m[1]!, child, stdout: () => out, stderr: () => err, stop: (signal = 'SIGTERM') => (child.kill(signal), exited) });
     });
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => reject(new Error(`server exited ${code} before listening: ${err}`)));
