@@ -107,7 +107,7 @@ export function History({ api, me, policy, navigate }: Props): JSX.Element {
                     </td>
                     <td>
                       {v.version > 1 && (
-                        <button type="button" class="small-button" onClick={() => setPair({ a: v.version - 1, b: v.version })} aria-label={`Compare version ${v.version} with version ${v.version - 1}`}>
+                        <button type="button" class="small-button" onClick={() => setPair({ a: v.version - 1, b: v.version })} aria-label={`Diff with ${v.version - 1}: compare version ${v.version} with version ${v.version - 1}`}>
                           Diff with {v.version - 1}
                         </button>
                       )}

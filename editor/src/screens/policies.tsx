@@ -98,7 +98,7 @@ export function Policies({ api, me, navigate }: { api: Api; me: Me; navigate: (p
                       ))}
                     </ul>
                   )}
-                  <a href={`/policies/${encodeURIComponent(p.key)}/schedule`} onClick={go(`/policies/${encodeURIComponent(p.key)}/schedule`)} class="small" aria-label={`Schedule and timeline of ${p.title}`}>
+                  <a href={`/policies/${encodeURIComponent(p.key)}/schedule`} onClick={go(`/policies/${encodeURIComponent(p.key)}/schedule`)} class="small" aria-label={`Schedule and timeline: ${p.key}`}>
                     {p.upcoming.length === 0 ? 'Timeline' : 'See the timeline'}
                   </a>
                 </td>
