@@ -21,6 +21,8 @@ export interface SchemaRegistry {
   /** The DSL's own validator (schemas/policy.schema.json). */
   validatePolicy: Validator;
   has(id: string): boolean;
+  /** The schema document (or subschema) registered under an $id, e.g. "solum/returns.input.schema.json"; for the static analysis. */
+  schema(id: string): object | undefined;
 }
 
 /** Builds a registry from schema documents keyed by their path under schemas/ (= their $id). */
@@ -67,6 +69,7 @@ export function createSchemaRegistry(schemas: Record<string, object>): SchemaReg
     compile,
     validatePolicy: (value) => (policySchema(value) ? [] : toProblems(policySchema)),
     has: (id) => ajv.getSchema(id) !== undefined,
+    schema: (id) => byId.get(id),
   };
 }
 
