@@ -12,6 +12,8 @@ export { compile, RULE_FIELD } from './policy.ts';
 export type { CompiledPolicy, CompileResult, CompileOptions, PolicyDoc, TestDoc } from './policy.ts';
 export { evaluate, normalizeInstant, defaultBudget } from './evaluate.ts';
 export type { Decision, EvaluateResult, EvaluationError, Trace, RuleTrace, DerivedTrace, ItemTrace } from './evaluate.ts';
+export { explain, chooseLanguage } from './explain.ts';
+export type { Explanation, ExplainOptions, Reason, WouldChange, ConditionChange, OutcomeGrade } from './explain.ts';
 export { runPolicyTests, partialMatch, deepMerge, testInput } from './testing.ts';
 export type { TestOutcome, Mismatch } from './testing.ts';
 export { createSchemaRegistry } from './schemas.ts';

@@ -9,6 +9,7 @@ import { CompileFault, compileExpression, pointerSegment } from './compiler.ts';
 import type { Compiled, CompileScope } from './compiler.ts';
 import { FrameBuilder, frameLayouts } from './frames.ts';
 import { generatePhases } from './codegen.ts';
+import { checkExplanations, inputRootsOf } from './explain-check.ts';
 import { copy } from './json-copy.ts';
 import { checkExpressions, checkShape } from './safety.ts';
 import type { Limits } from './safety.ts';
@@ -65,7 +66,8 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
   const expressions = checkExpressions(doc, options.limits);
   if (expressions.length) return { ok: false, problems: expressions };
 
-  const problems: Problem[] = [];
+  // Explanation texts: placeholders must name values the decision has (explain-check.ts).
+  const problems: Problem[] = checkExplanations(doc, inputRootsOf(doc));
   const validateInput = compileSchema(options.registry, doc.input, '/input', problems);
   const validateOutput = doc.output ? compileSchema(options.registry, doc.output, '/output', problems) : null;
   const params: Record<string, unknown> = {};

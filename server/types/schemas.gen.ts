@@ -1862,6 +1862,18 @@ export type Expression = unknown;
 export type DerivedList = Derived[];
 export type DerivedList1 = Derived[];
 /**
+ * How good this rule's outcome is for the customer: granted (accepted in full), partial (accepted with a deduction), review (a person decides), denied. A denied or partial decision is explained with what would have changed it: a rule with a better grade, or this rule's own conditions.
+ */
+export type OutcomeGrade = "granted" | "partial" | "review" | "denied";
+/**
+ * Plain-language text for explanations: one string, or one per language ({"en": "...", "ko": "..."}). Placeholders in braces are replaced by values of the decision, nothing else is evaluated: {daysSinceDelivery} (a derived value), {params.returnWindowDays}, {order.placedAt} or {request.reason} (the input), {item.sku} (the item, per item), {now}, {then.refundAmount} (a field of the rule's outcome), {condition.value} and {condition.threshold} (in condition texts: the value tested and what it was compared with). A format may follow a bar: {returnBy|date} (Jan 31, 2024), {x|datetime}, {x|monthDay} (Oct 11), {x|money} (in the order's currency), {x|days} (34 days), {x|percent} (0.5 → 50%), {x|number}, {x|raw}. Without one, ISO dates are written as dates and numbers with grouping. {{ and }} write braces. An unknown placeholder or format is refused when the document is saved.
+ */
+export type Text =
+  | string
+  | {
+      [k: string]: string | undefined;
+    };
+/**
  * Ordered decision list: the first rule whose 'when' is truthy decides.
  */
 export type RuleList = Rule[];
@@ -1980,6 +1992,14 @@ export interface Derived {
   description?: string;
   source?: Source;
   value: Expression;
+  /**
+   * A reason shown in decision explanations whenever this value is truthy (e.g. the holiday extension applied). Placeholders as in rule explanations.
+   */
+  explain?:
+    | string
+    | {
+        [k: string]: string | undefined;
+      };
 }
 /**
  * Per-item evaluation: the rules run once per element of 'over' with the element visible as {"var": "item"} and its index as {"var": "itemIndex"}; the results (each with its 'rule') are visible to 'totals' and the order-level rules as {"var": "items"} and are returned in the decision under 'into'.
@@ -2000,12 +2020,33 @@ export interface Rule {
   source?: Source;
   when: Expression;
   then: Outcome;
+  explain?: RuleExplanation;
 }
 /**
  * Decision fields: each value is a JSON-logic expression or literal, evaluated when the rule matches. The engine adds 'rule' (the matched rule id).
  */
 export interface Outcome {
   [k: string]: Expression | undefined;
+}
+/**
+ * How decisions made by this rule are explained to a merchant (explain: true).
+ */
+export interface RuleExplanation {
+  outcome?: OutcomeGrade;
+  /**
+   * The reason given when this rule decides.
+   */
+  reason?:
+    | string
+    | {
+        [k: string]: string | undefined;
+      };
+  /**
+   * Per condition of `when`, keyed by its JSON Pointer relative to `when` ("/and/1" for an item of a top-level and, "" for the whole `when`): what would have changed the outcome had this condition gone the other way, e.g. "a return asked by {returnBy} would have been accepted". Conditions without a text are never offered as the change.
+   */
+  conditions?: {
+    [k: string]: Text | undefined;
+  };
 }
 export interface Otherwise {
   /**
@@ -2015,6 +2056,21 @@ export interface Otherwise {
   description?: string;
   source?: Source;
   then: Outcome;
+  explain?: OtherwiseExplanation;
+}
+/**
+ * How decisions made by `otherwise` are explained (explain: true).
+ */
+export interface OtherwiseExplanation {
+  outcome?: OutcomeGrade;
+  /**
+   * Plain-language text for explanations: one string, or one per language ({"en": "...", "ko": "..."}). Placeholders in braces are replaced by values of the decision, nothing else is evaluated: {daysSinceDelivery} (a derived value), {params.returnWindowDays}, {order.placedAt} or {request.reason} (the input), {item.sku} (the item, per item), {now}, {then.refundAmount} (a field of the rule's outcome), {condition.value} and {condition.threshold} (in condition texts: the value tested and what it was compared with). A format may follow a bar: {returnBy|date} (Jan 31, 2024), {x|datetime}, {x|monthDay} (Oct 11), {x|money} (in the order's currency), {x|days} (34 days), {x|percent} (0.5 → 50%), {x|number}, {x|raw}. Without one, ISO dates are written as dates and numbers with grouping. {{ and }} write braces. An unknown placeholder or format is refused when the document is saved.
+   */
+  reason?:
+    | string
+    | {
+        [k: string]: string | undefined;
+      };
 }
 export interface Test {
   name: string;
