@@ -47,6 +47,11 @@ export interface Config {
   simulateMaxCases: number;
   /** Wall-clock budget of one simulation; beyond it the request fails (422) instead of running on. */
   simulateTimeoutMs: number;
+  /**
+   * OPERATOR_KEY: a platform-operator credential (create tenants, list templates), besides the
+   * operator keys made with `keys create --operator`. Unset (the default): none from the environment.
+   */
+  operatorKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -102,7 +107,11 @@ export function parseConfig(env: Env): Config {
     policiesDir: str('POLICIES_DIR', fileURLToPath(new URL('../policies/', import.meta.url))),
     simulateMaxCases: int('SIMULATE_MAX_CASES', 100_000, 1, 10_000_000),
     simulateTimeoutMs: int('SIMULATE_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    operatorKey: env.OPERATOR_KEY?.trim() || undefined,
   };
+  if (config.operatorKey !== undefined && (config.operatorKey.length < 32 || /\s/.test(config.operatorKey) || config.operatorKey.startsWith('pk_'))) {
+    problems.push('OPERATOR_KEY: must be at least 32 characters without spaces, and not start with "pk_" (tenant keys do); e.g. openssl rand -base64 33');
+  }
   if (config.decisionLogMaxQueue < config.decisionLogMaxBatch) {
     problems.push(`DECISION_LOG_MAX_QUEUE (${config.decisionLogMaxQueue}) must be at least DECISION_LOG_MAX_BATCH (${config.decisionLogMaxBatch})`);
   }

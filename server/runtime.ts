@@ -64,7 +64,7 @@ export async function startRuntime(config: Config, options: { logger?: Logger } 
   let log: DecisionLogWriter | null = null;
   const metrics = createMetrics({ queueDepth: () => log?.depth ?? 0 });
   const cache = new PolicyCache(db, { registry: schemaRegistry(), max: config.policyCacheMax });
-  const auth = new Authenticator(db, { touchFlushMs: config.keyTouchFlushMs, onError: (err) => logger.error({ err }, 'could not record key usage') });
+  const auth = new Authenticator(db, { touchFlushMs: config.keyTouchFlushMs, operatorKey: config.operatorKey, onError: (err) => logger.error({ err }, 'could not record key usage') });
   const poller = new ChangePoller(db, config.changePollMs, [(c) => cache.onChange(c), (c) => auth.onChange(c)], (err) =>
     logger.error({ err }, 'change feed poll failed'),
   );

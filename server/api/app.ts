@@ -34,6 +34,7 @@ import { registerKeys } from './routes/keys.ts';
 import { registerMe } from './routes/me.ts';
 import { registerSamples } from './routes/samples.ts';
 import { registerSimulate } from './routes/simulate.ts';
+import { registerTenants } from './routes/tenants.ts';
 import { registerVersions } from './routes/versions.ts';
 import type { AppDeps, AppEnv } from './types.ts';
 
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerSamples(app, deps);
   registerKeys(app, deps);
   registerAudit(app, deps);
+  registerTenants(app, deps);
   registerEditor(app, deps); // last: the editor's files and its paths, never /v1
 
   app.notFound((c) => problemResponse(c, new ServiceError('not_found', `no route ${c.req.method} ${c.req.path}`)));

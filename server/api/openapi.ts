@@ -12,7 +12,7 @@
  *   const doc = buildOpenApiDocument([...allRouteSpecs, ...Object.values(docsRoutes)], { version: '0.1.0', schemaFiles: loadSchemaFiles() });
  *   doc.paths['/v1/policies/{policy}/decide'].post.requestBody
  */
-import { can, ROLES } from '../services/roles.ts';
+import { ACTOR_ROLES, can } from '../services/roles.ts';
 import type { Permission } from '../services/roles.ts';
 import { errorResponseRefs, errorResponses, problemTypesDoc } from './openapi-errors.ts';
 import { collectSchemaComponents, componentRef, schemaComponentName } from './openapi-schemas.ts';
@@ -47,6 +47,7 @@ export const PERMISSIONS = {
   publish: 'publish versions and change activations',
   keys: 'create, list and revoke API keys',
   self: 'see the key\'s own tenant, role and permissions',
+  tenants: 'create tenants from a template and list the templates (platform operator keys only: they see no tenant\'s data)',
 } satisfies Record<Permission, string>;
 
 /** Tag descriptions for the reference's sections; a new tag without one gets a plain default. */
@@ -60,6 +61,7 @@ const TAGS: Record<string, string> = {
   samples: 'The tenant\'s sample orders, the default cases of a simulation.',
   keys: 'API keys of the tenant (shown once, stored hashed) and who the calling key is.',
   audit: 'Every change, with who, when and why.',
+  tenants: 'For platform operators (an operator key, not a tenant key): the templates a new tenant can start from, and creating a tenant from one.',
   operations: 'Health, metrics and this description; no key needed.',
 };
 
@@ -72,7 +74,7 @@ const PARAMS: Record<string, string> = {
 const DECIDE_REQUEST = 'api/decide-request.schema.json';
 const DECISION_ANSWER = 'api/decision-answer.schema.json';
 
-export const rolesOf = (permission: Permission) => ROLES.filter((r) => can(r, permission));
+export const rolesOf = (permission: Permission) => ACTOR_ROLES.filter((r) => can(r, permission));
 
 function parameter(where: 'path' | 'query' | 'header', p: ParameterSpec): object {
   return { name: p.name, in: where, required: where === 'path' ? true : !!p.required, description: p.description, schema: p.schema };

@@ -1,7 +1,9 @@
 /**
  * Reads policies/ (policy-as-code): one folder per tenant with tenant.json (versions and
- * activations), <policy>.json documents and samples/*.json. The store seeds itself from this
- * and the CLI decides from it directly, so both see the same versions and activations.
+ * activations), <policy>.json documents and samples/*.json. Folders starting with "_" or "."
+ * are not tenants (policies/_templates holds the tenant templates: template-files.ts). The
+ * store seeds itself from this and the CLI decides from it directly, so both see the same
+ * versions and activations.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +42,8 @@ export interface SampleSource {
 export interface TenantSource {
   tenant: string;
   name: string;
+  /** The default language of explanations (tenant.json "language"), if set. */
+  language?: string;
   policies: PolicySource[];
   samples: SampleSource[];
 }
@@ -47,6 +51,7 @@ export interface TenantSource {
 interface Manifest {
   tenant: string;
   name: string;
+  language?: string;
   policies?: Record<string, { versions: Array<string | { file: string; params?: Record<string, unknown>; note?: string }>; activations?: Array<Activation & { reason?: string }> }>;
 }
 
@@ -55,7 +60,8 @@ export function loadPolicyDir(dir = policiesDir): { tenants: TenantSource[]; pro
   const tenants: TenantSource[] = [];
   const validateManifest = schemaRegistry().compile({ $ref: 'tenant.schema.json' });
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
+    // A folder starting with "_" (policies/_templates) or "." is never a tenant: tenant ids start with a letter.
+    if (!entry.isDirectory() || /^[_.]/.test(entry.name)) continue;
     const tenantDir = join(dir, entry.name);
     const manifestFile = join(tenantDir, 'tenant.json');
     const manifest: Manifest = existsSync(manifestFile) ? readJson(manifestFile, problems) as Manifest : { tenant: entry.name, name: entry.name };
@@ -71,7 +77,7 @@ export function loadPolicyDir(dir = policiesDir): { tenants: TenantSource[]; pro
     for (const file of files.filter((f) => !referenced.has(f))) {
       policies.push({ tenant: manifest.tenant, key: file.replace(/\.json$/, ''), versions: [loadVersion(tenantDir, { file }, 1, problems)], activations: [{ version: 1, from: null }] });
     }
-    tenants.push({ tenant: manifest.tenant, name: manifest.name, policies, samples: loadSamples(join(tenantDir, 'samples'), problems) });
+    tenants.push({ tenant: manifest.tenant, name: manifest.name, ...(typeof manifest.language === 'string' ? { language: manifest.language } : {}), policies, samples: loadSamples(join(tenantDir, 'samples'), problems) });
   }
   return { tenants, problems };
 }

@@ -24,7 +24,7 @@ import { changeStmt } from '../store/change-feed.ts';
 import type { Client } from '../store/client.ts';
 import { getTenant } from '../store/tenants.ts';
 import { ROLES, assertCan, permissionsOf } from './roles.ts';
-import type { Actor, Permission } from './roles.ts';
+import type { Actor, ActorRole, Permission } from './roles.ts';
 
 const KEY_PATTERN = /^pk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
@@ -115,13 +115,15 @@ export async function revokeKey({ db, auth }: KeyDeps, input: { actor: string; t
 export interface WhoAmI {
   tenant: string;
   tenantName: string;
-  role: Role;
+  role: ActorRole;
   keyId: string;
   permissions: Permission[];
 }
 
 export async function whoAmI({ db }: KeyDeps, { actor }: { actor: Actor }): Promise<WhoAmI> {
   assertCan(actor, 'self');
+  // The platform operator belongs to no tenant (tenant ''): there is nothing to look up.
+  if (actor.role === 'operator') return { tenant: '', tenantName: 'Platform operator', role: actor.role, keyId: actor.keyId, permissions: permissionsOf(actor.role) };
   const tenant = await getTenant(db, actor.tenant);
   return { tenant: actor.tenant, tenantName: tenant?.name ?? actor.tenant, role: actor.role, keyId: actor.keyId, permissions: permissionsOf(actor.role) };
 }

@@ -13,11 +13,14 @@ import { findKeyByPrefix, touchKeyStmts } from '../store/api-keys.ts';
 import type { KeyCredential } from '../store/api-keys.ts';
 import { iso } from '../store/rows.ts';
 import { parseKey, secretMatches } from './api-keys.ts';
+import { OperatorAuthenticator } from './operator-keys.ts';
 import { Lru } from './lru.ts';
 import type { Actor } from './roles.ts';
 
 export interface AuthenticatorOptions {
   touchFlushMs: number;
+  /** OPERATOR_KEY: a platform-operator credential from the environment (operator-keys.ts). */
+  operatorKey?: string | undefined;
   maxAgeMs?: number;
   maxKeys?: number;
   onError?: (err: unknown) => void;
@@ -39,8 +42,11 @@ export class Authenticator {
   private minute = -1;
   private minuteIso = '';
 
+  private readonly operators: OperatorAuthenticator;
+
   constructor(private readonly db: Client, private readonly options: AuthenticatorOptions) {
     this.keys = new Lru(options.maxKeys ?? 100_000);
+    this.operators = new OperatorAuthenticator(db, options.operatorKey);
     this.timer = setInterval(() => void this.flushTouches(), options.touchFlushMs);
     this.timer.unref();
   }
@@ -48,7 +54,8 @@ export class Authenticator {
   /** The actor of a valid, unrevoked key; null for anything else (one answer for all failures). */
   async authenticate(presented: string): Promise<Actor | null> {
     const parsed = parseKey(presented);
-    if (!parsed) return null;
+    // Not a tenant key: perhaps a platform operator's (po_… or OPERATOR_KEY).
+    if (!parsed) return this.operators.authenticate(presented);
     const cached = await this.credential(parsed.prefix);
     const credential = cached?.credential;
     if (!cached || !credential || credential.revokedAt !== null || !secretMatches(parsed.secret, cached.hash)) return null;

@@ -14,6 +14,7 @@ import { meRoutes } from './me.ts';
 import { policyRoutes } from './policies.ts';
 import { sampleRoutes } from './samples.ts';
 import { simulateRoutes } from './simulate.ts';
+import { tenantRoutes } from './tenants.ts';
 import { versionRoutes } from './versions.ts';
 
 export const allRouteSpecs: RouteSpec[] = [
@@ -28,4 +29,5 @@ export const allRouteSpecs: RouteSpec[] = [
   ...Object.values(sampleRoutes),
   ...Object.values(keyRoutes),
   ...Object.values(auditRoutes),
+  ...Object.values(tenantRoutes),
 ];

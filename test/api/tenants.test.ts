@@ -1,0 +1,215 @@
+/**
+ * Tenants from templates, against a real server: a platform operator lists the templates and
+ * creates a tenant from the returns template with its params filled in; the new tenant's
+ * admin key (shown once) then decides returns end to end: inside and outside the window, the
+ * restocking and return fees, an excluded category and the holiday window. Param values are
+ * checked (400 naming /params/...), only operator keys may create tenants, the new tenant is
+ * isolated from the others, and everything the creation wrote is in one transaction's audit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOperatorKey, revokeOperatorKey } from '../../server/services/operator-keys.ts';
+import { expectProblem, expectSchema, problemPaths } from '../helpers/problems.ts';
+import { startServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
+
+const OPERATOR_KEY = 'test-operator-key-0123456789-abcdefghij';
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer({ env: { OPERATOR_KEY } });
+});
+afterAll(() => server?.close());
+
+const DAY = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** An order of two tees and a gift card, placed and delivered `placedDaysAgo`/`deliveredDaysAgo` before `at`. */
+function order(at: number, placedDaysAgo: number, deliveredDaysAgo: number) {
+  return {
+    id: 'A-1', placedAt: new Date(at - placedDaysAgo * DAY).toISOString(), paidAt: new Date(at - placedDaysAgo * DAY).toISOString(), currency: 'USD',
+    customer: { id: 'c-1', member: true, lastLoginAt: null, language: 'en' },
+    payment: { method: 'credit_card', layaway: false, amountPaid: 130, pointsUsed: 0, coupon: false },
+    shipping: { cost: 0, shippedAt: new Date(at - (deliveredDaysAgo + 1) * DAY).toISOString(), deliveredAt: new Date(at - deliveredDaysAgo * DAY).toISOString() },
+    items: [
+      { sku: 'TEE', category: 'apparel', unitPrice: 40, quantity: 2 },
+      { sku: 'GIFT', category: 'gift_card', unitPrice: 50, quantity: 1 },
+    ],
+  };
+}
+
+describe('GET /v1/templates', () => {
+  it('lists the returns template with every param a merchant fills in', async () => {
+    const res = await server.get('/v1/templates', OPERATOR_KEY);
+    expect(res.status, res.text).toBe(200);
+    expectSchema(res, 'api/template-list.schema.json');
+    const t = res.body.templates.find((x: { template: string }) => x.template === 'returns-standard');
+    expect(t.policies).toEqual([{ key: 'returns', title: 'Returns and refunds' }]);
+    expect(t.samples).toBeGreaterThanOrEqual(5);
+    const byName = Object.fromEntries(t.params.map((p: { name: string }) => [p.name, p]));
+    expect(byName.returnWindowDays).toMatchObject({ default: 30, unit: 'days', required: false, policies: ['returns'], schema: { type: 'integer', minimum: 1 } });
+    expect(byName.returnAddress).toMatchObject({ required: true });
+    expect(byName.holidayWindow.default).toBeNull();
+    for (const p of t.params) expect(p.description.length, p.name).toBeGreaterThan(20);
+  });
+});
+
+describe('POST /v1/tenants: a tenant from the returns template decides returns end to end', () => {
+  let created: any;
+  const now = Date.now();
+  const holiday = { purchasedFrom: isoDay(now - 60 * DAY), purchasedThrough: isoDay(now - 30 * DAY), returnUntil: isoDay(now + 5 * DAY) };
+
+  beforeAll(async () => {
+    const res = await server.post('/v1/tenants', {
+      tenant: 'acme', name: 'Acme Outfitters', template: 'returns-standard', reason: 'test: onboarding Acme',
+      params: { returnWindowDays: 14, restockingFeeRate: 0.1, returnShippingFee: 4.5, excludedCategories: ['gift_card'], holidayWindow: holiday, returnAddress: 'Acme returns, 9 Dock Road' },
+    }, OPERATOR_KEY);
+    expect(res.status, res.text).toBe(201);
+    expectSchema(res, 'api/tenant-created.schema.json');
+    created = res.body;
+  });
+
+  const decide = async (input: unknown, at: number) => {
+    const res = await server.post('/v1/policies/returns/decide', { input, at: new Date(at).toISOString() }, created.secret);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ tenant: 'acme', policy: 'returns', version: 1 });
+    return res.body.decision;
+  };
+
+  it('answers the tenant, version 1 of its policy, the filled params and an admin key shown once', async () => {
+    expect(created.tenant).toMatchObject({ id: 'acme', name: 'Acme Outfitters', template: 'returns-standard' });
+    expect(created.policies).toEqual([{ key: 'returns', version: 1, contentHash: expect.stringMatching(/^sha256:/), activeFrom: expect.any(String) }]);
+    expect(created.params).toMatchObject({ returnWindowDays: 14, returnShippingFee: 4.5, excludeFinalSale: true });
+    expect(created.secret).toMatch(new RegExp(`^pk_${created.key.prefix}_`));
+    const me = await server.get('/v1/me', created.secret);
+    expect(me.body).toMatchObject({ tenant: 'acme', tenantName: 'Acme Outfitters', role: 'admin', keyId: created.key.id });
+    const version = await server.get('/v1/policies/returns/versions/1', created.secret);
+    expect(version.status, version.text).toBe(200);
+    expect(version.body.document.params.returnWindowDays.value).toBe(14);
+    expect(version.body.document.params.returnAddress.value).toBe('Acme returns, 9 Dock Road');
+    expect((await server.get('/v1/samples', created.secret)).body.samples.length).toBe(created.samples);
+  });
+
+  it('inside the 14-day window: 10% restocking on each returned tee and the 4.50 return fee are deducted', async () => {
+    const at = Date.now() + 1000;
+    const d = await decide({ order: order(at, 12, 10), request: { reason: 'changed_mind', items: [{ sku: 'TEE', quantity: 2 }] } }, at);
+    expect(d).toMatchObject({ eligible: true, rule: 'refund', itemsRefundAmount: 72, returnShippingFee: 4.5, refundAmount: 67.5, returnBy: isoDay(at - 10 * DAY + 14 * DAY), returnTo: 'Acme returns, 9 Dock Road', holidayWindowApplied: false });
+    expect(d.items).toEqual([expect.objectContaining({ sku: 'TEE', eligible: true, restockingFee: 8, refundAmount: 72, rule: 'returnable' })]);
+  });
+
+  it('outside the window (day 15 after delivery): nothing is refunded', async () => {
+    const at = Date.now() + 1000;
+    const d = await decide({ order: order(at, 17, 15), request: { reason: 'changed_mind', items: [{ sku: 'TEE', quantity: 1 }] } }, at);
+    expect(d).toMatchObject({ eligible: false, rule: 'nothing-returnable', refundAmount: 0, returnBy: isoDay(at - 15 * DAY + 14 * DAY) });
+    expect(d.items[0]).toMatchObject({ eligible: false, rule: 'past-return-window' });
+  });
+
+  it('the excluded category is refused, and store credit waives the return fee', async () => {
+    const at = Date.now() + 1000;
+    const d = await decide({ order: order(at, 5, 3), request: { reason: 'changed_mind', items: [{ sku: 'GIFT', quantity: 1 }, { sku: 'TEE', quantity: 1 }], refundMethod: 'store_credit' } }, at);
+    expect(d).toMatchObject({ eligible: true, refundMethod: 'store_credit', returnShippingFee: 0, refundAmount: 36, refundEta: { minBusinessDays: 0, maxBusinessDays: 1 } });
+    expect(d.items.map((i: { rule: string }) => i.rule)).toEqual(['excluded-category', 'returnable']);
+  });
+
+  it('the holiday window: bought inside its dates, delivered 40 days ago, returnable until its end date', async () => {
+    const at = Date.now() + 1000;
+    const d = await decide({ order: order(at, 45, 40), request: { reason: 'changed_mind', items: [{ sku: 'TEE', quantity: 1 }] } }, at);
+    expect(d).toMatchObject({ eligible: true, holidayWindowApplied: true, returnBy: holiday.returnUntil, refundAmount: 31.5 });
+    // The same order bought the day after the holiday dates keeps the 14 days: long past.
+    const late = await decide({ order: order(at, 29, 40), request: { reason: 'changed_mind', items: [{ sku: 'TEE', quantity: 1 }] } }, at);
+    expect(late).toMatchObject({ eligible: false, holidayWindowApplied: false });
+  });
+
+  it('wrote the tenant, its version, activation, samples and key in one audited creation by the operator', async () => {
+    const audit = await server.get('/v1/audit?limit=200', created.secret);
+    expect(audit.status, audit.text).toBe(200);
+    const actions = audit.body.entries.map((e: { action: string }) => e.action);
+    for (const action of ['tenant.create', 'policy.create', 'version.publish', 'activation.create', 'sample.create', 'key.create']) expect(actions, action).toContain(action);
+    expect(new Set(audit.body.entries.map((e: { actor: string }) => e.actor))).toEqual(new Set(['operator-env']));
+    expect(audit.body.entries.find((e: { action: string }) => e.action === 'tenant.create').reason).toBe('test: onboarding Acme');
+    expect(JSON.stringify(audit.body)).not.toContain(created.secret.split('_')[2]);
+  });
+
+  it('is isolated: it sees only its own policy and samples, and other tenants do not see it', async () => {
+    const list = await server.get('/v1/policies', created.secret);
+    expect(list.body.policies.map((p: { key: string }) => p.key)).toEqual(['returns']);
+    expect((await server.get('/v1/policies/points', created.secret)).status).toBe(404);
+    const sample = (await server.get('/v1/samples', created.secret)).body.samples[0].name;
+    const solum = await server.key('solum', 'admin');
+    expect((await server.get(`/v1/samples/${sample}`, solum)).status).toBe(404);
+    const solumReturns = await server.get('/v1/policies/returns', solum);
+    expect(solumReturns.body.active.document.title).toBe('Solum returns and refunds');
+  });
+
+  it('answers 409 for an existing tenant id and changes nothing', async () => {
+    for (const tenant of ['acme', 'solum']) {
+      const res = await server.post('/v1/tenants', { tenant, name: 'Again', template: 'returns-standard', params: { returnAddress: 'x' } }, OPERATOR_KEY);
+      expectProblem(res, 409);
+      expect(problemPaths(res)).toEqual(['/tenant']);
+    }
+    expect((await server.get('/v1/me', created.secret)).body.tenantName).toBe('Acme Outfitters');
+  });
+});
+
+describe('POST /v1/tenants: bad params are refused with their JSON path, and nothing is written', () => {
+  const cases: Array<[string, Record<string, unknown>, string[]]> = [
+    ['a number of the wrong type', { returnAddress: 'x', returnWindowDays: 'thirty' }, ['/params/returnWindowDays']],
+    ['a value below the minimum', { returnAddress: 'x', returnWindowDays: 0 }, ['/params/returnWindowDays']],
+    ['a missing required param', { returnWindowDays: 30 }, ['/params/returnAddress']],
+    ['a param the template does not have', { returnAddress: 'x', windowDays: 30 }, ['/params/windowDays']],
+    ['a bad date inside the holiday window', { returnAddress: 'x', holidayWindow: { purchasedFrom: 'Nov 20', purchasedThrough: '2024-12-25', returnUntil: '2025-01-31' } }, ['/params/holidayWindow/purchasedFrom']],
+    ['an unknown refund method', { returnAddress: 'x', refundMethods: ['cash'] }, ['/params/refundMethods/0']],
+  ];
+  it.each(cases)('%s', async (_, params, paths) => {
+    const res = await server.post('/v1/tenants', { tenant: 'bad-params', name: 'Bad', template: 'returns-standard', params }, OPERATOR_KEY);
+    expectProblem(res, 400);
+    expect(problemPaths(res)).toEqual(paths);
+    expect(res.body.errors[0].message.length).toBeGreaterThan(5);
+    expect((await server.runtime.db.execute({ sql: 'SELECT COUNT(*) AS n FROM tenants WHERE id = ?', args: ['bad-params'] })).rows[0]!.n).toBe(0);
+  });
+
+  it('refuses an unknown template (/template) and a tenant id that is not a slug (/tenant)', async () => {
+    const unknown = await server.post('/v1/tenants', { tenant: 'nope', name: 'Nope', template: 'no-such-template' }, OPERATOR_KEY);
+    expectProblem(unknown, 400);
+    expect(problemPaths(unknown)).toEqual(['/template']);
+    expect(unknown.body.errors[0].message).toContain('returns-standard');
+    const slug = await server.post('/v1/tenants', { tenant: '_templates', name: 'Nope', template: 'returns-standard', params: { returnAddress: 'x' } }, OPERATOR_KEY);
+    expectProblem(slug, 400);
+    expect(problemPaths(slug)).toEqual(['/tenant']);
+  });
+});
+
+describe('only platform operators create tenants', () => {
+  const body = { tenant: 'sneaky', name: 'Sneaky', template: 'returns-standard', params: { returnAddress: 'x' } };
+
+  it.each(['admin', 'editor', 'decider', 'viewer'] as const)('a tenant %s key gets 403 on both routes', async (role) => {
+    const key = await server.key('solum', role);
+    expectProblem(await server.post('/v1/tenants', body, key), 403);
+    expectProblem(await server.get('/v1/templates', key), 403);
+  });
+
+  it('no key, or a wrong operator key, gets 401', async () => {
+    expectProblem(await server.post('/v1/tenants', body), 401);
+    expectProblem(await server.post('/v1/tenants', body, `${OPERATOR_KEY}x`), 401);
+    expectProblem(await server.get('/v1/templates', `po_000000000000_${'A'.repeat(43)}`), 401);
+    expect((await server.runtime.db.execute({ sql: 'SELECT COUNT(*) AS n FROM tenants WHERE id = ?', args: ['sneaky'] })).rows[0]!.n).toBe(0);
+  });
+
+  it('an operator key reads no tenant\'s data: 403 on tenant routes, and /v1/me names no tenant', async () => {
+    expectProblem(await server.get('/v1/policies', OPERATOR_KEY), 403);
+    expectProblem(await server.post('/v1/policies/returns/decide', { input: {} }, OPERATOR_KEY), 403);
+    expectProblem(await server.get('/v1/keys', OPERATOR_KEY), 403);
+    const me = await server.get('/v1/me', OPERATOR_KEY);
+    expectSchema(me, 'api/who-am-i.schema.json');
+    expect(me.body).toEqual({ tenant: '', tenantName: 'Platform operator', role: 'operator', keyId: 'operator-env', permissions: ['tenants', 'self'] });
+  });
+
+  it('an operator key made on the database works until it is revoked', async () => {
+    const { key, secret } = await createOperatorKey(server.runtime.db, { actor: 'test', name: 'ops' });
+    expect(secret).toMatch(/^po_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    expect((await server.get('/v1/templates', secret)).status).toBe(200);
+    const made = await server.post('/v1/tenants', { tenant: 'by-db-operator', name: 'By DB operator', template: 'returns-standard', params: { returnAddress: 'x' } }, secret);
+    expect(made.status, made.text).toBe(201);
+    await revokeOperatorKey(server.runtime.db, { actor: 'test', id: key.id });
+    expectProblem(await server.get('/v1/templates', secret), 401);
+  });
+});
