@@ -16,7 +16,7 @@
  * Where `new Function` is not allowed (a Content-Security-Policy without 'unsafe-eval'), the
  * closures keep running.
  */
-import { compileNodeForCodegen, EvalFault, isLogic, pointerSegment, readPath, splitPath } from './compiler.ts';
+import { compileNodeForCodegen, EvalFault, FREE_ARRAY_ELEMENTS, isLogic, pointerSegment, readPath, splitPath } from './compiler.ts';
 import type { Compiled, CompileScope, EvalContext } from './compiler.ts';
 import { operatorsByName } from './operators/index.ts';
 import { truthy } from './operators/standard.ts';
@@ -113,6 +113,8 @@ class FunctionGen {
     if (Array.isArray(node)) {
       const parts = node.map((n, i) => this.node(n, `${path}/${i}`, data, top));
       const t = this.temp();
+      // As the closure does (compiler.ts): building a long literal array is work.
+      if (parts.length > FREE_ARRAY_ELEMENTS) this.emit(`SPEND(c, ${parts.length}, ${this.text(path)});`);
       this.emit(`${t} = [${parts.join(', ')}];`);
       return t;
     }
@@ -486,7 +488,7 @@ export interface PhaseProgram {
 
 interface PhaseShape {
   lets: ReadonlyArray<{ fn: Compiled }>;
-  rules: ReadonlyArray<{ id: string; when: Compiled | null; then: ReadonlyArray<readonly [string, Compiled]> }>;
+  rules: ReadonlyArray<{ id: string; path: string; when: Compiled | null; then: ReadonlyArray<readonly [string, Compiled]> }>;
 }
 
 /**
@@ -504,7 +506,7 @@ export function generatePhases(
   totals: ReadonlyArray<{ fn: Compiled }>,
   slots: { mainLets: readonly number[]; eachLets: readonly number[]; totals: readonly number[] },
   ruleField: string,
-  copy: (value: unknown) => unknown,
+  copy: (value: unknown, budget?: { steps: number }) => unknown,
   sites: ReadonlyMap<Compiled, { node: unknown; path: string }>,
   scope: CompileScope,
 ): PhaseProgram | null {
@@ -544,7 +546,7 @@ export function generatePhases(
   const rules = (phase: PhaseShape, extra: string | null) =>
     phase.rules.map((r) => {
       const parts = r.then.map(([k, fn]) => [k, ...value(fn)] as const);
-      const fields = parts.map(([k, , v]) => `${JSON.stringify(k)}: CP(${v})`);
+      const fields = parts.map(([k, , v]) => `${JSON.stringify(k)}: CP(${v}, c, ${JSON.stringify(`${r.path}/then/${pointerSegment(k)}`)})`);
       if (extra !== null) fields.push(`${JSON.stringify(extra)}: X`);
       fields.push(`${JSON.stringify(ruleField)}: ${JSON.stringify(r.id)}`);
       const outcome = `{ ${parts.map(([, code]) => code).join(' ')} return { ${fields.join(', ')} }; }`;
@@ -567,10 +569,22 @@ decide: function (F, c, X) {\n${decide}\n},
 //# sourceURL=policy-phases.generated.js`;
   try {
     const make = new Function('K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', 'CP', 'NONE', source) as (...args: unknown[]) => PhaseProgram;
-    return make(pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC, copy, () => new EvalFault('', 'no rule matched'));
+    return make(pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC, budgetedCopy(copy), () => new EvalFault('', 'no rule matched'));
   } catch {
     return null;
   }
+}
+
+/** A decision field's copy spending the evaluation's budget (json-copy.ts copy); a fault names the field. */
+function budgetedCopy(copy: (value: unknown, budget?: { steps: number }) => unknown) {
+  return (value: unknown, c: EvalContext, path: string): unknown => {
+    try {
+      return copy(value, c.env.budget);
+    } catch (err) {
+      if (err instanceof BudgetError) throw new EvalFault(path, err.message, true);
+      throw err;
+    }
+  };
 }
 
 /** Expressions whose generated code is at most this long are inlined into the phases. */

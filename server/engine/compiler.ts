@@ -119,6 +119,9 @@ export function compileNodeForCodegen(node: unknown, path: string, scope: Compil
   return compileNode(node, path, scope, top);
 }
 
+/** Literal arrays up to this long are built without spending the work budget (the common `in` lists). */
+export const FREE_ARRAY_ELEMENTS = 16;
+
 /** Constant closures and their values, so operators can fold constant operands. */
 const constants = new WeakMap<Compiled, { value: unknown }>();
 
@@ -138,6 +141,17 @@ const PER_ELEMENT_ARG: Readonly<Record<string, number>> = { map: 1, filter: 1, a
 function compileNode(node: unknown, path: string, scope: CompileScope, top: boolean): Compiled {
   if (Array.isArray(node)) {
     const parts = node.map((n, i) => compileNode(n, `${path}/${i}`, scope, top));
+    // A literal array is built anew on each evaluation: inside two nested iterations a
+    // 10,000-element one would be 10^10 values for 10^6 iteration steps. Long ones spend their length.
+    if (parts.length > FREE_ARRAY_ELEMENTS) {
+      const n = parts.length;
+      return (d, c) => {
+        spend(c, n, path);
+        const out = new Array(n);
+        for (let i = 0; i < n; i++) out[i] = parts[i]!(d, c);
+        return out;
+      };
+    }
     return (d, c) => {
       const out = new Array(parts.length);
       for (let i = 0; i < parts.length; i++) out[i] = parts[i]!(d, c);

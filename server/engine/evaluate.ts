@@ -3,7 +3,7 @@
  * argument, so any decision can be replayed exactly. It never throws: bad input and run-time
  * faults come back as structured errors with their JSON paths.
  */
-import { EvalFault } from './compiler.ts';
+import { EvalFault, pointerSegment } from './compiler.ts';
 import type { EvalContext } from './compiler.ts';
 import { truthy } from './operators/standard.ts';
 import { RULE_FIELD } from './policy.ts';
@@ -13,6 +13,7 @@ import type { FrameLayout } from './frames.ts';
 import type { PhaseProgram } from './codegen.ts';
 import type { CompiledDerived, CompiledPhase, CompiledPolicy, CompiledRule } from './policy.ts';
 import type { Budget, Env, Problem } from './types.ts';
+import { BudgetError } from './types.ts';
 
 export type Decision = Record<string, unknown>;
 
@@ -109,6 +110,7 @@ export function evaluate(policy: CompiledPolicy, input: unknown, at: string, opt
     return run(policy, input as Record<string, unknown>, instant, options);
   } catch (err) {
     if (err instanceof EvalFault) return { ok: false, error: { kind: 'runtime', path: err.path, message: err.message, budgetExceeded: err.budget } };
+    if (err instanceof BudgetError) return { ok: false, error: { kind: 'runtime', path: '', message: err.message, budgetExceeded: true } };
     const message = err instanceof RangeError ? 'evaluation too deep or too large' : `evaluation failed: ${(err as Error)?.message ?? String(err)}`;
     return { ok: false, error: { kind: 'runtime', path: '', message, budgetExceeded: err instanceof RangeError } };
   }
@@ -292,7 +294,7 @@ function outcome(rule: CompiledRule, scope: Record<string, unknown>, ctx: EvalCo
   const then = rule.then;
   for (let i = 0; i < then.length; i++) {
     const field = then[i]!;
-    decision[field[0]] = copy(field[1](scope, ctx));
+    decision[field[0]] = copyField(field[1](scope, ctx), ctx, rule, field[0]);
   }
   if (extra) decision[extra[0]] = extra[1];
   decision[RULE_FIELD] = rule.id;
@@ -301,3 +303,13 @@ function outcome(rule: CompiledRule, scope: Record<string, unknown>, ctx: EvalCo
 
 /** Results are copied before they go into answers, so no caller can reach a compiled literal or param. */
 export { copy };
+
+/** A decision field's copy, spending the evaluation's budget (see copy); a fault names the field. */
+function copyField(value: unknown, ctx: EvalContext, rule: CompiledRule, field: string): unknown {
+  try {
+    return copy(value, ctx.env.budget);
+  } catch (err) {
+    if (err instanceof BudgetError) throw new EvalFault(`${rule.path}/then/${pointerSegment(field)}`, err.message, true);
+    throw err;
+  }
+}

@@ -5,6 +5,8 @@
  * (structuredClone keeps shared references shared), so callers can choose it safely.
  */
 
+import { BudgetError } from './types.ts';
+
 const objectProto = Object.prototype;
 const arrayProto = Array.prototype;
 
@@ -55,13 +57,23 @@ export function copyJson<T>(value: T): T {
   return out as T;
 }
 
-/** Results are copied before they go into answers, so no caller can reach a compiled literal or param. */
-export function copy<T>(value: T): T {
+/**
+ * Results are copied before they go into answers, so no caller can reach a compiled literal or
+ * param. With a budget, every element and key copied is a step of it: a result may hold the
+ * same array many times (a param read in every iteration), and its copy would otherwise be
+ * larger than anything the evaluation itself built (10^6 references to a 10,000-element
+ * param: 10^10 values, enough to abort the process out of memory).
+ */
+export function copy<T>(value: T, budget?: { steps: number }): T {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(copy) as T;
+  if (budget) {
+    budget.steps -= Array.isArray(value) ? value.length : Object.keys(value).length;
+    if (budget.steps < 0) throw new BudgetError('the result is too large to copy within the evaluation\'s work budget');
+  }
+  if (Array.isArray(value)) return value.map((v) => copy(v, budget)) as T;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    const v = copy((value as Record<string, unknown>)[key]);
+    const v = copy((value as Record<string, unknown>)[key], budget);
     // Assigning "__proto__" would set the prototype; define it as plain data instead.
     if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
     else out[key] = v;

@@ -4,7 +4,7 @@
  * Lazy operators (if, ?:, and, or, !!-free control flow, iteration, var, missing) are compiled
  * specially by ../compiler.ts and listed here without fn.
  */
-import type { OperatorSpec } from '../types.ts';
+import type { Env, OperatorSpec } from '../types.ts';
 import { BudgetError } from '../types.ts';
 
 /** json-logic-js truthiness: an empty array is false, everything else as in JavaScript. */
@@ -61,6 +61,9 @@ export const standardOperators: OperatorSpec[] = [
   op('cat', [0, Infinity], 'Concatenates as strings.', [[{ cat: ['a', 1] }, 'a1']], (args, env) => {
     const s = args.join('');
     if (s.length > env.budget.maxCollection) throw new BudgetError(`cat: string of ${s.length} characters exceeds the limit of ${env.budget.maxCollection}`);
+    // Building it is work in proportion to its length: without this, cat inside two nested
+    // iterations builds up to maxCollection characters per step.
+    spend(env, s.length, 'cat');
     return s;
   }),
   op('substr', [2, 3], 'Substring from start (negative counts from the end), with an optional length (negative trims the end).', [[{ substr: ['jsonlogic', 4] }, 'logic']], ([source, start, end]) => {
@@ -73,9 +76,18 @@ export const standardOperators: OperatorSpec[] = [
   op('merge', [0, Infinity], 'Flattens its arguments one level into one array.', [[{ merge: [[1], 2, [3]] }, [1, 2, 3]]], (args, env) => {
     const out = ([] as unknown[]).concat(...args);
     if (out.length > env.budget.maxCollection) throw new BudgetError(`merge: array of ${out.length} elements exceeds the limit of ${env.budget.maxCollection}`);
+    // Each element copied is a step: two nested maps over 1,000-element literals merging a
+    // 1,000-element literal copy 10^9 elements in 10^6 iteration steps, enough to exhaust the
+    // heap and abort the process, while every static bound holds.
+    spend(env, out.length, 'merge');
     return out;
   }),
 ];
+
+function spend(env: Env, n: number, name: string): void {
+  env.budget.steps -= n;
+  if (env.budget.steps < 0) throw new BudgetError(`${name}: evaluation exceeded its work budget (too many iteration steps)`);
+}
 
 function op(name: string, arity: [number, number], doc: string, examples: Array<[unknown, unknown]>, fn: NonNullable<OperatorSpec['fn']>): OperatorSpec {
   return { name, family: 'standard', arity, doc, examples, fn };
