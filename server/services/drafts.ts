@@ -26,7 +26,7 @@ import { deleteDraftStmt, getDraft, insertDraftStmt, newEtag, updateDraftStmt } 
 import type { DraftRow } from '../store/drafts.ts';
 import { getPolicy, latestVersionNumber } from '../store/policies.ts';
 import type { Draft, DraftTestReport, DraftValidation } from '../types/schemas.gen.ts';
-import { checkDocument, POLICY_KEY, runTests } from './policy-document.ts';
+import { analyzeDocument, checkDocument, POLICY_KEY, runTests } from './policy-document.ts';
 import { notFound } from './policies.ts';
 import { assertCan } from './roles.ts';
 import type { Actor } from './roles.ts';
@@ -58,7 +58,8 @@ export function createDrafts(deps: DraftsDeps) {
     const checked = checkDocument(deps.registry, d.policy, d.document);
     return {
       policy: d.policy, etag: d.etag, baseVersion: d.baseVersion, updatedAt: d.updatedAt, updatedBy: d.updatedBy,
-      valid: checked.ok, problems: checked.ok ? [] : checked.problems, document: d.document as Record<string, unknown>,
+      valid: checked.ok, problems: checked.ok ? [] : checked.problems, warnings: checked.ok ? analyzeDocument(deps.registry, d.document) : [],
+      document: d.document as Record<string, unknown>,
     };
   }
 
@@ -123,8 +124,8 @@ export function createDrafts(deps: DraftsDeps) {
 
   async function validate({ actor, policy }: { actor: Actor; policy: string }): Promise<DraftValidation> {
     assertCan(actor, 'read');
-    const { etag, valid, problems } = view(await load(actor, policy));
-    return { policy, etag, valid, problems };
+    const { etag, valid, problems, warnings } = view(await load(actor, policy));
+    return { policy, etag, valid, problems, warnings };
   }
 
   /** Runs the draft's embedded tests; 422 with the compile problems when it does not compile. */

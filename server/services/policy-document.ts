@@ -12,7 +12,8 @@
  */
 import { compile, runPolicyTests } from '../engine/index.ts';
 import type { CompiledPolicy, SchemaRegistry, TestOutcome } from '../engine/index.ts';
-import type { PathProblem, PolicyTestResult } from '../types/schemas.gen.ts';
+import { analyzePolicy } from '../engine/analysis/index.ts';
+import type { AnalysisWarning, PathProblem, PolicyTestResult } from '../types/schemas.gen.ts';
 
 export type CheckedDocument = { ok: true; policy: CompiledPolicy } | { ok: false; problems: PathProblem[] };
 
@@ -29,6 +30,14 @@ export function checkDocument(registry: SchemaRegistry, policyKey: string, docum
   }
   if (problems.length || !compiled.ok) return { ok: false, problems };
   return { ok: true, policy: compiled.policy };
+}
+
+/**
+ * The static analysis of a document (server/engine/analysis): warnings with JSON paths, which
+ * never make it invalid. Run on documents that compile.
+ */
+export function analyzeDocument(registry: SchemaRegistry, document: unknown): AnalysisWarning[] {
+  return analyzePolicy(document, { schema: (id) => registry.schema(id) });
 }
 
 export interface TestReport {

@@ -89,6 +89,32 @@ export interface ActivationView {
  * One activation: version `version` decides from `from` (inclusive) until `until` (exclusive). Where activations overlap, the one made later wins (the engine's activeVersionAt), so a window laid over an open-ended activation overrides it inside the window only, and a rollback is a new activation of an old version.
  */
 
+// api/analysis-warning.schema.json
+/**
+ * One finding of the static analysis of a policy document (README: 'Static analysis'): legal, so the document still compiles, tests and publishes, but almost surely not meant. Located by a JSON Pointer into the document.
+ */
+export interface AnalysisWarning {
+  /**
+   * JSON Pointer into the document, e.g. /rules/3/when, /tables/refundTimes, /params/fee.
+   */
+  path: string;
+  /**
+   * unreachable-rule: a rule no input reaches under first match; unreachable-otherwise: the rules before `otherwise` match every input; table-gap: input combinations no table row matches (no default); table-unreachable-row: a row earlier rows cover entirely, or no possible input matches; unused-param: a param nothing reads; missing-output: a rule leaves out a decision field the output schema requires or other rules of its block set; empty-date-window: a date window whose start is after its end.
+   */
+  code:
+    | "unreachable-rule"
+    | "unreachable-otherwise"
+    | "table-gap"
+    | "table-unreachable-row"
+    | "unused-param"
+    | "missing-output"
+    | "empty-date-window";
+  /**
+   * What was found, naming the rules, rows, values or fields involved.
+   */
+  message: string;
+}
+
 // api/api-key-create-request.schema.json
 /**
  * Body of POST /v1/keys: a new key of the caller's own tenant (there is no tenant field: an admin can make keys only for its tenant).
@@ -586,6 +612,10 @@ export interface DraftValidation {
    * Every problem, with its JSON path into the document; empty when valid.
    */
   problems: PathProblem[];
+  /**
+   * The static analysis of the draft when it compiles (empty otherwise): rules no input reaches, table gaps and dead rows, unused params, outputs a rule leaves out, date windows never open. Warnings never make a document invalid.
+   */
+  warnings: AnalysisWarning[];
 }
 /**
  * One problem of a policy document, located by a JSON Pointer into the document (e.g. /rules/2/when).
@@ -624,6 +654,10 @@ export interface Draft {
    * Every compile problem, with its JSON path into the document; empty when valid.
    */
   problems: PathProblem[];
+  /**
+   * The static analysis of the document (README: 'Static analysis'), computed on every save and read when the document compiles; empty otherwise. Warnings never stop a test or a publish.
+   */
+  warnings: AnalysisWarning[];
   /**
    * The draft document as saved.
    */
@@ -1678,141 +1712,6 @@ export type SimulateStreamLine =
  * A changed case.
  */
 
-// api/template-list.schema.json
-/**
- * Answer of GET /v1/templates (platform operator keys only): the templates a new tenant can start from (policies/_templates/), each with the params a merchant fills in.
- */
-export interface TemplateList {
-  templates: {
-    /**
-     * The id to send as POST /v1/tenants {template}.
-     */
-    template: string;
-    name: string;
-    description: string;
-    /**
-     * The policies a tenant made from it starts with.
-     */
-    policies: {
-      key: string;
-      title: string;
-    }[];
-    /**
-     * What the merchant fills in, in the order of the template's documents.
-     */
-    params: {
-      name: string;
-      /**
-       * The template's policies that read it.
-       */
-      policies: string[];
-      description: string;
-      /**
-       * e.g. days, order currency; null when it has none.
-       */
-      unit: string | null;
-      /**
-       * The value used when none is given (for a required param: an example only).
-       */
-      default: unknown;
-      /**
-       * No default: POST /v1/tenants must give a value.
-       */
-      required: boolean;
-      /**
-       * The JSON Schema a value must satisfy; null for any JSON value.
-       */
-      schema: {} | null;
-    }[];
-    /**
-     * Sample orders copied to the new tenant.
-     */
-    samples: number;
-  }[];
-}
-
-// api/tenant-create-request.schema.json
-/**
- * Body of POST /v1/tenants (platform operator keys only): a new tenant started from a template of policies (GET /v1/templates), with the template's params filled in. Params not given keep the template's defaults; a required param must be given. Each value is checked against the param's schema (400 naming /params/<name>/...).
- */
-export interface TenantCreateRequest {
-  /**
-   * The new tenant's id: lower-case letters, digits and dashes, starting with a letter (it appears in decision answers and audit rows; it cannot be changed).
-   */
-  tenant: string;
-  /**
-   * The tenant's display name, e.g. "Acme Outfitters".
-   */
-  name: string;
-  /**
-   * Optional: who the tenant is.
-   */
-  description?: string;
-  /**
-   * The template id (GET /v1/templates), e.g. "returns-standard".
-   */
-  template: string;
-  /**
-   * Param name → value: what the merchant fills in. A name none of the template's policies declares is refused.
-   */
-  params?: {};
-  /**
-   * When version 1 of each policy starts deciding (ISO-8601). Default: now. null: from the beginning (for replaying or simulating older orders).
-   */
-  activeFrom?: string | null;
-  /**
-   * Why (recorded in the audit log with every row the creation writes).
-   */
-  reason?: string;
-}
-
-// api/tenant-created.schema.json
-/**
- * Answer of POST /v1/tenants: the tenant, version 1 of each template policy with its activation, the samples copied, the params as filled (defaults included) and the tenant's first admin key, whose secret is shown this once (only its hash is stored).
- */
-export interface TenantCreated {
-  tenant: {
-    id: string;
-    name: string;
-    description: string | null;
-    /**
-     * The template it was made from.
-     */
-    template: string;
-    createdAt: string;
-  };
-  policies: {
-    key: string;
-    version: 1;
-    contentHash: string;
-    /**
-     * When version 1 starts deciding; null: from the beginning.
-     */
-    activeFrom: string | null;
-  }[];
-  /**
-   * How many sample orders were copied from the template.
-   */
-  samples: number;
-  /**
-   * Every param's value in version 1: the ones given and the template's defaults.
-   */
-  params: {};
-  /**
-   * The new tenant's first admin key (without its secret).
-   */
-  key: {
-    id: string;
-    role: "admin";
-    prefix: string;
-    name: string;
-  };
-  /**
-   * The admin key to send as Authorization: Bearer <secret>; shown only in this answer.
-   */
-  secret: string;
-}
-
 // api/timeline.schema.json
 /**
  * Answer of GET /v1/policies/{policy}/timeline: which version decides when, resolved from the activations with the same rule as decide (the latest activation covering an instant wins), as consecutive segments. Adjacent intervals with the same version are one segment.
@@ -1933,7 +1832,7 @@ export interface VersionList {
  */
 export interface WhoAmI {
   /**
-   * The tenant id the key belongs to (e.g. solum); every request made with this key sees only this tenant. Empty for a platform operator key, which belongs to no tenant.
+   * The tenant id the key belongs to (e.g. solum); every request made with this key sees only this tenant.
    */
   tenant: string;
   /**
@@ -1941,19 +1840,19 @@ export interface WhoAmI {
    */
   tenantName: string;
   /**
-   * The key's role: a tenant role, or operator for a platform operator key (tenant "", no tenant data).
+   * The key's role.
    */
-  role: "admin" | "editor" | "decider" | "viewer" | "operator";
+  role: "admin" | "editor" | "decider" | "viewer";
   /**
    * The key's id (a ULID): the actor named in audit rows and the decision log; not a secret.
    */
   keyId: string;
   /**
-   * What the role may do: decide (decide routes), read (policies, versions, activations, samples, decisions, audit), write (drafts, samples, simulation), publish (publish, activations), keys (create, list, revoke keys), self (GET /v1/me), tenants (list templates, create tenants: platform operators only).
+   * What the role may do: decide (decide routes), read (policies, versions, activations, samples, decisions, audit), write (drafts, samples, simulation), publish (publish, activations), keys (create, list, revoke keys), self (GET /v1/me).
    *
    * Items: One permission.
    */
-  permissions: ("decide" | "read" | "write" | "publish" | "keys" | "self" | "tenants")[];
+  permissions: ("decide" | "read" | "write" | "publish" | "keys" | "self")[];
 }
 
 // common/order.schema.json
@@ -2885,36 +2784,6 @@ export interface SoomReturnRequest {
 /**
  * An order as every tenant's checkout or order system sends it (DESIGN.md, 'Decision contract'). Money is in the order's currency major unit (USD 12.34, JPY 1234); timestamps are ISO-8601 date-times in UTC. Fields not listed here are allowed and ignored unless a tenant schema or policy uses them. The tenant schemas (schemas/<tenant>/) narrow item categories.
  */
-
-// template.schema.json
-/**
- * policies/_templates/<template>/template.json: a set of policies a new tenant can start from (POST /v1/tenants with {template}). Each listed policy is <key>.json in the same folder (a policy document of policy.schema.json whose param values are the defaults); samples/*.json are sample orders (sample.schema.json) copied to the new tenant. The params of all its policies are what the merchant fills in: a name shared by several policies takes the one value.
- */
-export interface TemplateManifest {
-  $schema?: string;
-  /**
-   * The template's id: equal to its folder name.
-   */
-  template: string;
-  /**
-   * What the operator and the merchant see, e.g. "Online store returns".
-   */
-  name: string;
-  /**
-   * What the template decides and for which kind of store.
-   */
-  description: string;
-  /**
-   * The policy keys of the template: each is <key>.json in the template folder and becomes version 1 of that policy, active from the tenant's creation.
-   *
-   * @minItems 1
-   */
-  policies: [string, ...string[]];
-  /**
-   * Params that have no sensible default: creating a tenant without a value for each is refused (400, /params/<name>). The document's value is only an example, used by its tests.
-   */
-  requiredParams?: string[];
-}
 
 // tenant.schema.json
 /**

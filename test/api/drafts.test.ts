@@ -83,11 +83,40 @@ describe('saving with ETags', () => {
     const validation = await server.request('POST', '/v1/policies/after-service/draft/validate', { key: viewer });
     expect(validation.status).toBe(200);
     expectSchema(validation.body, 'api/draft-validation.schema.json');
-    expect(validation.body).toEqual({ policy: 'after-service', etag: JSON.parse(etagOf(saved)), valid: false, problems: saved.body.problems });
+    expect(validation.body).toEqual({ policy: 'after-service', etag: JSON.parse(etagOf(saved)), valid: false, problems: saved.body.problems, warnings: [] });
 
     const tests = await server.request('POST', '/v1/policies/after-service/draft/test', { key: viewer });
     expectProblem(tests, 422, '/problems/unprocessable');
     expect(problemPaths(tests)).toEqual(expect.arrayContaining(['/rules/0/when']));
+  });
+});
+
+describe('static analysis on save', () => {
+  it('answers the warnings of a draft that compiles on save, read and validate; it stays valid and its tests still run', async () => {
+    const solum = await server.key('solum', 'editor');
+    const { etag, document } = await startDraft(server, solum, 'returns', 1);
+    const alipayGap = { path: '/tables/refundTimes', code: 'table-gap', message: 'table `refundTimes` has no row for refundMethod = "alipay"; the lookup then gives null (add a row or a default)' };
+    expect((await draft('returns', solum)).body.warnings).toEqual([alipayGap]);
+
+    const edited = structuredClone(document);
+    edited.params.unusedFee = { value: 5, description: 'Never read.' };
+    edited.rules.splice(1, 0, { id: 'copy-of-first', when: document.rules[0].when, then: document.rules[0].then });
+    const saved = await putDraft(server, solum, 'returns', edited, { 'If-Match': etag });
+    expect(saved.status, saved.text).toBe(200);
+    expectSchema(saved.body, 'api/draft.schema.json');
+    const warnings = [
+      { path: '/params/unusedFee', code: 'unused-param', message: 'param `unusedFee` is never used: no expression, table lookup or explanation reads it' },
+      alipayGap,
+      { path: '/rules/1/when', code: 'unreachable-rule', message: `rule \`copy-of-first\` never applies: every input it matches is decided first by rule \`${document.rules[0].id}\`` },
+    ];
+    expect(saved.body).toMatchObject({ valid: true, problems: [], warnings });
+
+    const validation = await server.request('POST', '/v1/policies/returns/draft/validate', { key: solum });
+    expectSchema(validation.body, 'api/draft-validation.schema.json');
+    expect(validation.body).toEqual({ policy: 'returns', etag: JSON.parse(etagOf(saved)), valid: true, problems: [], warnings });
+    const tests = await server.request('POST', '/v1/policies/returns/draft/test', { key: solum });
+    expect(tests.status).toBe(200);
+    expect(tests.body.passed).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-/** `policy validate <file>`: exit 0 for a valid document, 2 with path-named problems otherwise. */
+/** `policy validate <file>`: exit 0 for a valid document (with its analysis warnings printed), 2 with path-named problems otherwise. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,15 @@ describe('policy validate', () => {
     const r = await runCli(['validate', write('valid.json', valid)]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('valid policy "window"');
+  });
+
+  it('prints the static analysis warnings of a valid document with their paths, and still exits 0', async () => {
+    const shadowed = { ...valid, params: { fee: { value: 5, description: 'Never read.' } }, rules: [...valid.rules, { id: 'in-again', when: { '<=': [{ var: 'days' }, 10] }, then: { eligible: true } }] };
+    const r = await runCli(['validate', write('warnings.json', shadowed)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('valid policy "window" (2 rules, 0 tests, 2 warnings)');
+    expect(r.stdout).toContain('warning /params/fee [unused-param]: param `fee` is never used');
+    expect(r.stdout).toContain('warning /rules/1/when [unreachable-rule]: rule `in-again` never applies: every input it matches is decided first by rule `in`');
   });
 
   it('refuses a rule that calls "method", naming its JSON path, with exit 2', async () => {

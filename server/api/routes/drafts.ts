@@ -4,7 +4,7 @@
  *   PUT    /v1/policies/{policy}/draft           (write)    If-None-Match: * creates (201), If-Match: "<etag>" replaces (200);
  *                                                          412 stale, 428 with neither; saved even if it does not compile
  *   DELETE /v1/policies/{policy}/draft           (write)    If-Match → 204
- *   POST   /v1/policies/{policy}/draft/validate  (read)     compile problems with JSON paths
+ *   POST   /v1/policies/{policy}/draft/validate  (read)     compile problems and analysis warnings with JSON paths
  *   POST   /v1/policies/{policy}/draft/test      (read)     the embedded tests, run
  *   POST   /v1/policies/{policy}/draft/publish   (publish)  If-Match, {reason, note?, activate?} → 201 the new version
  * Semantics in server/services/drafts.ts and publish.ts.
@@ -26,12 +26,12 @@ const etagHeader = { ETag: { description: 'The draft\'s ETag (quoted): send it i
 export const draftRoutes = {
   get: {
     method: 'get', path: '/v1/policies/{policy}/draft', tag: 'drafts', summary: 'Get the draft', permission: 'read',
-    description: 'The policy\'s draft with its ETag and compile problems. 404 when the policy has no draft: to start one, PUT the active version\'s document (from GET /v1/policies/{policy}) with `If-None-Match: *`.',
+    description: 'The policy\'s draft with its ETag, compile problems and static-analysis warnings. 404 when the policy has no draft: to start one, PUT the active version\'s document (from GET /v1/policies/{policy}) with `If-None-Match: *`.',
     responses: { 200: { description: 'The draft', schema: 'api/draft.schema.json', headers: etagHeader } },
   },
   put: {
     method: 'put', path: '/v1/policies/{policy}/draft', tag: 'drafts', summary: 'Save the draft', permission: 'write',
-    description: 'Saves the whole draft document. `If-None-Match: *` creates the first draft (201; 412 if one exists); `If-Match: "<etag>"` replaces it (200; 412 when someone saved in between, so of two saves with the same ETag exactly one succeeds); neither answers 428. A document that does not compile is saved anyway (work in progress) and the answer lists its problems with their JSON paths.',
+    description: 'Saves the whole draft document. `If-None-Match: *` creates the first draft (201; 412 if one exists); `If-Match: "<etag>"` replaces it (200; 412 when someone saved in between, so of two saves with the same ETag exactly one succeeds); neither answers 428. A document that does not compile is saved anyway (work in progress) and the answer lists its problems with their JSON paths. A document that compiles is also analysed: `warnings` lists rules no input reaches, decision-table gaps and rows that never hit, params never used, outputs a rule leaves out and date windows that can never be open, each with its JSON path and a code (warnings never block a test or a publish).',
     body: 'api/draft-save-request.schema.json',
     headers: [
       ifMatch(false, 'to replace the draft'),
@@ -52,8 +52,8 @@ export const draftRoutes = {
   },
   validate: {
     method: 'post', path: '/v1/policies/{policy}/draft/validate', tag: 'drafts', summary: 'Validate the draft', permission: 'read',
-    description: 'Compiles the saved draft: every problem with its JSON path into the document (DSL schema, operator allow-list, safety bounds, input and output schemas, and a key other than the policy\'s). Always 200 when there is a draft; `valid` says whether it can be published.',
-    responses: { 200: { description: 'The problems', schema: 'api/draft-validation.schema.json' } },
+    description: 'Compiles the saved draft: every problem with its JSON path into the document (DSL schema, operator allow-list, safety bounds, input and output schemas, and a key other than the policy\'s). Always 200 when there is a draft; `valid` says whether it can be published. When it compiles, `warnings` has the static analysis (unreachable rules, table gaps and dead rows, unused params, outputs a rule leaves out, date windows never open); warnings do not make it invalid.',
+    responses: { 200: { description: 'The problems and warnings', schema: 'api/draft-validation.schema.json' } },
   },
   test: {
     method: 'post', path: '/v1/policies/{policy}/draft/test', tag: 'drafts', summary: 'Run the draft\'s tests', permission: 'read',
