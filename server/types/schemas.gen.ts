@@ -1712,6 +1712,141 @@ export type SimulateStreamLine =
  * A changed case.
  */
 
+// api/template-list.schema.json
+/**
+ * Answer of GET /v1/templates (platform operator keys only): the templates a new tenant can start from (policies/_templates/), each with the params a merchant fills in.
+ */
+export interface TemplateList {
+  templates: {
+    /**
+     * The id to send as POST /v1/tenants {template}.
+     */
+    template: string;
+    name: string;
+    description: string;
+    /**
+     * The policies a tenant made from it starts with.
+     */
+    policies: {
+      key: string;
+      title: string;
+    }[];
+    /**
+     * What the merchant fills in, in the order of the template's documents.
+     */
+    params: {
+      name: string;
+      /**
+       * The template's policies that read it.
+       */
+      policies: string[];
+      description: string;
+      /**
+       * e.g. days, order currency; null when it has none.
+       */
+      unit: string | null;
+      /**
+       * The value used when none is given (for a required param: an example only).
+       */
+      default: unknown;
+      /**
+       * No default: POST /v1/tenants must give a value.
+       */
+      required: boolean;
+      /**
+       * The JSON Schema a value must satisfy; null for any JSON value.
+       */
+      schema: {} | null;
+    }[];
+    /**
+     * Sample orders copied to the new tenant.
+     */
+    samples: number;
+  }[];
+}
+
+// api/tenant-create-request.schema.json
+/**
+ * Body of POST /v1/tenants (platform operator keys only): a new tenant started from a template of policies (GET /v1/templates), with the template's params filled in. Params not given keep the template's defaults; a required param must be given. Each value is checked against the param's schema (400 naming /params/<name>/...).
+ */
+export interface TenantCreateRequest {
+  /**
+   * The new tenant's id: lower-case letters, digits and dashes, starting with a letter (it appears in decision answers and audit rows; it cannot be changed).
+   */
+  tenant: string;
+  /**
+   * The tenant's display name, e.g. "Acme Outfitters".
+   */
+  name: string;
+  /**
+   * Optional: who the tenant is.
+   */
+  description?: string;
+  /**
+   * The template id (GET /v1/templates), e.g. "returns-standard".
+   */
+  template: string;
+  /**
+   * Param name → value: what the merchant fills in. A name none of the template's policies declares is refused.
+   */
+  params?: {};
+  /**
+   * When version 1 of each policy starts deciding (ISO-8601). Default: now. null: from the beginning (for replaying or simulating older orders).
+   */
+  activeFrom?: string | null;
+  /**
+   * Why (recorded in the audit log with every row the creation writes).
+   */
+  reason?: string;
+}
+
+// api/tenant-created.schema.json
+/**
+ * Answer of POST /v1/tenants: the tenant, version 1 of each template policy with its activation, the samples copied, the params as filled (defaults included) and the tenant's first admin key, whose secret is shown this once (only its hash is stored).
+ */
+export interface TenantCreated {
+  tenant: {
+    id: string;
+    name: string;
+    description: string | null;
+    /**
+     * The template it was made from.
+     */
+    template: string;
+    createdAt: string;
+  };
+  policies: {
+    key: string;
+    version: 1;
+    contentHash: string;
+    /**
+     * When version 1 starts deciding; null: from the beginning.
+     */
+    activeFrom: string | null;
+  }[];
+  /**
+   * How many sample orders were copied from the template.
+   */
+  samples: number;
+  /**
+   * Every param's value in version 1: the ones given and the template's defaults.
+   */
+  params: {};
+  /**
+   * The new tenant's first admin key (without its secret).
+   */
+  key: {
+    id: string;
+    role: "admin";
+    prefix: string;
+    name: string;
+  };
+  /**
+   * The admin key to send as Authorization: Bearer <secret>; shown only in this answer.
+   */
+  secret: string;
+}
+
 // api/timeline.schema.json
 /**
  * Answer of GET /v1/policies/{policy}/timeline: which version decides when, resolved from the activations with the same rule as decide (the latest activation covering an instant wins), as consecutive segments. Adjacent intervals with the same version are one segment.
@@ -1832,7 +1967,7 @@ export interface VersionList {
  */
 export interface WhoAmI {
   /**
-   * The tenant id the key belongs to (e.g. solum); every request made with this key sees only this tenant.
+   * The tenant id the key belongs to (e.g. solum); every request made with this key sees only this tenant. Empty for a platform operator key, which belongs to no tenant.
    */
   tenant: string;
   /**
@@ -1840,19 +1975,19 @@ export interface WhoAmI {
    */
   tenantName: string;
   /**
-   * The key's role.
+   * The key's role: a tenant role, or operator for a platform operator key (tenant "", no tenant data).
    */
-  role: "admin" | "editor" | "decider" | "viewer";
+  role: "admin" | "editor" | "decider" | "viewer" | "operator";
   /**
    * The key's id (a ULID): the actor named in audit rows and the decision log; not a secret.
    */
   keyId: string;
   /**
-   * What the role may do: decide (decide routes), read (policies, versions, activations, samples, decisions, audit), write (drafts, samples, simulation), publish (publish, activations), keys (create, list, revoke keys), self (GET /v1/me).
+   * What the role may do: decide (decide routes), read (policies, versions, activations, samples, decisions, audit), write (drafts, samples, simulation), publish (publish, activations), keys (create, list, revoke keys), self (GET /v1/me), tenants (list templates, create tenants: platform operators only).
    *
    * Items: One permission.
    */
-  permissions: ("decide" | "read" | "write" | "publish" | "keys" | "self")[];
+  permissions: ("decide" | "read" | "write" | "publish" | "keys" | "self" | "tenants")[];
 }
 
 // common/order.schema.json
@@ -2784,6 +2919,36 @@ export interface SoomReturnRequest {
 /**
  * An order as every tenant's checkout or order system sends it (DESIGN.md, 'Decision contract'). Money is in the order's currency major unit (USD 12.34, JPY 1234); timestamps are ISO-8601 date-times in UTC. Fields not listed here are allowed and ignored unless a tenant schema or policy uses them. The tenant schemas (schemas/<tenant>/) narrow item categories.
  */
+
+// template.schema.json
+/**
+ * policies/_templates/<template>/template.json: a set of policies a new tenant can start from (POST /v1/tenants with {template}). Each listed policy is <key>.json in the same folder (a policy document of policy.schema.json whose param values are the defaults); samples/*.json are sample orders (sample.schema.json) copied to the new tenant. The params of all its policies are what the merchant fills in: a name shared by several policies takes the one value.
+ */
+export interface TemplateManifest {
+  $schema?: string;
+  /**
+   * The template's id: equal to its folder name.
+   */
+  template: string;
+  /**
+   * What the operator and the merchant see, e.g. "Online store returns".
+   */
+  name: string;
+  /**
+   * What the template decides and for which kind of store.
+   */
+  description: string;
+  /**
+   * The policy keys of the template: each is <key>.json in the template folder and becomes version 1 of that policy, active from the tenant's creation.
+   *
+   * @minItems 1
+   */
+  policies: [string, ...string[]];
+  /**
+   * Params that have no sensible default: creating a tenant without a value for each is refused (400, /params/<name>). The document's value is only an example, used by its tests.
+   */
+  requiredParams?: string[];
+}
 
 // tenant.schema.json
 /**
