@@ -13,6 +13,9 @@ import type { TestServer } from '../helpers/server.ts';
 
 const STEP = 15_000;
 
+
+/** Reads of the page are polled: the page renders a moment after the event that changes it. */
+const POLL = { timeout: 10_000, interval: 50 };
 describe('staff editor in Chromium', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -45,33 +48,33 @@ describe('staff editor in Chromium', () => {
   it('/ renders the sign-in', async () => {
     const res = await page.goto('/');
     expect(res?.status()).toBe(200);
-    await expect(page.title()).resolves.toBe('Sign in · Policy editor');
+    await expect.poll(() => page.title(), POLL).toBe('Sign in · Policy editor');
     const input = page.getByLabel('API key');
     await input.waitFor();
-    await expect(input.getAttribute('type')).resolves.toBe('password');
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('api-key');
+    await expect.poll(() => input.getAttribute('type'), POLL).toBe('password');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), POLL).toBe('api-key');
     await screenshot(page, 'sign-in');
   });
 
   it('refuses a wrong key, saying so plainly', async () => {
     await page.getByLabel('API key').fill('pk_000000000000_not-a-key');
     await page.getByLabel('API key').press('Enter');
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('This key is not valid');
-    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
+    await expect.poll(() => page.getByRole('alert').textContent(), POLL).toContain('This key is not valid');
+    await expect.poll(() => page.evaluate(() => sessionStorage.length), POLL).toBe(0);
   });
 
   it('signing in with a solum editor key shows the tenant, the role and the policy list', async () => {
     await page.getByLabel('API key').fill(editorKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('policy-list').waitFor();
-    await expect(page.getByTestId('tenant').textContent()).resolves.toBe('Solum');
-    await expect(page.getByTestId('role').textContent()).resolves.toBe('editor');
+    await expect.poll(() => page.getByTestId('tenant').textContent(), POLL).toBe('Solum');
+    await expect.poll(() => page.getByTestId('role').textContent(), POLL).toBe('editor');
     const row = page.locator('tr[data-policy=returns]');
-    await expect(row.textContent()).resolves.toMatch(/Solum returns and refunds.*version 1.*latest: version 2.*none/);
+    await expect.poll(() => row.textContent(), POLL).toMatch(/Solum returns and refunds.*version 1.*latest: version 2.*none/);
     // What is coming up links to the policy's timeline.
-    await expect(row.getByRole('link', { name: 'Schedule and timeline: returns' }).getAttribute('href')).resolves.toBe('/policies/returns/schedule');
+    await expect.poll(() => row.getByRole('link', { name: 'Schedule and timeline: returns' }).getAttribute('href'), POLL).toBe('/policies/returns/schedule');
     // The key is kept for this tab's session only.
-    await expect(page.evaluate(() => [sessionStorage.getItem('policy-editor.key'), localStorage.length])).resolves.toEqual([editorKey, 0]);
+    await expect.poll(() => page.evaluate(() => [sessionStorage.getItem('policy-editor.key'), localStorage.length]), POLL).toEqual([editorKey, 0]);
     await screenshot(page, 'policies');
   });
 
@@ -80,11 +83,11 @@ describe('staff editor in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL('**/policies/returns');
     await page.locator('[data-testid=monaco][data-ready=true] .view-lines').waitFor();
-    await expect(editorText()).resolves.toContain('"key": "returns"');
-    await expect(page.getByLabel(/^returnWindowDays/).inputValue()).resolves.toBe('30');
+    await expect.poll(() => editorText(), POLL).toContain('"key": "returns"');
+    await expect.poll(() => page.getByLabel(/^returnWindowDays/).inputValue(), POLL).toBe('30');
     await checked();
-    await expect(summary().textContent()).resolves.toMatch(/^All \d+ tests pass/);
-    await expect(page.getByTestId('save-status').textContent()).resolves.toContain('your first change starts a draft');
+    await expect.poll(() => summary().textContent(), POLL).toMatch(/^All \d+ tests pass/);
+    await expect.poll(() => page.getByTestId('save-status').textContent(), POLL).toContain('your first change starts a draft');
     await screenshot(page, 'edit');
   });
 
@@ -96,7 +99,7 @@ describe('staff editor in Chromium', () => {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
     const hover = page.locator('.monaco-hover:visible', { hasText: 'time operator' });
     await hover.waitFor();
-    await expect(hover.textContent()).resolves.toMatch(/daysBetween · time operator, 2 arguments.*Examples/s);
+    await expect.poll(() => hover.textContent(), POLL).toMatch(/daysBetween · time operator, 2 arguments.*Examples/s);
     await page.waitForTimeout(300); // the hover fades in
     await screenshot(page, 'edit-hover');
     await page.mouse.move(1000, 700);
@@ -108,21 +111,21 @@ describe('staff editor in Chromium', () => {
     // The JSON follows the form.
     await page.locator('.view-lines', { hasText: '"value": 10,' }).waitFor();
     await checked();
-    await expect(summary().textContent()).resolves.toMatch(/^\d+ of \d+ tests failing/);
+    await expect.poll(() => summary().textContent(), POLL).toMatch(/^\d+ of \d+ tests failing/);
     const failing = page.getByTestId('failing-tests').locator('li.test').first();
-    await expect(failing.textContent()).resolves.toMatch(/expected .*, got /);
+    await expect.poll(() => failing.textContent(), POLL).toMatch(/expected .*, got /);
     const ruleLink = failing.locator('.rule-link');
-    await expect(ruleLink.textContent()).resolves.toMatch(/^decided by rule [a-z0-9-]+ \(line \d+\)$/);
+    await expect.poll(() => ruleLink.textContent(), POLL).toMatch(/^decided by rule [a-z0-9-]+ \(line \d+\)$/);
     await screenshot(page, 'edit-failing-test');
 
     // The link takes the cursor to the rule's line.
     const line = Number(/\(line (\d+)\)/.exec((await ruleLink.textContent())!)![1]);
     await ruleLink.click();
-    await expect(page.locator('.line-numbers.active-line-number').first().textContent()).resolves.toBe(String(line));
+    await expect.poll(() => page.locator('.line-numbers.active-line-number').first().textContent(), POLL).toBe(String(line));
 
     await field.fill('30');
     await checked();
-    await expect(summary().textContent()).resolves.toMatch(/^All \d+ tests pass/);
+    await expect.poll(() => summary().textContent(), POLL).toMatch(/^All \d+ tests pass/);
   });
 
   it('autosaves the edit as the draft (If-None-Match, then If-Match), which the API returns', async () => {
@@ -140,7 +143,7 @@ describe('staff editor in Chromium', () => {
     expect(saved.body.etag).not.toBe(draft.body.etag);
     await page.getByLabel(/^processingMaxDays/).fill('14');
     await checked();
-    await expect(summary().textContent()).resolves.toMatch(/^All \d+ tests pass/);
+    await expect.poll(() => summary().textContent(), POLL).toMatch(/^All \d+ tests pass/);
     await page.locator('[data-testid=save-status][data-status=saved]').waitFor();
   });
 
@@ -152,15 +155,15 @@ describe('staff editor in Chromium', () => {
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Backspace');
     await checked();
-    await expect(summary().textContent()).resolves.toMatch(/problem.*does not compile/);
+    await expect.poll(() => summary().textContent(), POLL).toMatch(/problem.*does not compile/);
     const problem = page.locator('li.problem', { hasText: 'daysBetwee' }).first();
-    await expect(problem.textContent()).resolves.toMatch(/^line \d+ \/[\w/]+ unknown operator "daysBetwee"/);
+    await expect.poll(() => problem.textContent(), POLL).toMatch(/^line \d+ \/[\w/]+ unknown operator "daysBetwee"/);
     await page.locator('.squiggly-error').first().waitFor();
     await screenshot(page, 'edit-compile-problem');
     await page.locator('.view-lines').click();
     await page.keyboard.press('Control+z');
     await checked();
-    await expect(summary().textContent()).resolves.toMatch(/^All \d+ tests pass/);
+    await expect.poll(() => summary().textContent(), POLL).toMatch(/^All \d+ tests pass/);
     await page.locator('[data-testid=save-status][data-status=saved]').waitFor();
   });
 
@@ -174,7 +177,7 @@ describe('staff editor in Chromium', () => {
     await page.getByLabel(/^processingMaxDays/).fill('16');
     const status = page.locator('[data-testid=save-status][data-status=conflict]');
     await status.waitFor();
-    await expect(status.textContent()).resolves.toContain('Someone else saved this draft');
+    await expect.poll(() => status.textContent(), POLL).toContain('Someone else saved this draft');
     await screenshot(page, 'edit-conflict');
     // Their draft is untouched, and no further autosave happens while the conflict stands.
     await page.getByLabel(/^processingMaxDays/).fill('17');
@@ -197,10 +200,10 @@ describe('staff editor in Chromium', () => {
     await viewer.getByLabel('API key').fill(await server.key('solum', 'viewer'));
     await viewer.getByLabel('API key').press('Enter');
     await viewer.locator('[data-testid=monaco][data-ready=true] .view-lines').waitFor();
-    await expect(viewer.getByTestId('role').textContent()).resolves.toBe('viewer');
-    await expect(viewer.getByTestId('save-status').textContent()).resolves.toMatch(/^Read only/);
-    await expect(viewer.locator('.origin').textContent()).resolves.toBe('Showing the draft (started when version 2 was the newest).');
-    await expect(viewer.getByLabel(/^returnWindowDays/).isDisabled()).resolves.toBe(true);
+    await expect.poll(() => viewer.getByTestId('role').textContent(), POLL).toBe('viewer');
+    await expect.poll(() => viewer.getByTestId('save-status').textContent(), POLL).toMatch(/^Read only/);
+    await expect.poll(() => viewer.locator('.origin').textContent(), POLL).toBe('Showing the draft (started when version 2 was the newest).');
+    await expect.poll(() => viewer.getByLabel(/^returnWindowDays/).isDisabled(), POLL).toBe(true);
     await screenshot(viewer, 'edit-read-only');
     await viewer.context().close();
     expect(viewerErrors).toEqual([]);
@@ -210,9 +213,9 @@ describe('staff editor in Chromium', () => {
   it('a reload keeps the session (this tab only) and reopens the same policy, now its draft', async () => {
     await page.reload();
     await page.locator('[data-testid=monaco][data-ready=true] .view-lines').waitFor();
-    await expect(page.getByTestId('tenant').textContent()).resolves.toBe('Solum');
-    await expect(page.locator('.origin').textContent()).resolves.toBe('Editing the draft (started when version 2 was the newest).');
-    await expect(page.getByTestId('save-status').getAttribute('data-status')).resolves.toBe('unchanged');
+    await expect.poll(() => page.getByTestId('tenant').textContent(), POLL).toBe('Solum');
+    await expect.poll(() => page.locator('.origin').textContent(), POLL).toBe('Editing the draft (started when version 2 was the newest).');
+    await expect.poll(() => page.getByTestId('save-status').getAttribute('data-status'), POLL).toBe('unchanged');
     const other = await browser.newPage({ baseURL: server.url });
     await other.goto('/policies/returns');
     await other.getByLabel('API key').waitFor(); // another tab (context) has no key
@@ -222,7 +225,7 @@ describe('staff editor in Chromium', () => {
   it('signs out, forgetting the key', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
-    await expect(page.evaluate(() => sessionStorage.getItem('policy-editor.key'))).resolves.toBeNull();
+    await expect.poll(() => page.evaluate(() => sessionStorage.getItem('policy-editor.key')), POLL).toBeNull();
   });
 
   /** Presses Tab until the focused element's text is `name`, as a keyboard user would. */

@@ -18,6 +18,9 @@ import type { TestServer } from '../helpers/server.ts';
 const STEP = 15_000;
 const SAMPLES = new URL('../../policies/solum/samples/', import.meta.url);
 
+
+/** Reads of the page are polled: the page renders a moment after the event that changes it. */
+const POLL = { timeout: 10_000, interval: 50 };
 describe('versions and decisions in Chromium', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -76,37 +79,37 @@ describe('versions and decisions in Chromium', () => {
     await page.getByLabel('API key').press('Enter');
     const table = page.getByTestId('versions');
     await table.waitFor();
-    await expect(table.locator('tbody tr').evaluateAll((els) => els.map((el) => el.getAttribute('data-version')))).resolves.toEqual(['3', '2', '1']);
+    await expect.poll(() => table.locator('tbody tr').evaluateAll((els) => els.map((el) => el.getAttribute('data-version'))), POLL).toEqual(['3', '2', '1']);
     const v3 = table.locator('tr[data-version="3"]');
-    await expect(v3.textContent()).resolves.toMatch(/^\s*3\s*2029 holiday extension\s*The 2029 holiday season\s*you \(this key\)\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
-    await expect(table.locator('tr[data-version="1"]').textContent()).resolves.toContain('decides now');
-    await expect(table.locator('tr[data-version="2"]').textContent()).resolves.toContain('seeded from policies/');
+    await expect.poll(() => v3.textContent(), POLL).toMatch(/^\s*3\s*2029 holiday extension\s*The 2029 holiday season\s*you \(this key\)\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    await expect.poll(() => table.locator('tr[data-version="1"]').textContent(), POLL).toContain('decides now');
+    await expect.poll(() => table.locator('tr[data-version="2"]').textContent(), POLL).toContain('seeded from policies/');
   });
 
   it('the diff of versions 2 and 3 names the changed param and rule, with before and after', async () => {
     const diff = page.getByTestId('diff');
     await diff.waitFor();
-    await expect(page.getByTestId('diff-summary').textContent()).resolves.toBe('4 changes from version 2 to version 3, in params, rules.');
+    await expect.poll(() => page.getByTestId('diff-summary').textContent(), POLL).toBe('4 changes from version 2 to version 3, in params, rules.');
     // Each changed leaf of the param, named by the param and the field inside its value.
     const params = diff.locator('section[aria-label=Params] li.change');
-    await expect(params.evaluateAll((els) => els.map((el) => el.getAttribute('data-path')))).resolves.toEqual(['purchasedFrom', 'purchasedThrough', 'returnUntil'].map((f) => `/params/holidayExtension/value/${f}`));
+    await expect.poll(() => params.evaluateAll((els) => els.map((el) => el.getAttribute('data-path'))), POLL).toEqual(['purchasedFrom', 'purchasedThrough', 'returnUntil'].map((f) => `/params/holidayExtension/value/${f}`));
     const from = params.first();
-    await expect(from.locator('.change-head').textContent()).resolves.toMatch(/^changed\s*holidayExtension › purchasedFrom\s*\/params/);
-    await expect(from.locator('del').textContent()).resolves.toBe('before: "2023-10-11"');
-    await expect(from.locator('ins').textContent()).resolves.toBe('after: "2029-10-11"');
+    await expect.poll(() => from.locator('.change-head').textContent(), POLL).toMatch(/^changed\s*holidayExtension › purchasedFrom\s*\/params/);
+    await expect.poll(() => from.locator('del').textContent(), POLL).toBe('before: "2023-10-11"');
+    await expect.poll(() => from.locator('ins').textContent(), POLL).toBe('after: "2029-10-11"');
     const rule = diff.locator('li.change', { hasText: 'nothing-returnable' });
-    await expect(rule.locator('.change-head').textContent()).resolves.toMatch(/^changed\s*rule "nothing-returnable" \(3rd\) › description\s*\/rules\/2\/description$/);
-    await expect(rule.locator('.after').textContent()).resolves.toContain('(Reworded for 2029.)');
+    await expect.poll(() => rule.locator('.change-head').textContent(), POLL).toMatch(/^changed\s*rule "nothing-returnable" \(3rd\) › description\s*\/rules\/2\/description$/);
+    await expect.poll(() => rule.locator('.after').textContent(), POLL).toContain('(Reworded for 2029.)');
     await screenshot(page, 'history-diff');
 
     // Any two versions: 1 → 2 is the seeded holiday param alone.
     await page.getByLabel('From version').selectOption('1');
     await page.getByLabel('to version').selectOption('2');
     await page.getByTestId('diff-summary').filter({ hasText: '1 change from version 1 to version 2' }).waitFor();
-    await expect(diff.locator('li.change').count()).resolves.toBe(1);
+    await expect.poll(() => diff.locator('li.change').count(), POLL).toBe(1);
     const change = diff.locator('li.change[data-path="/params/holidayExtension/value"]');
-    await expect(change.locator('.before').textContent()).resolves.toBe('beforenull');
-    await expect(change.locator('.after').textContent()).resolves.toContain('"purchasedFrom": "2023-10-11"');
+    await expect.poll(() => change.locator('.before').textContent(), POLL).toBe('beforenull');
+    await expect.poll(() => change.locator('.after').textContent(), POLL).toContain('"purchasedFrom": "2023-10-11"');
   });
 
   it('the decision browser pages through the log, newest first, as the API does', async () => {
@@ -115,10 +118,10 @@ describe('versions and decisions in Chromium', () => {
     const all = await apiIds('');
     expect(all).toHaveLength(36);
     await listShows(all.slice(0, 25));
-    await expect(page.getByTestId('decision-count').textContent()).resolves.toMatch(/^25\+ decisions, newest first\./);
+    await expect.poll(() => page.getByTestId('decision-count').textContent(), POLL).toMatch(/^25\+ decisions, newest first\./);
     await page.getByRole('button', { name: 'Older →' }).click();
     await listShows(all.slice(25));
-    await expect(page.getByRole('button', { name: 'Older →' }).isDisabled()).resolves.toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Older →' }).isDisabled(), POLL).toBe(true);
     await page.getByRole('button', { name: '← Newer' }).click();
     await listShows(all.slice(0, 25));
   });
@@ -153,16 +156,16 @@ describe('versions and decisions in Chromium', () => {
     const detail = page.locator(`[data-testid=decision-detail][data-decision="${id}"]`);
     await detail.waitFor();
     const logged = (await server.get(`/v1/decisions/${id}`, key)).body;
-    await expect(detail.locator('h2').textContent()).resolves.toMatch(/^Decision at 2024-01-\d\d \d\d:\d\d UTC · version \d$/);
-    await expect(detail.textContent()).resolves.toContain('recomputed with version');
+    await expect.poll(() => detail.locator('h2').textContent(), POLL).toMatch(/^Decision at 2024-01-\d\d \d\d:\d\d UTC · version \d$/);
+    await expect.poll(() => detail.textContent(), POLL).toContain('recomputed with version');
     // The trace: the rules tried in order, the one that decided marked.
     const trace = detail.getByTestId('trace');
-    await expect(trace.locator(':scope > .trace-rules > ol > li.matched > code').textContent()).resolves.toBe(logged.rule);
-    await expect(trace.locator('.trace-item').count()).resolves.toBe(logged.decision.items.length);
+    await expect.poll(() => trace.locator(':scope > .trace-rules > ol > li.matched > code').textContent(), POLL).toBe(logged.rule);
+    await expect.poll(() => trace.locator('.trace-item').count(), POLL).toBe(logged.decision.items.length);
     // The decision and the input as logged.
-    await expect(detail.locator('details.section', { hasText: 'Decision' }).first().locator('pre').textContent()).resolves.toContain(`"rule": "${logged.rule}"`);
+    await expect.poll(() => detail.locator('details.section', { hasText: 'Decision' }).first().locator('pre').textContent(), POLL).toContain(`"rule": "${logged.rule}"`);
     await detail.locator('summary', { hasText: 'Input' }).click();
-    await expect(detail.locator('details.section', { hasText: 'Input' }).locator('pre').textContent()).resolves.toContain(`"id": "${logged.input.order.id}"`);
+    await expect.poll(() => detail.locator('details.section', { hasText: 'Input' }).locator('pre').textContent(), POLL).toContain(`"id": "${logged.input.order.id}"`);
     await screenshot(page, 'history-decision-trace');
   });
 
@@ -175,13 +178,13 @@ describe('versions and decisions in Chromium', () => {
     await page.reload();
     await listShows(shown as string[]);
     await page.locator(`[data-testid=decision-detail][data-decision="${id}"]`).waitFor();
-    await expect(page.getByLabel('Field').inputValue()).resolves.toBe('eligible');
-    await expect(page.getByLabel('From', { exact: true }).inputValue()).resolves.toBe('2024-01-01');
+    await expect.poll(() => page.getByLabel('Field').inputValue(), POLL).toBe('eligible');
+    await expect.poll(() => page.getByLabel('From', { exact: true }).inputValue(), POLL).toBe('2024-01-01');
   });
 
   it('replays a decision against the draft: none yet, then one with a shorter window shows what changes', async () => {
     await page.getByTestId('replay-draft').click();
-    await expect(page.getByTestId('replay-result').textContent()).resolves.toContain('This policy has no draft');
+    await expect.poll(() => page.getByTestId('replay-result').textContent(), POLL).toContain('This policy has no draft');
 
     // Someone starts a draft: version 3 with a 10-day window.
     const v3 = (await server.get('/v1/policies/returns/versions/3', key)).body.document;
@@ -194,11 +197,11 @@ describe('versions and decisions in Chromium', () => {
     const id = (await page.getByTestId('decision-detail').getAttribute('data-decision'))!;
     const replay = (await server.post(`/v1/decisions/${id}/replay`, { draft: true }, key)).body;
     expect(replay.equal).toBe(false);
-    await expect(result.locator('tbody tr').count()).resolves.toBe(replay.changes.length);
+    await expect.poll(() => result.locator('tbody tr').count(), POLL).toBe(replay.changes.length);
     const returnBy = result.locator('tbody tr', { hasText: 'returnBy' });
     const change = replay.changes.find((c: { path: string }) => c.path === '/returnBy');
-    await expect(returnBy.locator('del').textContent()).resolves.toBe(change.before);
-    await expect(returnBy.locator('ins').textContent()).resolves.toBe(change.after);
+    await expect.poll(() => returnBy.locator('del').textContent(), POLL).toBe(change.before);
+    await expect.poll(() => returnBy.locator('ins').textContent(), POLL).toBe(change.after);
     await screenshot(page, 'history-replay');
   });
 
@@ -207,7 +210,7 @@ describe('versions and decisions in Chromium', () => {
     await page.locator(`[data-testid=decisions] tr[data-decision="${traced}"]`).getByRole('button').click();
     const detail = page.locator(`[data-testid=decision-detail][data-decision="${traced}"]`);
     await detail.waitFor();
-    await expect(detail.textContent()).resolves.toContain('stored when it was decided');
+    await expect.poll(() => detail.textContent(), POLL).toContain('stored when it was decided');
     await detail.getByTestId('trace').waitFor();
     expect(errors).toEqual([]);
   });

@@ -25,6 +25,9 @@ function holidayOrder2029(): unknown {
   return moved;
 }
 
+
+/** Reads of the page are polled: the page renders a moment after the event that changes it. */
+const POLL = { timeout: 10_000, interval: 50 };
 describe('publish and schedule in Chromium', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -67,8 +70,8 @@ describe('publish and schedule in Chromium', () => {
     await page.getByLabel('API key').press('Enter');
     await page.locator('[data-testid=monaco][data-ready=true] .view-lines').waitFor();
     await checked();
-    await expect(summary().textContent()).resolves.toMatch(/^All \d+ tests pass/);
-    await expect(page.getByRole('button', { name: 'Publish…' }).isVisible()).resolves.toBe(true);
+    await expect.poll(() => summary().textContent(), POLL).toMatch(/^All \d+ tests pass/);
+    await expect.poll(() => page.getByRole('button', { name: 'Publish…' }).isVisible(), POLL).toBe(true);
   });
 
   it('refuses to publish while a test fails, showing each failing test and the rule that decided it', async () => {
@@ -76,25 +79,25 @@ describe('publish and schedule in Chromium', () => {
     await page.getByLabel(/^holidayExtension/).fill(JSON.stringify(HOLIDAY_2029));
     await page.getByLabel(/^returnWindowDays/).fill('10');
     await checked();
-    await expect(summary().textContent()).resolves.toMatch(/^\d+ of \d+ tests failing/);
+    await expect.poll(() => summary().textContent(), POLL).toMatch(/^\d+ of \d+ tests failing/);
 
     await page.getByRole('button', { name: 'Publish…' }).click();
     await dialog().waitFor();
     // The reason field has the focus; the dialog warns that the server will refuse.
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('publish-reason');
-    await expect(dialog().textContent()).resolves.toContain('the server will refuse');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), POLL).toBe('publish-reason');
+    await expect.poll(() => dialog().textContent(), POLL).toContain('the server will refuse');
     await page.keyboard.type('2029 holiday season: purchases Oct 11 to Dec 25 returnable until Jan 31, 2030');
     await page.getByLabel('Label (optional)').fill('2029 holiday extension');
-    await expect(page.getByLabel(/^Do not activate it now/).isChecked()).resolves.toBe(true);
+    await expect.poll(() => page.getByLabel(/^Do not activate it now/).isChecked(), POLL).toBe(true);
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
 
     const refused = page.locator('[data-testid=publish-refused][data-kind=tests]');
     await refused.waitFor();
-    await expect(refused.locator('strong').first().textContent()).resolves.toMatch(/^Not published: \d+ of \d+ tests of the draft fail/);
+    await expect.poll(() => refused.locator('strong').first().textContent(), POLL).toMatch(/^Not published: \d+ of \d+ tests of the draft fail/);
     const first = refused.locator('ul.refused-tests > li').first();
-    await expect(first.textContent()).resolves.toMatch(/expected .*, got /);
+    await expect.poll(() => first.textContent(), POLL).toMatch(/expected .*, got /);
     const ruleLink = first.locator('.rule-link');
-    await expect(ruleLink.textContent()).resolves.toMatch(/^decided by rule [a-z0-9-]+ \(line \d+\)$/);
+    await expect.poll(() => ruleLink.textContent(), POLL).toMatch(/^decided by rule [a-z0-9-]+ \(line \d+\)$/);
     await screenshot(page, 'publish-refused');
 
     // Nothing was published.
@@ -105,13 +108,13 @@ describe('publish and schedule in Chromium', () => {
     const line = Number(/\(line (\d+)\)/.exec((await ruleLink.textContent())!)![1]);
     await ruleLink.click();
     await dialog().waitFor({ state: 'detached' });
-    await expect(page.locator('.line-numbers.active-line-number').first().textContent()).resolves.toBe(String(line));
+    await expect.poll(() => page.locator('.line-numbers.active-line-number').first().textContent(), POLL).toBe(String(line));
   });
 
   it('fixed, the draft publishes as version 3 with its reason, and what decides does not change', async () => {
     await page.getByLabel(/^returnWindowDays/).fill('30');
     await checked();
-    await expect(summary().textContent()).resolves.toMatch(/^All \d+ tests pass/);
+    await expect.poll(() => summary().textContent(), POLL).toMatch(/^All \d+ tests pass/);
 
     // By keyboard: Enter opens the dialog, Escape closes it and gives the focus back.
     await page.getByRole('button', { name: 'Publish…' }).focus();
@@ -123,12 +126,12 @@ describe('publish and schedule in Chromium', () => {
     await page.keyboard.press('Enter');
     await dialog().waitFor();
     // What was typed before is still there.
-    await expect(page.getByLabel('Reason (required)').inputValue()).resolves.toMatch(/^2029 holiday season/);
+    await expect.poll(() => page.getByLabel('Reason (required)').inputValue(), POLL).toMatch(/^2029 holiday season/);
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const result = page.getByTestId('publish-result');
     await result.waitFor();
-    await expect(result.getAttribute('data-version')).resolves.toBe('3');
-    await expect(result.textContent()).resolves.toMatch(/Version 3 of returns is published \(“2029 holiday extension”\)\. All \d+ tests passed\..*It is not activated/);
+    await expect.poll(() => result.getAttribute('data-version'), POLL).toBe('3');
+    await expect.poll(() => result.textContent(), POLL).toMatch(/Version 3 of returns is published \(“2029 holiday extension”\)\. All \d+ tests passed\..*It is not activated/);
     await screenshot(page, 'publish-done');
 
     const v3 = await server.get('/v1/policies/returns/versions/3', editorKey);
@@ -142,21 +145,21 @@ describe('publish and schedule in Chromium', () => {
     await page.getByRole('link', { name: 'Schedule version 3' }).click();
     await page.waitForURL('**/policies/returns/schedule');
     await page.getByTestId('timeline').waitFor();
-    await expect(segments()).resolves.toEqual([
+    await expect.poll(() => segments(), POLL).toEqual([
       { version: '1', from: '', until: '2023-10-11T00:00:00.000Z' },
       { version: '2', from: '2023-10-11T00:00:00.000Z', until: '2024-02-01T00:00:00.000Z' },
       { version: '1', from: '2024-02-01T00:00:00.000Z', until: '' },
     ]);
-    await expect(page.locator('[data-testid=timeline] li.segment.current').getAttribute('data-version')).resolves.toBe('1');
-    await expect(page.getByTestId('timeline-list').textContent()).resolves.toContain('Version 2 from 2023-10-11 until 2024-02-01');
-    await expect(page.locator('[data-testid=activations] tbody tr').count()).resolves.toBe(2);
+    await expect.poll(() => page.locator('[data-testid=timeline] li.segment.current').getAttribute('data-version'), POLL).toBe('1');
+    await expect.poll(() => page.getByTestId('timeline-list').textContent(), POLL).toContain('Version 2 from 2023-10-11 until 2024-02-01');
+    await expect.poll(() => page.locator('[data-testid=activations] tbody tr').count(), POLL).toBe(2);
     await screenshot(page, 'schedule');
   });
 
   it('schedules version 3 for January 2030; through the API a decision inside the window uses it, outside uses version 1', async () => {
     const form = page.getByTestId('schedule-form');
-    await expect(form.locator('#schedule-version').inputValue()).resolves.toBe('3');
-    await expect(form.getByLabel('For a window (from … until)').isChecked()).resolves.toBe(true);
+    await expect.poll(() => form.locator('#schedule-version').inputValue(), POLL).toBe('3');
+    await expect.poll(() => form.getByLabel('For a window (from … until)').isChecked(), POLL).toBe(true);
     await form.getByLabel('From date (UTC)').fill('2030-01-01');
     await form.getByLabel('Until date (UTC)').fill('2030-02-01');
     // The preview shows the timeline it will make before anything is saved.
@@ -166,14 +169,14 @@ describe('publish and schedule in Chromium', () => {
     await form.getByRole('button', { name: 'Schedule version 3' }).click();
     await notice('Scheduled: version 3 decides from 2030-01-01 00:00 UTC until 2030-02-01 00:00 UTC.');
     await page.locator('[data-testid=timeline] li.segment[data-version="3"]').waitFor();
-    await expect(segments()).resolves.toEqual([
+    await expect.poll(() => segments(), POLL).toEqual([
       { version: '1', from: '', until: '2023-10-11T00:00:00.000Z' },
       { version: '2', from: '2023-10-11T00:00:00.000Z', until: '2024-02-01T00:00:00.000Z' },
       { version: '1', from: '2024-02-01T00:00:00.000Z', until: '2030-01-01T00:00:00.000Z' },
       { version: '3', from: '2030-01-01T00:00:00.000Z', until: '2030-02-01T00:00:00.000Z' },
       { version: '1', from: '2030-02-01T00:00:00.000Z', until: '' },
     ]);
-    await expect(page.locator('[data-testid=activations] tr[data-state=future]').textContent()).resolves.toContain('version 3from 2030-01-01until 2030-02-01');
+    await expect.poll(() => page.locator('[data-testid=activations] tr[data-state=future]').textContent(), POLL).toContain('version 3from 2030-01-01until 2030-02-01');
     await screenshot(page, 'schedule-window');
 
     // Inside the window version 3 decides (the 2029 holiday purchase is still returnable)…
@@ -196,14 +199,14 @@ describe('publish and schedule in Chromium', () => {
     const row = page.locator('[data-testid=activations] tr[data-state=future]', { hasText: '2031-01-01' });
     await row.waitFor();
     // Only activations that have not started can be deleted.
-    await expect(page.locator('[data-testid=activations] tr[data-state=current] button, [data-testid=activations] tr[data-state=past] button').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('[data-testid=activations] tr[data-state=current] button, [data-testid=activations] tr[data-state=past] button').count(), POLL).toBe(0);
     await row.getByRole('button', { name: /^Delete activation \d+/ }).click();
     await dialog().waitFor();
     await page.getByLabel('Reason (optional, kept in the audit log)').fill('scheduled by mistake');
     await page.getByRole('button', { name: /^Delete activation \d+$/ }).click();
     await row.waitFor({ state: 'detached' });
     await notice(/^Deleted activation \d+: version 3 from 2031-01-01 until 2031-02-01 will not decide\.$/);
-    await expect(page.locator('[data-testid=timeline] li.segment[data-from^="2031"]').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('[data-testid=timeline] li.segment[data-from^="2031"]').count(), POLL).toBe(0);
   });
 
   it('rollback is one confirmed action: version 3 goes live from now, then back to version 1', async () => {
@@ -212,18 +215,18 @@ describe('publish and schedule in Chromium', () => {
     await form.getByLabel('Reason (required)').fill('Try the 2029 document now');
     await form.getByRole('button', { name: 'Schedule version 3' }).click();
     await notice('Scheduled: version 3 decides from now on.');
-    await expect(page.locator('[data-testid=timeline] li.segment.current').getAttribute('data-version')).resolves.toBe('3');
+    await expect.poll(() => page.locator('[data-testid=timeline] li.segment.current').getAttribute('data-version'), POLL).toBe('3');
     expect((await server.post('/v1/policies/returns/decide', { input: holidayOrder2029() }, editorKey)).body.version).toBe(3);
 
     await page.locator('#rollback-version').selectOption('1');
     await page.getByRole('button', { name: 'Roll back to version 1…' }).click();
     await dialog().waitFor();
-    await expect(dialog().textContent()).resolves.toContain('From now on version 1 decides instead of version 3');
+    await expect.poll(() => dialog().textContent(), POLL).toContain('From now on version 1 decides instead of version 3');
     await dialog().locator('.timeline li.segment').last().waitFor();
-    await expect(dialog().locator('.timeline li.segment').last().getAttribute('data-version')).resolves.toBe('1');
+    await expect.poll(() => dialog().locator('.timeline li.segment').last().getAttribute('data-version'), POLL).toBe('1');
     // A reason is required.
     await page.getByRole('button', { name: 'Roll back to version 1', exact: true }).click();
-    await expect(dialog().locator('.field-error').textContent()).resolves.toContain('Say why');
+    await expect.poll(() => dialog().locator('.field-error').textContent(), POLL).toContain('Say why');
     await dialog().getByLabel('Reason (required)').fill('Customers asked: back to the standard policy');
     await screenshot(page, 'schedule-rollback-confirm');
     await page.getByRole('button', { name: 'Roll back to version 1', exact: true }).click();
@@ -231,13 +234,13 @@ describe('publish and schedule in Chromium', () => {
     await notice('Rolled back: version 1 decides from now on.');
 
     // The timeline changed: version 1 decides from now on, over the January 2030 window too.
-    await expect(page.locator('[data-testid=timeline] li.segment.current').getAttribute('data-version')).resolves.toBe('1');
+    await expect.poll(() => page.locator('[data-testid=timeline] li.segment.current').getAttribute('data-version'), POLL).toBe('1');
     const after = await segments();
     expect(after.at(-1)).toMatchObject({ version: '1', until: '' });
     expect(after.at(-2)).toMatchObject({ version: '3' }); // the few seconds version 3 decided
     expect(after.some((s) => s.from === '2030-01-01T00:00:00.000Z')).toBe(false);
     // The January 2030 window is still listed, marked as never deciding now.
-    await expect(page.locator('[data-testid=activations] tr[data-state=future]', { hasText: '2030-01-01' }).getAttribute('data-overridden')).resolves.toBe('true');
+    await expect.poll(() => page.locator('[data-testid=activations] tr[data-state=future]', { hasText: '2030-01-01' }).getAttribute('data-overridden'), POLL).toBe('true');
     await screenshot(page, 'schedule-rolled-back');
     expect((await server.post('/v1/policies/returns/decide', { input: holidayOrder2029() }, editorKey)).body.version).toBe(1);
     expect((await decideAt('2030-01-20T15:00:00Z')).version).toBe(1);
@@ -250,7 +253,7 @@ describe('publish and schedule in Chromium', () => {
     await page.locator('[data-testid=monaco][data-ready=true]').waitFor();
     await page.getByLabel(/^holidayExtension/).fill(JSON.stringify({ ...HOLIDAY_2029, returnUntil: '2030-02-15' }));
     await checked();
-    await expect(summary().textContent()).resolves.toMatch(/^All \d+ tests pass/);
+    await expect.poll(() => summary().textContent(), POLL).toMatch(/^All \d+ tests pass/);
     await page.getByRole('button', { name: 'Publish…' }).click();
     await dialog().waitFor();
     await dialog().getByLabel('Reason (required)').fill('Returns of the 2029 season until February 15');
@@ -259,7 +262,7 @@ describe('publish and schedule in Chromium', () => {
     await dialog().getByLabel('Until date (UTC)').fill('2031-02-01');
     await dialog().getByLabel('Until time (UTC)').fill('12:00');
     // The instants understood are said in words, whatever the date picker's locale shows.
-    await expect(dialog().locator('.instant .hint').allTextContents()).resolves.toEqual([
+    await expect.poll(() => dialog().locator('.instant .hint').allTextContents(), POLL).toEqual([
       'Starts Wednesday 2031-01-01 00:00 UTC (inclusive).',
       'Ends Saturday 2031-02-01 12:00 UTC (exclusive: the last instant is just before it).',
     ]);
@@ -267,8 +270,8 @@ describe('publish and schedule in Chromium', () => {
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const result = page.getByTestId('publish-result');
     await result.waitFor();
-    await expect(result.getAttribute('data-version')).resolves.toBe('4');
-    await expect(result.textContent()).resolves.toContain('It decides from 2031-01-01 00:00 UTC until 2031-02-01 12:00 UTC.');
+    await expect.poll(() => result.getAttribute('data-version'), POLL).toBe('4');
+    await expect.poll(() => result.textContent(), POLL).toContain('It decides from 2031-01-01 00:00 UTC until 2031-02-01 12:00 UTC.');
     const timeline = (await server.get('/v1/policies/returns/timeline?from=2030-12-01T00:00:00Z&until=2031-03-01T00:00:00Z', editorKey)).body;
     expect(timeline.segments).toEqual([
       { from: '2030-12-01T00:00:00.000Z', until: '2031-01-01T00:00:00.000Z', version: 1 },
@@ -279,7 +282,7 @@ describe('publish and schedule in Chromium', () => {
     await dialog().waitFor({ state: 'detached' });
     // The screen reloaded: the draft became version 4, which it shows (the next change starts from it).
     await page.locator('.origin', { hasText: 'Showing version 4 (not active now). Your first change starts a draft.' }).waitFor();
-    await expect(page.getByLabel(/^holidayExtension/).inputValue()).resolves.toMatch(/"returnUntil": ?"2030-02-15"/);
+    await expect.poll(() => page.getByLabel(/^holidayExtension/).inputValue(), POLL).toMatch(/"returnUntil": ?"2030-02-15"/);
   });
 
   it('a viewer sees the schedule but is offered no publish, schedule, rollback or delete; a decider nothing', async () => {
@@ -289,12 +292,12 @@ describe('publish and schedule in Chromium', () => {
     await viewer.getByLabel('API key').fill(await server.key('solum', 'viewer'));
     await viewer.getByLabel('API key').press('Enter');
     await viewer.getByTestId('timeline').waitFor();
-    await expect(viewer.getByText('A viewer key can read the schedule but not change it.').isVisible()).resolves.toBe(true);
-    await expect(viewer.locator('[data-testid=schedule-form], [data-testid=rollback-open], [data-testid=activations] button').count()).resolves.toBe(0);
+    await expect.poll(() => viewer.getByText('A viewer key can read the schedule but not change it.').isVisible(), POLL).toBe(true);
+    await expect.poll(() => viewer.locator('[data-testid=schedule-form], [data-testid=rollback-open], [data-testid=activations] button').count(), POLL).toBe(0);
     await screenshot(viewer, 'schedule-viewer');
     await viewer.getByRole('link', { name: 'Document' }).click();
     await viewer.locator('[data-testid=monaco][data-ready=true]').waitFor();
-    await expect(viewer.getByRole('button', { name: 'Publish…' }).count()).resolves.toBe(0);
+    await expect.poll(() => viewer.getByRole('button', { name: 'Publish…' }).count(), POLL).toBe(0);
     await viewer.context().close();
     expect(viewerErrors).toEqual([]);
 
@@ -303,7 +306,7 @@ describe('publish and schedule in Chromium', () => {
     await decider.getByLabel('API key').fill(await server.key('solum', 'decider'));
     await decider.getByLabel('API key').press('Enter');
     await decider.getByText('can ask for decisions but cannot read policies').waitFor();
-    await expect(decider.locator('.policy-tabs, [data-testid=timeline], form').count()).resolves.toBe(0);
+    await expect.poll(() => decider.locator('.policy-tabs, [data-testid=timeline], form').count(), POLL).toBe(0);
     await decider.context().close();
     expect(errors).toEqual([]);
   });

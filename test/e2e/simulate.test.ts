@@ -22,6 +22,9 @@ const STEP = 20_000;
 const HOLIDAY = { purchasedFrom: '2023-10-11', purchasedThrough: '2023-12-25', returnUntil: '2024-01-31' };
 const usd = (n: number, signed = false) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', ...(signed ? { signDisplay: 'exceptZero' as const } : {}) }).format(n);
 
+
+/** Reads of the page are polled: the page renders a moment after the event that changes it. */
+const POLL = { timeout: 10_000, interval: 50 };
 describe('the Simulate view in Chromium', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -92,15 +95,15 @@ describe('the Simulate view in Chromium', () => {
     const tabs = page.getByRole('navigation', { name: 'Screens of returns' });
     await tabs.getByRole('link', { name: 'Simulate' }).click();
     await page.waitForURL('**/policies/returns/simulate');
-    await expect(tabs.getByRole('link', { name: 'Simulate' }).getAttribute('aria-current')).resolves.toBe('page');
-    await expect(page.title()).resolves.toBe('returns simulation · Policy editor');
+    await expect.poll(() => tabs.getByRole('link', { name: 'Simulate' }).getAttribute('aria-current'), POLL).toBe('page');
+    await expect.poll(() => page.title(), POLL).toBe('returns simulation · Policy editor');
     await settled(cases.length);
-    await expect(page.getByTestId('samples-chosen').textContent()).resolves.toBe(`${cases.length} of ${cases.length} samples`);
-    await expect(page.getByRole('combobox', { name: 'Compare with' }).inputValue()).resolves.toBe('active');
+    await expect.poll(() => page.getByTestId('samples-chosen').textContent(), POLL).toBe(`${cases.length} of ${cases.length} samples`);
+    await expect.poll(() => page.getByRole('combobox', { name: 'Compare with' }).inputValue(), POLL).toBe('active');
     // Most samples are asked for during the seeded holiday version (2): few change against it.
     const use = await page.getByTestId('baseline-use').textContent();
     expect(use).toMatch(/^version 1 for \d+ cases, version 2 for \d+ cases\.$/);
-    await expect(page.getByTestId('baseline-hint').textContent()).resolves.toMatch(/met version 2 \(active at their time\), not version 1, which decides now/);
+    await expect.poll(() => page.getByTestId('baseline-hint').textContent(), POLL).toMatch(/met version 2 \(active at their time\), not version 1, which decides now/);
     const againstActive = Number(await summary().getAttribute('data-changed'));
     expect(againstActive).toBeLessThan(expected.summary.changed);
     await screenshot(page, 'simulate-active-baseline');
@@ -109,11 +112,11 @@ describe('the Simulate view in Chromium', () => {
   it('against version 1: the changed orders and the money moved are the engine\'s figures for the same samples', async () => {
     await page.getByRole('button', { name: 'Compare with version 1' }).click();
     await page.locator(`[data-testid=sim-summary][data-stale=false][data-changed="${expected.summary.changed}"]`).waitFor();
-    await expect(page.getByRole('combobox', { name: 'Compare with' }).inputValue()).resolves.toBe('1');
-    await expect(page.getByTestId('count-evaluated').textContent()).resolves.toBe(String(expected.summary.evaluated));
-    await expect(page.getByTestId('count-changed').textContent()).resolves.toBe(String(expected.summary.changed));
-    await expect(page.getByTestId('count-unchanged').textContent()).resolves.toBe(String(expected.summary.unchanged));
-    await expect(page.getByTestId('count-errors').textContent()).resolves.toBe(`${expected.summary.errors.before} / ${expected.summary.errors.after}`);
+    await expect.poll(() => page.getByRole('combobox', { name: 'Compare with' }).inputValue(), POLL).toBe('1');
+    await expect.poll(() => page.getByTestId('count-evaluated').textContent(), POLL).toBe(String(expected.summary.evaluated));
+    await expect.poll(() => page.getByTestId('count-changed').textContent(), POLL).toBe(String(expected.summary.changed));
+    await expect.poll(() => page.getByTestId('count-unchanged').textContent(), POLL).toBe(String(expected.summary.unchanged));
+    await expect.poll(() => page.getByTestId('count-errors').textContent(), POLL).toBe(`${expected.summary.errors.before} / ${expected.summary.errors.after}`);
     expect(expected.summary.changed).toBeGreaterThan(5);
 
     // Money moved: every money field the engine says changed, with its sums, in dollars.
@@ -121,13 +124,13 @@ describe('the Simulate view in Chromium', () => {
     const moved = moneyFields.filter((f) => expected.summary.fields[f]?.changed);
     expect(moved).toContain('/refundAmount');
     const rows = page.getByTestId('money-table').locator('tbody tr');
-    await expect(rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-field')))).resolves.toEqual(moved);
+    await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-field'))), POLL).toEqual(moved);
     for (const field of moved) {
       const m = expected.summary.fields[field]!;
       const row = page.locator(`[data-testid=money-table] tr[data-field="${field}"]`);
-      await expect(row.evaluate((tr) => [Number(tr.getAttribute('data-up')), Number(tr.getAttribute('data-down')), Number(tr.getAttribute('data-net'))])).resolves.toEqual([m.up, m.down, m.net]);
-      await expect(row.locator('td.col-net').textContent()).resolves.toBe(usd(m.net, true));
-      await expect(row.locator('td.col-up').textContent()).resolves.toBe(m.up ? usd(m.up, true) : '—');
+      await expect.poll(() => row.evaluate((tr) => [Number(tr.getAttribute('data-up')), Number(tr.getAttribute('data-down')), Number(tr.getAttribute('data-net'))]), POLL).toEqual([m.up, m.down, m.net]);
+      await expect.poll(() => row.locator('td.col-net').textContent(), POLL).toBe(usd(m.net, true));
+      await expect.poll(() => row.locator('td.col-up').textContent(), POLL).toBe(m.up ? usd(m.up, true) : '—');
     }
     const refund = expected.summary.fields['/refundAmount']!;
     expect(refund.net).toBeGreaterThan(0);
@@ -151,8 +154,8 @@ describe('the Simulate view in Chromium', () => {
     const refundRow = detail.locator('[data-testid=side-by-side] tr[data-path="/refundAmount"]');
     const before = change.before.ok ? (change.before.decision.refundAmount as number) : 0;
     const after = change.after.ok ? (change.after.decision.refundAmount as number) : 0;
-    await expect(refundRow.locator('td').nth(0).textContent()).resolves.toBe(usd(before));
-    await expect(refundRow.locator('td').nth(1).textContent()).resolves.toBe(`${usd(after)} ${usd(after - before, true)}`);
+    await expect.poll(() => refundRow.locator('td').nth(0).textContent(), POLL).toBe(usd(before));
+    await expect.poll(() => refundRow.locator('td').nth(1).textContent(), POLL).toBe(`${usd(after)} ${usd(after - before, true)}`);
 
     // The trace: for each side, the item's rules tried up to the one that matched, as the engine traces them here.
     const traceOf = (policy: CompiledPolicy) => {
@@ -163,9 +166,9 @@ describe('the Simulate view in Chromium', () => {
     const sides = detail.getByTestId('trace-side');
     for (const [i, trace] of [traceOf(version1), traceOf(candidate)].entries()) {
       const item = sides.nth(i).locator('details.phase').nth(1);
-      await expect(item.locator('.matched-rule').textContent()).resolves.toBe(trace.items![0]!.matched);
-      await expect(item.locator('ol.rules-tried li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-rule')))).resolves.toEqual(trace.items![0]!.rules.map((r) => r.id));
-      await expect(item.locator('li.matched').getAttribute('data-rule')).resolves.toBe(trace.items![0]!.matched);
+      await expect.poll(() => item.locator('.matched-rule').textContent(), POLL).toBe(trace.items![0]!.matched);
+      await expect.poll(() => item.locator('ol.rules-tried li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-rule'))), POLL).toEqual(trace.items![0]!.rules.map((r) => r.id));
+      await expect.poll(() => item.locator('li.matched').getAttribute('data-rule'), POLL).toBe(trace.items![0]!.matched);
     }
     expect(traceOf(version1).items![0]!.matched).not.toBe(traceOf(candidate).items![0]!.matched);
     await detail.scrollIntoViewIfNeeded();
@@ -181,15 +184,15 @@ describe('the Simulate view in Chromium', () => {
     await form.waitFor();
     const holidaySentence = version1Document.params.holidayExtension.source as string;
     await form.getByLabel('The sentence of the policy text it checks').selectOption(holidaySentence);
-    await expect(form.locator('blockquote').textContent()).resolves.toBe(holidaySentence);
+    await expect.poll(() => form.locator('blockquote').textContent(), POLL).toBe(holidaySentence);
     await screenshot(page, 'simulate-add-test');
     await form.getByRole('button', { name: 'Add the test' }).click();
     const added = detail.getByTestId('added-test');
     await page.locator('[data-testid=added-test][data-status=passed]').waitFor();
     const name = await added.locator('strong').textContent();
-    await expect(page.getByTestId('sim-tests-line').textContent()).resolves.toBe(`All ${version1Document.tests.length + 1} tests pass`);
+    await expect.poll(() => page.getByTestId('sim-tests-line').textContent(), POLL).toBe(`All ${version1Document.tests.length + 1} tests pass`);
     // The simulation did not need to run again (a test decides nothing), and the draft has the test once saved.
-    await expect(summary().getAttribute('data-changed')).resolves.toBe(String(expected.summary.changed));
+    await expect.poll(() => summary().getAttribute('data-changed'), POLL).toBe(String(expected.summary.changed));
     await page.locator('[data-testid=save-status][data-status=saved]').waitFor();
     const draft = await server.get('/v1/policies/returns/draft', key);
     const test = draft.body.document.tests.at(-1);
@@ -204,7 +207,7 @@ describe('the Simulate view in Chromium', () => {
     const [a, b] = cases;
     await box.fill(JSON.stringify([{ input: a!.input }, { input: { order: (a!.input as { order: unknown }).order }, at: 'soon' }]));
     const problems = page.getByTestId('orders-problems');
-    await expect(problems.locator('li').allTextContents()).resolves.toEqual([
+    await expect.poll(() => problems.locator('li').allTextContents(), POLL).toEqual([
       '/0/at is missing: the instant the case is decided at, ISO-8601 with a time zone (e.g. "2024-01-20T15:00:00Z")',
       '/1/at must be an ISO-8601 date-time with a time zone (e.g. "2024-01-20T15:00:00Z"), got "soon"',
       '/1/input/request is missing: what returns decides on, as for decide',
@@ -213,7 +216,7 @@ describe('the Simulate view in Chromium', () => {
     await box.fill(JSON.stringify([{ id: 'pasted-1', input: a!.input, at: a!.at }, (await server.get(`/v1/samples/${b!.id}`, key)).body]));
     await settled(2);
     const both = simulateAll(version1, candidate, [a!, b!]);
-    await expect(summary().getAttribute('data-changed')).resolves.toBe(String(both.summary.changed));
+    await expect.poll(() => summary().getAttribute('data-changed'), POLL).toBe(String(both.summary.changed));
   });
 
   it('a large pasted set shows its progress and the page keeps answering while it runs', async () => {
@@ -236,7 +239,7 @@ describe('the Simulate view in Chromium', () => {
     const progress = page.getByTestId('sim-progress');
     await progress.waitFor();
     const shownAt = await page.evaluate(() => performance.now());
-    await expect(progress.textContent()).resolves.toMatch(/^Simulating: [\d,]+ of 1,500 cases$/);
+    await expect.poll(() => progress.textContent(), POLL).toMatch(/^Simulating: [\d,]+ of 1,500 cases$/);
     await screenshot(page, 'simulate-progress');
     await settled(1500);
     const gaps = await page.evaluate(() => {
@@ -245,7 +248,7 @@ describe('the Simulate view in Chromium', () => {
       return w.__gaps;
     });
     const whole = simulateAll(version1, candidate, many);
-    await expect(summary().getAttribute('data-changed')).resolves.toBe(String(whole.summary.changed));
+    await expect.poll(() => summary().getAttribute('data-changed'), POLL).toBe(String(whole.summary.changed));
     // Frames kept coming: no gap near the whole run's length (each slice is ~12 ms of work).
     const longest = Math.max(...gaps.filter(([t]) => t > shownAt).map(([, g]) => g));
     expect(longest).toBeLessThan(250);
@@ -266,8 +269,8 @@ describe('the Simulate view in Chromium', () => {
     const draft = (await server.get('/v1/policies/returns/draft', key)).body.document;
     const answer = await server.post('/v1/policies/returns/simulate', { candidate: { document: draft }, baseline: { version: 1 }, cases: { decisions: { from: '2024-01-01T00:00:00Z', until: '2024-02-01T00:00:00Z' } } }, key);
     expect(answer.status).toBe(200);
-    await expect(summary().getAttribute('data-changed')).resolves.toBe(String(answer.body.summary.changed));
-    await expect(summary().textContent()).resolves.toContain('on the server');
+    await expect.poll(() => summary().getAttribute('data-changed'), POLL).toBe(String(answer.body.summary.changed));
+    await expect.poll(() => summary().textContent(), POLL).toContain('on the server');
     expect(answer.body.summary.changed).toBeGreaterThan(0);
     const first = page.locator('[data-testid=changes] tbody').first();
     await first.getByRole('button').first().click();
@@ -282,13 +285,13 @@ describe('the Simulate view in Chromium', () => {
     await viewer.getByLabel('API key').fill(await server.key('solum', 'viewer'));
     await viewer.getByLabel('API key').press('Enter');
     await viewer.locator(`[data-testid=sim-summary][data-stale=false][data-evaluated="${cases.length}"]`).waitFor();
-    await expect(viewer.getByRole('radiogroup', { name: 'Cases to simulate' }).locator('label').allTextContents()).resolves.toEqual(['Samples', 'Pasted orders']);
-    await expect(viewer.getByTestId('simulate').getByLabel(/^returnWindowDays/).isDisabled()).resolves.toBe(true);
+    await expect.poll(() => viewer.getByRole('radiogroup', { name: 'Cases to simulate' }).locator('label').allTextContents(), POLL).toEqual(['Samples', 'Pasted orders']);
+    await expect.poll(() => viewer.getByTestId('simulate').getByLabel(/^returnWindowDays/).isDisabled(), POLL).toBe(true);
     const row = viewer.locator('[data-testid=changes] tbody').first();
     if (await row.count()) {
       await row.getByRole('button').first().click();
       await row.getByTestId('traces').waitFor();
-      await expect(row.getByRole('button', { name: 'Add as test' }).count()).resolves.toBe(0);
+      await expect.poll(() => row.getByRole('button', { name: 'Add as test' }).count(), POLL).toBe(0);
     }
     await viewer.context().close();
     expect(viewerErrors).toEqual([]);
@@ -298,7 +301,7 @@ describe('the Simulate view in Chromium', () => {
     await page.getByRole('navigation', { name: 'Screens of returns' }).getByRole('link', { name: 'Document' }).click();
     await page.waitForURL(/\/policies\/returns$/);
     await page.locator('[data-testid=monaco][data-ready=true] .view-lines').waitFor();
-    await expect(page.getByTestId('test-summary').textContent()).resolves.toMatch(new RegExp(`^All ${version1Document.tests.length + 1} tests pass`));
+    await expect.poll(() => page.getByTestId('test-summary').textContent(), POLL).toMatch(new RegExp(`^All ${version1Document.tests.length + 1} tests pass`));
     expect(errors).toEqual([]);
   });
 });

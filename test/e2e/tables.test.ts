@@ -11,6 +11,9 @@ import type { TestBrowser } from '../helpers/browser.ts';
 import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
+
+/** Reads of the page are polled: the page renders a moment after the event that changes it. */
+const POLL = { timeout: 10_000, interval: 50 };
 describe('tables as grids in Chromium', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -68,13 +71,13 @@ describe('tables as grids in Chromium', () => {
     // One real <table> per table, with column and row headers.
     for (const name of ['partialRefunds', 'returnFees', 'refundTimes']) await page.locator(`details[data-table=${name}] table`).waitFor();
     const fees = page.locator('details[data-table=returnFees] table');
-    await expect(fees.locator('th[scope=col]').allTextContents()).resolves.toEqual(['categorywhen', 'perShipmentthen', 'perItemthen']);
-    await expect(fees.locator('th[scope=row]').evaluateAll((ths) => ths.map((th) => th.querySelector('.row-number')?.textContent ?? th.textContent))).resolves.toEqual(['1', '2', '3', '4', 'default']);
-    await expect(page.getByLabel('returnFees row 1, category (condition)').inputValue()).resolves.toBe('newton_link');
+    await expect.poll(() => fees.locator('th[scope=col]').allTextContents(), POLL).toEqual(['categorywhen', 'perShipmentthen', 'perItemthen']);
+    await expect.poll(() => fees.locator('th[scope=row]').evaluateAll((ths) => ths.map((th) => th.querySelector('.row-number')?.textContent ?? th.textContent)), POLL).toEqual(['1', '2', '3', '4', 'default']);
+    await expect.poll(() => page.getByLabel('returnFees row 1, category (condition)').inputValue(), POLL).toBe('newton_link');
 
     // Grid → JSON: only that value changes, the checks run again.
     const cell = page.getByLabel('returnFees row 1, perShipment (output)');
-    await expect(cell.inputValue()).resolves.toBe('12');
+    await expect.poll(() => cell.inputValue(), POLL).toBe('12');
     await cell.fill('99');
     await findInEditor('"perShipment": 99,');
     await checked();
@@ -95,18 +98,18 @@ describe('tables as grids in Chromium', () => {
     // A bad cell: shown as an error on the cell, the JSON keeps the last valid value.
     const perItem = page.getByLabel('returnFees row 1, perItem (output)');
     await perItem.fill('{"oops": ');
-    await expect(perItem.getAttribute('aria-invalid')).resolves.toBe('true');
-    await expect(page.locator('details[data-table=returnFees] td.invalid .cell-error').textContent()).resolves.toContain('Not valid JSON');
+    await expect.poll(() => perItem.getAttribute('aria-invalid'), POLL).toBe('true');
+    await expect.poll(() => page.locator('details[data-table=returnFees] td.invalid .cell-error').textContent(), POLL).toContain('Not valid JSON');
     await findInEditor('"perItem": 2');
     const condition = page.getByLabel('returnFees row 2, category (condition)');
     await condition.fill('{"like": 1}');
-    await expect(condition.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect.poll(() => condition.getAttribute('aria-invalid'), POLL).toBe('true');
     await screenshot(page, 'tables-invalid');
     // Grid → JSON again, and back: the cell goes back to the document's value.
     await perItem.fill('2');
-    await expect(perItem.getAttribute('aria-invalid')).resolves.toBeNull();
+    await expect.poll(() => perItem.getAttribute('aria-invalid'), POLL).toBeNull();
     await condition.fill('accessory');
-    await expect(condition.getAttribute('aria-invalid')).resolves.toBeNull();
+    await expect.poll(() => condition.getAttribute('aria-invalid'), POLL).toBeNull();
     await checked();
     expect((await summary().textContent())?.split(' · ')[0]).toBe(before.split(' · ')[0]);
     expect(errors).toEqual([]);
@@ -117,24 +120,24 @@ describe('tables as grids in Chromium', () => {
     const rowHeads = () => page.locator('details[data-table=returnFees] table .row-number').allTextContents();
     const category = (n: number) => page.getByLabel(`returnFees row ${n}, category (condition)`);
     const before = (await summary().textContent()) ?? '';
-    await expect(rowHeads()).resolves.toEqual(['1', '2', '3', '4']);
+    await expect.poll(() => rowHeads(), POLL).toEqual(['1', '2', '3', '4']);
 
     // A new first row that matches every category and charges nothing shadows the others:
     // the fee tests fail, which is what staff must see before they publish.
     await page.getByRole('button', { name: 'Insert a row into returnFees above row 1' }).click();
     await expect.poll(rowHeads).toEqual(['1', '2', '3', '4', '5']);
-    await expect(category(1).inputValue()).resolves.toBe('-');
+    await expect.poll(() => category(1).inputValue(), POLL).toBe('-');
     await page.getByLabel('returnFees row 1, perShipment (output)').fill('0');
     await page.getByLabel('returnFees row 1, perItem (output)').fill('0');
     await checked();
-    await expect(summary().textContent()).resolves.toMatch(/^\d+ of \d+ tests failing/);
+    await expect.poll(() => summary().textContent(), POLL).toMatch(/^\d+ of \d+ tests failing/);
     await screenshot(page, 'tables-row-added');
 
     // Moved to the end it only catches what no other row does; then removed, all is as before.
     for (let n = 1; n <= 4; n++) await page.getByRole('button', { name: `Move returnFees row ${n} down` }).click();
     await expect.poll(() => category(1).inputValue()).toBe('newton_link');
-    await expect(category(5).inputValue()).resolves.toBe('-');
-    await expect(page.getByRole('button', { name: 'Move returnFees row 5 down' }).isDisabled()).resolves.toBe(true);
+    await expect.poll(() => category(5).inputValue(), POLL).toBe('-');
+    await expect.poll(() => page.getByRole('button', { name: 'Move returnFees row 5 down' }).isDisabled(), POLL).toBe(true);
     await page.getByRole('button', { name: 'Remove returnFees row 5' }).click();
     await expect.poll(rowHeads).toEqual(['1', '2', '3', '4']);
     await checked();
