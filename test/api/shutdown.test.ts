@@ -1,4 +1,8 @@
-/** Graceful shutdown of `npm start`: on SIGTERM every acknowledged decision is in the log, and the process exits 0. */
+/**
+ * Graceful shutdown of `npm start` under load (20 clients deciding in a loop and a burst of 200):
+ * on SIGTERM every decision answered before, during or after the signal is in the log, and the
+ * process exits 0 promptly.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,18 +33,30 @@ describe('SIGTERM', () => {
         .then(async (r) => (r.status === 200 ? ((await r.json()) as { id: string }).id : null))
         .catch(() => null);
     await call(); // compile before the burst
+    // 20 clients deciding in a loop (until the server refuses them), and a burst of 200 on top.
+    let exited = false;
+    const looped: string[] = [];
+    const loops = Array.from({ length: 20 }, async () => {
+      while (!exited) {
+        const id = await call();
+        if (id) looped.push(id);
+        else await new Promise((r) => setTimeout(r, 5)); // refused: the server is going; do not spin
+      }
+    });
     const inFlight = Array.from({ length: 200 }, call);
     // Signal once the server is busy answering the burst, so many requests are mid-way.
     await Promise.race(inFlight);
     const signalled = Date.now();
     const exit = server.stop('SIGTERM').then((code) => ({ code, ms: Date.now() - signalled }));
-    const ids = (await Promise.all(inFlight)).filter((id): id is string => id !== null);
     const { code, ms } = await exit;
+    exited = true;
+    await Promise.all(loops);
+    const ids = [...(await Promise.all(inFlight)).filter((id): id is string => id !== null), ...looped];
     expect(code).toBe(0);
     // Promptly: well inside the 10 s grace the server gives requests in flight (server/main.ts).
     expect(ms).toBeLessThan(8_000);
     expect(ids.length).toBeGreaterThan(0);
-    console.log(`${ids.length} of 200 decisions in flight at SIGTERM were answered; all of them are logged; exit 0 after ${ms} ms`);
+    console.log(`${ids.length} decisions answered (a burst of 200 and 20 looping clients at SIGTERM); all of them are logged; exit 0 after ${ms} ms`);
 
     const check = await openDatabase({ databaseUrl });
     try {
