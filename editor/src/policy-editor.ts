@@ -35,6 +35,11 @@ export interface LocatedProblem {
   line: number;
 }
 
+/** A static-analysis warning located in the text (code: see server/engine/analysis/warnings.ts). */
+export interface LocatedWarning extends LocatedProblem {
+  code: string;
+}
+
 export interface TestView {
   name: string;
   /** JSON Pointer of the test, e.g. /tests/4. */
@@ -64,6 +69,8 @@ export interface PolicyEditorState {
   params: ParamField[];
   /** Compile problems of the last check. */
   problems: LocatedProblem[];
+  /** Static-analysis warnings of the last check (the document compiles, but this is probably not meant). */
+  warnings: LocatedWarning[];
   tests: TestView[];
   /** True while the text has changed since the last check. */
   stale: boolean;
@@ -122,6 +129,7 @@ export function createPolicyEditor(init: { policy: string; text: string; etag: s
     parseError: null,
     params: [],
     problems: [],
+    warnings: [],
     tests: [],
     stale: true,
     checkMs: null,
@@ -154,7 +162,7 @@ export function createPolicyEditor(init: { policy: string; text: string; etag: s
     const { text } = store.get();
     const { document, error } = parse(text);
     if (error) {
-      store.set({ parseError: error, problems: [], stale: false });
+      store.set({ parseError: error, problems: [], warnings: [], stale: false });
       return;
     }
     const result = deps.check(document, text);
@@ -165,6 +173,7 @@ export function createPolicyEditor(init: { policy: string; text: string; etag: s
     };
     store.set({
       problems: result.problems.map(locate),
+      warnings: result.warnings.map((w) => ({ ...locate(w), code: w.code })),
       tests: result.tests.map((t) => testView(t, document, locator)),
       stale: false,
       checkMs: Math.round(result.ms),

@@ -58,6 +58,23 @@ function fakeServer() {
 }
 
 describe('the policy editor store', () => {
+  it('locates the static-analysis warnings at their lines, and drops them while the text does not parse', () => {
+    const editor = createPolicyEditor({ policy: 'returns', text: TEXT, etag: null, saved: false }, { check });
+    expect(editor.get().warnings.map((w) => [w.code, w.path])).toEqual([['table-gap', '/tables/refundTimes']]);
+    const doc = JSON.parse(TEXT);
+    doc.rules.splice(1, 0, { id: 'again', when: doc.rules[0].when, then: doc.rules[0].then });
+    const text = JSON.stringify(doc, null, 2);
+    editor.setText(text);
+    editor.checkNow();
+    const shadowed = editor.get().warnings.find((w) => w.code === 'unreachable-rule')!;
+    expect(shadowed).toMatchObject({ path: '/rules/1/when', message: expect.stringContaining('rule `again` never applies') });
+    expect(text.split('\n')[shadowed.line - 1]).toContain('"when"');
+    expect(editor.get().problems).toEqual([]);
+    editor.setText(text.slice(0, -3));
+    editor.checkNow();
+    expect(editor.get().warnings).toEqual([]);
+  });
+
   it('derives the params, the compile problems and every embedded test from the text', () => {
     const editor = createPolicyEditor({ policy: 'returns', text: TEXT, etag: null, saved: false }, { check });
     const s = editor.get();

@@ -1,11 +1,12 @@
 /**
  * What the engine says about the text, run in the browser on each change: the compile
- * problems (each a link to its line) and the embedded tests, failing first, each failure with
- * what differed and a link to the rule that decided it.
+ * problems (each a link to its line), the static-analysis warnings (likewise; they never stop
+ * a test or a publish) and the embedded tests, failing first, each failure with what differed
+ * and a link to the rule that decided it.
  */
 import type { JSX } from 'preact';
 import { plural } from '../format.ts';
-import type { LocatedProblem, PolicyEditorState, TestView } from '../policy-editor.ts';
+import type { LocatedProblem, LocatedWarning, PolicyEditorState, TestView } from '../policy-editor.ts';
 
 interface Props {
   state: PolicyEditorState;
@@ -13,7 +14,7 @@ interface Props {
 }
 
 export function CheckPanel({ state, reveal }: Props): JSX.Element {
-  const { parseError, problems, tests, stale, checkMs } = state;
+  const { parseError, problems, warnings, tests, stale, checkMs } = state;
   const failing = tests.filter((t) => !t.passed);
   const passing = tests.filter((t) => t.passed);
   let summary: JSX.Element;
@@ -41,6 +42,18 @@ export function CheckPanel({ state, reveal }: Props): JSX.Element {
             <ProblemItem key={i} problem={p} reveal={reveal} />
           ))}
         </ul>
+      )}
+      {warnings.length > 0 && (
+        <>
+          <p class="warnings-summary" data-testid="warning-summary">
+            {plural(warnings.length, 'warning')} from the static analysis (the policy still compiles, tests and publishes)
+          </p>
+          <ul class="warnings" aria-label="Warnings" data-testid="warnings">
+            {warnings.map((w, i) => (
+              <WarningItem key={i} warning={w} reveal={reveal} />
+            ))}
+          </ul>
+        </>
       )}
       {failing.length > 0 && (
         <ul class="tests" aria-label="Failing tests" data-testid="failing-tests">
@@ -70,6 +83,21 @@ function ProblemItem({ problem, reveal }: { problem: LocatedProblem; reveal(line
         line {problem.line}
       </button>{' '}
       <code>{problem.path || '(document)'}</code> {problem.message}
+    </li>
+  );
+}
+
+function WarningItem({ warning, reveal }: { warning: LocatedWarning; reveal(line: number): void }): JSX.Element {
+  return (
+    <li class="warning" data-code={warning.code}>
+      <span class="mark" aria-hidden="true">
+        ⚠
+      </span>
+      <span class="sr-only">warning:</span>{' '}
+      <button type="button" class="link" onClick={() => reveal(warning.line)}>
+        line {warning.line}
+      </button>{' '}
+      <code>{warning.path || '(document)'}</code> {warning.message} <span class="muted">({warning.code})</span>
     </li>
   );
 }

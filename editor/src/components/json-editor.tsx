@@ -7,7 +7,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type * as Monaco from 'monaco-editor/editor/editor.api';
-import type { LocatedProblem } from '../policy-editor.ts';
+import type { LocatedProblem, LocatedWarning } from '../policy-editor.ts';
 
 export interface Reveal {
   line: number;
@@ -23,6 +23,8 @@ interface Props {
   readOnly: boolean;
   /** Engine problems to mark; only set when they belong to the current text. */
   markers: LocatedProblem[] | null;
+  /** Static-analysis warnings to mark (yellow squiggles), likewise. */
+  warnings?: LocatedWarning[] | null;
   reveal: Reveal | null;
   label: string;
 }
@@ -129,6 +131,20 @@ export function JsonEditor(props: Props): JSX.Element {
       }),
     );
   }, [props.markers, ready]);
+
+  useEffect(() => {
+    const m = loaded.current;
+    if (!m || !props.warnings) return;
+    m.monaco.editor.setModelMarkers(
+      m.model,
+      'policy-analysis',
+      props.warnings.map((w) => {
+        const s = m.model.getPositionAt(w.start);
+        const e = m.model.getPositionAt(Math.max(w.end, w.start + 1));
+        return { severity: m.monaco.MarkerSeverity.Warning, message: `${w.message} (${w.path || 'document'})`, code: w.code, source: 'policy analysis', startLineNumber: s.lineNumber, startColumn: s.column, endLineNumber: e.lineNumber, endColumn: e.column };
+      }),
+    );
+  }, [props.warnings, ready]);
 
   useEffect(() => {
     const m = loaded.current;

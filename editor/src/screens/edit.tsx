@@ -203,6 +203,7 @@ function EditLoaded({ view, editor, detail, origin, me, navigate, api, onPublish
             policy={detail.key}
             readOnly={readOnly}
             markers={state.stale ? null : state.problems}
+            warnings={state.stale ? null : state.warnings}
             reveal={reveal}
             label={`Policy document ${detail.key} (JSON). Press Ctrl+M to let Tab move the focus out of the editor.`}
           />
