@@ -1,8 +1,9 @@
 /**
  * Decides straight from policies/ without a server or database (the CLI's `decide` and
- * `test`): the version active at `at` by the seed activations, compiled once and cached.
+ * `test`): the version active at `at` by the seed activations (or at the order's placedAt when
+ * that version pins to it), compiled once and cached.
  */
-import { activeVersionAt, compile, evaluate, normalizeInstant } from '../engine/index.ts';
+import { chooseVersion, compile, evaluate, normalizeInstant, pinToOf } from '../engine/index.ts';
 import type { CompileResult, EvaluationError, Problem } from '../engine/index.ts';
 import { buildAnswer } from '../decisions/answer.ts';
 import type { DecisionAnswer } from '../decisions/answer.ts';
@@ -51,13 +52,23 @@ export class LocalCatalog {
     if (!source) return fail('not_found', `no policy "${key}" for tenant "${tenant}"`);
     const instant = normalizeInstant(at);
     if (!instant) return fail('invalid_input', 'invalid "at"', [{ path: '', message: `must be an ISO-8601 date-time, got ${JSON.stringify(at)}` }]);
-    const version = activeVersionAt(source.activations, instant);
-    if (version === null) return fail('no_active_version', `no version of ${tenant}/${key} is active at ${instant}`);
+    // The version active at `at` governs; its pinTo may hand the decision to the version active
+    // when the order was placed (engine/effective-date.ts). A version that does not compile
+    // says nothing about pinning: it is reported below when it would decide.
+    const choice = chooseVersion(source.activations, instant, input, (v) => {
+      const c = this.compileVersion(source, v);
+      return c.ok ? pinToOf(c.policy) : 'decision';
+    });
+    if (!choice.ok) {
+      if (choice.kind === 'invalid_input') return fail('invalid_input', `${tenant}/${key} decides with the version active when the order was placed: the input needs order.placedAt`, [choice.problem]);
+      return fail('no_active_version', `no version of ${tenant}/${key} is active at ${choice.asOf}${choice.asOf === instant ? '' : ' (when the order was placed)'}`);
+    }
+    const { version, versionAsOf, pinTo } = choice;
     const compiled = this.compileVersion(source, version);
     if (!compiled.ok) return fail('invalid_policy', `version ${version} of ${tenant}/${key} does not compile`, compiled.problems);
     const result = evaluate(compiled.policy, input, instant, options);
     if (!result.ok) return fromError(result.error);
-    return { ok: true, answer: buildAnswer({ tenant, policy: key, version, at: instant, decision: result.decision, ...(result.trace ? { trace: result.trace } : {}) }) };
+    return { ok: true, answer: buildAnswer({ tenant, policy: key, version, at: instant, versionAsOf, pinTo, decision: result.decision, ...(result.trace ? { trace: result.trace } : {}) }) };
   }
 }
 

@@ -6,7 +6,7 @@ import { EXIT, parseJson, printProblems, readText } from './io.ts';
 export function registerDecide(program: Command): void {
   program
     .command('decide')
-    .description('decide with the version active at --at (seed activations included); exit 2 on bad input')
+    .description('decide with the version active at --at (seed activations included; or at the order\'s placedAt when that version has pinTo "order.placedAt"); exit 2 on bad input')
     .argument('<ref>', 'tenant/policy, e.g. solum/returns')
     .requiredOption('--input <file>', 'decision input {order, request} as JSON, or - for standard input')
     .option('--at <iso>', 'evaluation instant (ISO-8601); default: now')
@@ -22,7 +22,8 @@ export function registerDecide(program: Command): void {
         printProblems('invalid input', parsed.problems);
         process.exit(EXIT.badInput);
       }
-      const outcome = LocalCatalog.load().decide(tenant, key, parsed.value, opts.at ?? new Date().toISOString(), { trace: opts.trace === true });
+      // POLICIES_DIR, as for the server's seed: the policies/ folder to decide from.
+      const outcome = LocalCatalog.load(process.env.POLICIES_DIR || undefined).decide(tenant, key, parsed.value, opts.at ?? new Date().toISOString(), { trace: opts.trace === true });
       if (!outcome.ok) {
         printProblems(`${outcome.kind}: ${outcome.message}`, outcome.problems);
         process.exit(outcome.kind === 'invalid_input' || outcome.kind === 'not_found' ? EXIT.badInput : EXIT.failed);

@@ -1,9 +1,10 @@
 /**
  * The decision answer of DESIGN.md's fixed entry points, shared by the API and the CLI:
- * {id, tenant, policy, version, at, decision, trace?}.
+ * {id, tenant, policy, version, at, decision, trace?}, plus which instant chose the version:
+ * `versionAsOf` (the decision's `at`, or the order's placedAt) and the `pinTo` that said so.
  */
 import { ulid } from 'ulid';
-import type { Decision, Trace } from '../engine/index.ts';
+import type { Decision, PinTo, Trace } from '../engine/index.ts';
 
 export interface DecisionAnswer {
   id: string;
@@ -11,6 +12,9 @@ export interface DecisionAnswer {
   policy: string;
   version: number;
   at: string;
+  /** The instant the version was chosen as of (engine/effective-date.ts). */
+  versionAsOf: string;
+  pinTo: PinTo;
   decision: Decision;
   trace?: Trace;
 }

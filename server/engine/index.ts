@@ -19,6 +19,8 @@ export type { TestOutcome, Mismatch } from './testing.ts';
 export { createSchemaRegistry } from './schemas.ts';
 export type { SchemaRegistry, Validator } from './schemas.ts';
 export { activeVersionAt } from './activations.ts';
+export { chooseFrom, chooseVersion, pinToOf, versionInstant, PIN_TO_VALUES, PLACED_AT_PATH } from './effective-date.ts';
+export type { PinTo, VersionChoice } from './effective-date.ts';
 export { compareCase, diff, simulate, simulateAll, SummaryBuilder } from './simulate.ts';
 export type { CaseOutcome, CaseResult, FieldChange, FieldMovement, SimulationCase, SimulationSummary, SimulateOptions } from './simulate.ts';
 export type { Activation } from './activations.ts';

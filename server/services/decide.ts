@@ -1,5 +1,6 @@
 /**
- * The decide verbs: resolve the version active at `at` from the cache (no query), evaluate,
+ * The decide verbs: resolve the deciding version from the cache (no query: the version active
+ * at `at`, or at the order's placedAt when that version pins to it), evaluate,
  * log, answer. A decision is answered only after the log writer has committed it. Bad input
  * never reaches a rule and is not a decision, so it is not logged; a run-time fault of the
  * policy is logged (with its error) and answered 422 with the decision id.
@@ -8,7 +9,7 @@
  *   const decider = createDecider({ cache, log, now: () => new Date() });
  *   const answer = await decider.decide({ actor, policy: 'returns', request: { input, at: '2024-01-20T15:00:00Z' } });
  */
-import { activeVersionAt, evaluate, normalizeInstant } from '../engine/index.ts';
+import { evaluate, normalizeInstant } from '../engine/index.ts';
 import { buildAnswer } from '../decisions/answer.ts';
 import { newId } from '../decisions/ids.ts';
 import type { DecisionAnswer } from '../decisions/answer.ts';
@@ -19,6 +20,7 @@ import type { Problem } from '../errors.ts';
 import { iso } from '../store/rows.ts';
 import type { PolicyCache } from './policy-cache.ts';
 import { assertCan } from './roles.ts';
+import { chooseDecidingVersion } from './version-choice.ts';
 import type { Actor } from './roles.ts';
 
 /** The body of POST /v1/policies/{policy}/decide (schemas/api/decide-request.schema.json). */
@@ -52,18 +54,16 @@ export function createDecider(deps: DeciderDeps) {
     // Another tenant's policy is looked up under the caller's tenant, so it is simply missing.
     const entry = POLICY_KEY.test(policy) ? await deps.cache.policy(actor.tenant, policy) : null;
     if (!entry) throw new ServiceError('not_found', `policy "${policy}" not found`);
-    const version = activeVersionAt(entry.activations, at);
-    if (version === null) throw new ServiceError('no_active_version', `no version of policy "${policy}" is active at ${at}`);
-    const compiled = await deps.cache.compiled(actor.tenant, policy, version);
-    // Versions are checked when they are published; one that does not compile is our fault.
-    if (!compiled.ok) throw new Error(`${actor.tenant}/${policy}@${version} does not compile: ${JSON.stringify(compiled.problems.slice(0, 3))}`);
+    // The version active at `at` governs; its pinTo may hand the decision to the version
+    // active when the order was placed (engine/effective-date.ts).
+    const { version, versionAsOf, pinTo, compiled } = await chooseDecidingVersion(deps.cache, actor.tenant, policy, entry.activations, at, request.input, `${itemPrefix}/input`);
 
-    const result = evaluate(compiled.policy, request.input, at, { trace: request.trace === true });
+    const result = evaluate(compiled, request.input, at, { trace: request.trace === true });
     if (!result.ok && result.error.kind === 'input') {
       deps.onDecision?.(actor.tenant, policy, 'invalid_input');
       throw new ServiceError('invalid_input', `the input does not match the input schema of policy "${policy}"`, prefixPaths(`${itemPrefix}/input`, result.error.problems));
     }
-    const answer = buildAnswer({ tenant: actor.tenant, policy, version, at, decision: result.ok ? result.decision : {}, ...(result.ok && result.trace ? { trace: result.trace } : {}) }, newId());
+    const answer = buildAnswer({ tenant: actor.tenant, policy, version, at, versionAsOf, pinTo, decision: result.ok ? result.decision : {}, ...(result.ok && result.trace ? { trace: result.trace } : {}) }, newId());
     const error = result.ok ? null : { path: result.error.kind === 'runtime' ? result.error.path : '', message: result.error.kind === 'runtime' ? result.error.message : 'evaluation failed' };
     try {
       await deps.log.append({
@@ -72,6 +72,8 @@ export function createDecider(deps: DeciderDeps) {
         policy,
         version,
         at,
+        versionAsOf,
+        pinTo,
         input: request.input,
         decision: result.ok ? result.decision : null,
         trace: answer.trace ?? null,

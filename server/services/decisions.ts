@@ -59,7 +59,7 @@ export async function listDecisions(deps: CandidateDeps, { actor, query }: { act
   const page = rows.slice(0, limit);
   const answer: DecisionList = {
     decisions: page.map((d) => ({
-      id: d.id, policy: d.policy, version: d.version, at: canonical(d.at), rule: d.rule, decision: d.decision, error: d.error,
+      id: d.id, policy: d.policy, version: d.version, at: canonical(d.at), versionAsOf: canonical(d.versionAsOf ?? d.at), pinTo: d.pinTo ?? 'decision', rule: d.rule, decision: d.decision, error: d.error,
       hasTrace: d.hasTrace, keyId: d.keyId, createdAt: d.createdAt, durationMs: d.durationMs,
     })),
   };
@@ -72,7 +72,7 @@ export async function getDecision(deps: CandidateDeps, { actor, id, trace }: { a
   assertCan(actor, 'read');
   const d = await loggedDecision(deps, actor, id);
   const answer: LoggedDecision = {
-    id: d.id, tenant: d.tenant, policy: d.policy, version: d.version, at: canonical(d.at), input: d.input as LoggedDecision['input'],
+    id: d.id, tenant: d.tenant, policy: d.policy, version: d.version, at: canonical(d.at), versionAsOf: canonical(d.versionAsOf ?? d.at), pinTo: d.pinTo ?? 'decision', input: d.input as LoggedDecision['input'],
     decision: d.decision, rule: d.rule, error: d.error, keyId: d.keyId, createdAt: d.createdAt, durationMs: d.durationMs,
   };
   if (trace === 'recompute') {

@@ -20,8 +20,8 @@
  */
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { activeVersionAt, compareCase, diff, evaluate, normalizeInstant, SummaryBuilder } from '../engine/index.ts';
-import type { CaseResult, CompiledPolicy } from '../engine/index.ts';
+import { activeVersionAt, chooseFrom, compareCase, diff, evaluate, normalizeInstant, pinToOf, SummaryBuilder } from '../engine/index.ts';
+import type { Activation, CaseResult, CompiledPolicy, EvaluationError } from '../engine/index.ts';
 import { ServiceError, toProblem } from '../errors.ts';
 import type { ChangedCase, FailedCase, ProblemDetails, SimulateRequest, SimulateResponse, SimulateStreamLine, SimulationSide } from '../types/schemas.gen.ts';
 import { resolveCandidate } from './simulation-candidate.ts';
@@ -54,7 +54,9 @@ interface Prepared {
   tenant: string;
   policy: string;
   candidate: { side: SimulationSide; compiled: CompiledPolicy };
-  baseline: { side: SimulationSide; versionFor: (c: IndexedCase) => number | null };
+  /** A fixed or logged version for the case, or 'active': chosen by the activations (and pinTo). */
+  baseline: { side: SimulationSide; versionFor: (c: IndexedCase) => number | 'active' };
+  activations: Activation[];
   cases: CaseSet;
   fingerprint: string;
   now: string;
@@ -79,7 +81,7 @@ export async function simulate(deps: SimulateDeps, { actor, policy, input }: Sim
     builder.add(r.result);
     if (errors.length < MAX_LISTED_ERRORS && (!r.result.before.ok || !r.result.after.ok)) errors.push(failed(r.case, r.result));
     if (!r.result.changed || (cursor && r.case.index <= cursor.i)) continue;
-    if (changes.length < limit) changes.push(changed(r.case, r.baselineVersion, r.result));
+    if (changes.length < limit) changes.push(changed(r.case, r.baselineVersion, r.result, r.baselineAsOf));
     else more = true;
   }
   const answer: SimulateResponse = { policy, candidate: p.candidate.side, baseline: p.baseline.side, summary: builder.summary(), changes, errors };
@@ -107,7 +109,7 @@ export async function simulateStream(
     try {
       for await (const r of run(deps, p, options.signal)) {
         builder.add(r.result);
-        if (r.result.changed) yield { change: changed(r.case, r.baselineVersion, r.result) };
+        if (r.result.changed) yield { change: changed(r.case, r.baselineVersion, r.result, r.baselineAsOf) };
         if (listedErrors < MAX_LISTED_ERRORS && (!r.result.before.ok || !r.result.after.ok)) {
           listedErrors++;
           yield { error: failed(r.case, r.result) };
@@ -138,10 +140,10 @@ async function prepare(deps: SimulateDeps, actor: Actor, policy: string, input: 
     throw new ServiceError('invalid_body', 'baseline {"logged": true} compares with the version that made each logged decision: use it with cases.decisions', [{ path: '/baseline/logged', message: 'needs cases.decisions' }]);
   }
   const cases = await resolveCases(deps, actor.tenant, policy, input.cases, now);
-  const versionFor = (c: IndexedCase): number | null => {
+  const versionFor = (c: IndexedCase): number | 'active' => {
     if (fixedBaseline) return fixedBaseline.version;
     if ('logged' in baselineSpec && c.loggedVersion !== undefined) return c.loggedVersion;
-    return activeVersionAt(entry.activations, c.at);
+    return 'active';
   };
   const side: SimulationSide = fixedBaseline ? { version: fixedBaseline.version } : 'logged' in baselineSpec ? { logged: true } : { active: true };
   const { page: _page, ...question } = input;
@@ -149,10 +151,10 @@ async function prepare(deps: SimulateDeps, actor: Actor, policy: string, input: 
     .update(JSON.stringify([actor.tenant, policy, question, candidate.side.etag ?? null]))
     .digest('base64url')
     .slice(0, 16);
-  return { tenant: actor.tenant, policy, candidate, baseline: { side, versionFor }, cases, fingerprint, now, deadline };
+  return { tenant: actor.tenant, policy, candidate, baseline: { side, versionFor }, activations: entry.activations, cases, fingerprint, now, deadline };
 }
 
-interface RunResult { case: IndexedCase; baselineVersion: number | null; result: CaseResult }
+interface RunResult { case: IndexedCase; baselineVersion: number | null; baselineAsOf?: string; result: CaseResult }
 
 /** Compares every case, yielding to the event loop between slices and stopping at the deadline. */
 async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): AsyncGenerator<RunResult> {
@@ -171,9 +173,28 @@ async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): Asyn
   let slice = performance.now();
   for await (const c of p.cases.iterate()) {
     if (signal?.aborted) return;
-    const version = p.baseline.versionFor(c);
-    const result = version === null ? withoutBaseline(p.candidate.compiled, c) : compareCase(await baselineOf(version), p.candidate.compiled, c);
-    yield { case: c, baselineVersion: version, result };
+    const fixed = p.baseline.versionFor(c);
+    let version: number | null = fixed === 'active' ? null : fixed;
+    let asOf: string | undefined;
+    let result: CaseResult;
+    if (fixed === 'active') {
+      // As decide chooses: the version active at `at` governs, its pinTo may hand the case to
+      // the version active when the order was placed (engine/effective-date.ts).
+      const governing = activeVersionAt(p.activations, c.at);
+      const choice = governing === null ? null : chooseFrom(p.activations, governing, pinToOf(await baselineOf(governing)), c.at, c.input);
+      if (choice?.ok) {
+        version = choice.version;
+        asOf = choice.versionAsOf;
+        result = compareCase(await baselineOf(choice.version), p.candidate.compiled, c);
+      } else if (choice && choice.kind === 'invalid_input') {
+        result = withoutBaseline(p.candidate.compiled, c, { kind: 'input', problems: [choice.problem] }, 'error:input');
+      } else {
+        result = withoutBaseline(p.candidate.compiled, c, noVersion(choice?.asOf ?? c.at), 'error:no-active-version');
+      }
+    } else {
+      result = compareCase(await baselineOf(fixed), p.candidate.compiled, c);
+    }
+    yield { case: c, baselineVersion: version, ...(asOf === undefined ? {} : { baselineAsOf: asOf }), result };
     const t = performance.now();
     if (t > p.deadline) {
       throw new ServiceError('unprocessable', `the simulation ran past SIMULATE_TIMEOUT_MS (${deps.timeoutMs} ms) after ${c.index + 1} of ${p.cases.total} cases: simulate fewer cases`);
@@ -185,21 +206,29 @@ async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): Asyn
   }
 }
 
-/** A case at an instant no version covers: the baseline has no decision, only the candidate. */
-function withoutBaseline(candidate: CompiledPolicy, c: IndexedCase): CaseResult {
-  const before = { ok: false as const, error: { kind: 'runtime' as const, path: '', message: `no version of the policy is active at ${c.at}`, budgetExceeded: false } };
+function noVersion(at: string): EvaluationError {
+  return { kind: 'runtime', path: '', message: `no version of the policy is active at ${at}`, budgetExceeded: false };
+}
+
+/**
+ * A case the baseline cannot decide: no version covers its instant, or (pinTo "order.placedAt")
+ * the order has no valid placedAt. Only the candidate decides.
+ */
+function withoutBaseline(candidate: CompiledPolicy, c: IndexedCase, error: EvaluationError, rule: string): CaseResult {
+  const before = { ok: false as const, error };
   const evaluated = evaluate(candidate, c.input, c.at);
   const after = evaluated.ok ? { ok: true as const, decision: evaluated.decision } : { ok: false as const, error: evaluated.error };
   const changes = diff({ error: before.error }, after.ok ? after.decision : { error: after.error }, '');
-  return { id: c.id, at: c.at, changed: changes.length > 0, before, after, ruleBefore: 'error:no-active-version', ruleAfter: after.ok ? String(after.decision.rule) : `error:${after.error.kind}`, changes };
+  return { id: c.id, at: c.at, changed: changes.length > 0, before, after, ruleBefore: rule, ruleAfter: after.ok ? String(after.decision.rule) : `error:${after.error.kind}`, changes };
 }
 
-function changed(c: IndexedCase, baselineVersion: number | null, r: CaseResult): ChangedCase {
+function changed(c: IndexedCase, baselineVersion: number | null, r: CaseResult, baselineAsOf?: string): ChangedCase {
   return {
     index: c.index,
     id: c.id,
     at: c.at,
     baselineVersion,
+    ...(baselineAsOf === undefined ? {} : { baselineAsOf }),
     before: r.before.ok ? r.before.decision : { error: r.before.error },
     after: r.after.ok ? r.after.decision : { error: r.after.error },
     ruleBefore: r.ruleBefore,

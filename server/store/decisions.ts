@@ -14,6 +14,13 @@ export interface DecisionRecord {
   version: number;
   /** The evaluation instant (ISO-8601). */
   at: string;
+  /**
+   * The instant the version was chosen as of: `at`, or the order's placedAt (pinTo). Absent
+   * when written means `at`; always set when read.
+   */
+  versionAsOf?: string;
+  /** The governing version's pinTo; absent when written means "decision"; always set when read. */
+  pinTo?: 'decision' | 'order.placedAt';
   input: unknown;
   /** Null when evaluation failed at run time (then `error` is set). */
   decision: Record<string, unknown> | null;
@@ -26,9 +33,9 @@ export interface DecisionRecord {
   durationMs: number;
 }
 
-const COLUMNS = '(id, tenant, policy, version, at, input, decision, trace, rule, error, key_id, created_at, duration_ms)';
-const PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-/** Rows per INSERT: 13 parameters each stays far below SQLite's 32,766-parameter limit. */
+const COLUMNS = '(id, tenant, policy, version, at, input, decision, trace, rule, error, key_id, created_at, duration_ms, pin_to, version_as_of)';
+const PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+/** Rows per INSERT: 15 parameters each stays far below SQLite's 32,766-parameter limit. */
 const ROWS_PER_STATEMENT = 100;
 
 function args(d: DecisionRecord): Array<string | number | null> {
@@ -37,6 +44,8 @@ function args(d: DecisionRecord): Array<string | number | null> {
     d.decision === null ? null : JSON.stringify(d.decision),
     d.trace == null ? null : JSON.stringify(d.trace),
     d.rule, d.error === null ? null : JSON.stringify(d.error), d.keyId, iso(d.createdAt), d.durationMs,
+    // NULL when the version was chosen as of `at` (the default pin): nothing extra stored.
+    d.pinTo ?? 'decision', d.versionAsOf === undefined || d.versionAsOf === d.at ? null : iso(d.versionAsOf),
   ];
 }
 
@@ -60,6 +69,8 @@ function toRecord(r: Row): DecisionRecord {
     policy: str(r, 'policy'),
     version: num(r, 'version'),
     at: str(r, 'at'),
+    versionAsOf: strOrNull(r, 'version_as_of') ?? str(r, 'at'),
+    pinTo: pinTo(r),
     input: json(r, 'input'),
     decision: jsonOrNull(r, 'decision'),
     trace: jsonOrNull(r, 'trace'),
@@ -69,6 +80,10 @@ function toRecord(r: Row): DecisionRecord {
     createdAt: str(r, 'created_at'),
     durationMs: num(r, 'duration_ms'),
   };
+}
+
+function pinTo(r: Row): DecisionRecord['pinTo'] {
+  return str(r, 'pin_to') === 'order.placedAt' ? 'order.placedAt' : 'decision';
 }
 
 export async function getDecision(db: Client, tenant: string, id: string): Promise<DecisionRecord | null> {
@@ -155,7 +170,7 @@ export async function queryDecisions(db: Client, tenant: string, q: DecisionFilt
     else add(`json_type(decision, ?) = 'text' AND json_extract(decision, ?) = ?`, path, path, v);
   }
   const rs = await db.execute({
-    sql: `SELECT id, tenant, policy, version, at, decision, rule, error, key_id, created_at, duration_ms, trace IS NOT NULL AS has_trace
+    sql: `SELECT id, tenant, policy, version, at, pin_to, version_as_of, decision, rule, error, key_id, created_at, duration_ms, trace IS NOT NULL AS has_trace
           FROM decisions WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ?`,
     args: [...args, q.limit],
   });
@@ -165,6 +180,8 @@ export async function queryDecisions(db: Client, tenant: string, q: DecisionFilt
     policy: str(r, 'policy'),
     version: num(r, 'version'),
     at: str(r, 'at'),
+    versionAsOf: strOrNull(r, 'version_as_of') ?? str(r, 'at'),
+    pinTo: pinTo(r),
     decision: jsonOrNull(r, 'decision'),
     rule: strOrNull(r, 'rule'),
     error: jsonOrNull(r, 'error'),

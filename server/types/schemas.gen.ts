@@ -308,13 +308,21 @@ export interface DecisionAnswer {
    */
   policy: string;
   /**
-   * The version active at 'at' that decided.
+   * The version that decided: the one active at 'versionAsOf' ('at' itself unless the policy pins to the order's placedAt).
    */
   version: number;
   /**
    * The evaluation instant, ISO-8601 UTC.
    */
   at: string;
+  /**
+   * The instant the deciding version was chosen as of: 'at' itself, or the order's placedAt when the version active at 'at' has pinTo "order.placedAt" (an order placed after 'at' counts as placed at 'at').
+   */
+  versionAsOf: string;
+  /**
+   * The pinTo of the version active at 'at', which chose the deciding version: "decision" (the version active at 'at') or "order.placedAt" (the version active when the order was placed). Decisions logged before effective-date pinning existed read "decision".
+   */
+  pinTo: "decision" | "order.placedAt";
   /**
    * The policy's decision (its decision schema), with 'rule': the id of the rule that decided.
    */
@@ -399,6 +407,14 @@ export interface LoggedDecisionSummary {
    * The evaluation instant.
    */
   at: string;
+  /**
+   * The instant the deciding version was chosen as of ('at', or the order's placedAt under pinTo "order.placedAt").
+   */
+  versionAsOf: string;
+  /**
+   * Which instant chose the version: "decision" or "order.placedAt".
+   */
+  pinTo: "decision" | "order.placedAt";
   /**
    * The rule that decided (null when evaluation failed).
    */
@@ -692,6 +708,14 @@ export interface LoggedDecision {
    * The evaluation instant.
    */
   at: string;
+  /**
+   * The instant the deciding version was chosen as of: 'at' itself, or the order's placedAt when the version active at 'at' has pinTo "order.placedAt" (an order placed after 'at' counts as placed at 'at').
+   */
+  versionAsOf: string;
+  /**
+   * The pinTo of the version active at 'at', which chose the deciding version: "decision" (the version active at 'at') or "order.placedAt" (the version active when the order was placed). Decisions logged before effective-date pinning existed read "decision".
+   */
+  pinTo: "decision" | "order.placedAt";
   /**
    * The input it was decided on, {order, request}.
    */
@@ -1623,6 +1647,10 @@ export interface ChangedCase {
    */
   baselineVersion: number | null;
   /**
+   * With the active baseline: the instant the baseline version was chosen as of ('at', or the order's placedAt when the version active at 'at' has pinTo "order.placedAt").
+   */
+  baselineAsOf?: string;
+  /**
    * The baseline's decision, or {error} when its evaluation failed.
    */
   before: {};
@@ -1631,7 +1659,7 @@ export interface ChangedCase {
    */
   after: {};
   /**
-   * The rule that decided with the baseline (or error:input, error:runtime, error:no-active-version).
+   * The rule that decided with the baseline (or error:input, error:runtime, error:no-active-version; error:input also when the baseline pins to order.placedAt and the order has no valid placedAt).
    */
   ruleBefore: string;
   /**
@@ -2062,6 +2090,10 @@ export interface PolicyDocument {
   key: string;
   title: string;
   description?: string;
+  /**
+   * Which instant chooses the version that decides: "decision" (the default) uses the version active at the decision's 'at'; "order.placedAt" uses the version active when the order was placed (input.order.placedAt), so an order keeps the rules it was bought under. Read from the version active at 'at' (that version's own choice governs; the version it picks decides with its rules whatever its own pinTo says). An order placed after 'at' uses the version active at 'at' (a version not yet in force never decides). Part of the document: changing it is a new version.
+   */
+  pinTo?: "decision" | "order.placedAt";
   input: SchemaRef;
   output?: SchemaRef1;
   /**

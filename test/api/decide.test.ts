@@ -48,11 +48,13 @@ describe('the 2023 holiday extension, decided by `at`', () => {
 });
 
 describe('the answer', () => {
-  it('has exactly the fields of the contract, and the trace only on request', async () => {
+  it('has exactly the fields of the contract (and which instant chose the version), and the trace only on request', async () => {
     const body = { input: eslReturn('2023-11-15T10:00:00Z'), at: '2024-01-20T16:00:00+01:00' };
     const plain = await decide('returns', body);
-    expect(Object.keys(plain.body).sort()).toEqual(['at', 'decision', 'id', 'policy', 'tenant', 'version']);
+    expect(Object.keys(plain.body).sort()).toEqual(['at', 'decision', 'id', 'pinTo', 'policy', 'tenant', 'version', 'versionAsOf']);
     expect(plain.body.at).toBe('2024-01-20T15:00:00Z');
+    // The seed pins to the decision: the version active at `at` decided, as of `at`.
+    expect(plain.body).toMatchObject({ version: 2, versionAsOf: '2024-01-20T15:00:00Z', pinTo: 'decision' });
     expect(plain.body.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     const traced = await decide('returns', { ...body, trace: true });
     expect(traced.body.trace).toMatchObject({ at: '2024-01-20T15:00:00Z', matched: traced.body.decision.rule });

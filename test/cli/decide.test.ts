@@ -16,11 +16,11 @@ const inputFile = join(dir, 'input.json');
 writeFileSync(inputFile, JSON.stringify(input));
 
 describe('policy decide', () => {
-  it('prints {id, tenant, policy, version, at, decision} with the version active at --at', async () => {
+  it('prints {id, tenant, policy, version, at, versionAsOf, pinTo, decision} with the version active at --at', async () => {
     const r = await runCli(['decide', 'solum/returns', '--at', '2024-01-20T10:00:00Z', '--input', inputFile]);
     expect(r.code).toBe(0);
     const answer = JSON.parse(r.stdout);
-    expect(Object.keys(answer)).toEqual(['id', 'tenant', 'policy', 'version', 'at', 'decision']);
+    expect(Object.keys(answer)).toEqual(['id', 'tenant', 'policy', 'version', 'at', 'versionAsOf', 'pinTo', 'decision']);
     expect(answer).toMatchObject({ tenant: 'solum', policy: 'returns', version: 2, at: '2024-01-20T10:00:00Z' });
     expect(answer.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(answer.decision.returnBy).toBe('2024-01-31');
