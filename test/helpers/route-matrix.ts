@@ -164,7 +164,7 @@ export async function snapshotTenant(db: Client, tenant: string): Promise<Record
 
 /**
  * What an answer may reveal, for comparing a foreign id's answer with a missing one's: the
- * status, the content type and, for a problem, type/title/status, the detail and the error
+ * status, the content type, the names of the headers and, for a problem, type/title/status, the detail and the error
  * paths/messages with the id itself replaced (instance and request id are per request).
  */
 export function answerShape(res: { status: number; headers: Headers; body: unknown }, ids: string[]): unknown {
@@ -179,5 +179,7 @@ export function answerShape(res: { status: number; headers: Headers; body: unkno
     }
     return Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape(v[k])]));
   };
-  return { status: res.status, contentType: res.headers.get('content-type'), body: typeof res.body === 'string' ? 'text' : shape(res.body) };
+  // Which headers are present (an ETag, a Location or a Retry-After only for real resources would tell them apart).
+  const headers = [...res.headers.keys()].filter((h) => h !== 'date').sort();
+  return { status: res.status, contentType: res.headers.get('content-type'), headers, body: typeof res.body === 'string' ? 'text' : shape(res.body) };
 }
