@@ -1,4 +1,5 @@
 /** Key authentication and roles over HTTP: 401 without or with a bad or revoked key, 403 by role, keys hashed at rest. */
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,8 +56,13 @@ describe('authentication', () => {
     const files = readdirSync(server.dir).filter((f) => f.startsWith('policy.db'));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect(readFileSync(join(server.dir, f)).includes(part)).toBe(false);
-    const rows = await server.runtime.db.execute("SELECT hash FROM api_keys WHERE tenant = 'solum'");
+    const rows = await server.runtime.db.execute("SELECT * FROM api_keys WHERE tenant = 'solum'");
     for (const r of rows.rows) expect(String(r.hash)).toMatch(/^[0-9a-f]{64}$/);
+    // The admin key's row: its hash is the sha256 of the secret, and no column holds the secret.
+    const { keyId } = await server.actor('solum', 'admin');
+    const row = rows.rows.find((r) => r.id === keyId)!;
+    expect(String(row.hash)).toBe(createHash('sha256').update(part).digest('hex'));
+    expect(Object.values(row).some((v) => String(v).includes(part))).toBe(false);
   });
 
   it('records when a key was last used (in the background)', async () => {
