@@ -91,6 +91,25 @@ describe('staff editor in Chromium', () => {
     await screenshot(page, 'edit');
   });
 
+  it('marks the static-analysis warning of solum/returns (no Alipay row in refundTimes) as a yellow squiggle at its line and lists it', async () => {
+    await checked();
+    const warning = page.getByTestId('warnings').locator('li.warning').first();
+    await expect.poll(() => warning.textContent(), POLL).toMatch(/line \d+ \/tables\/refundTimes table `refundTimes` has no row for refundMethod = "alipay".*\(table-gap\)$/);
+    const line = Number(/line (\d+)/.exec((await warning.textContent())!)![1]);
+    await warning.getByRole('button', { name: `line ${line}` }).click();
+    await expect.poll(() => page.locator('.line-numbers.active-line-number').first().textContent(), POLL).toBe(String(line));
+    // The squiggle is Monaco's warning marker: hovering it shows the warning.
+    const squiggle = page.locator('.squiggly-warning').first();
+    await squiggle.waitFor();
+    const box = (await squiggle.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'has no row for refundMethod' });
+    await hover.waitFor();
+    await expect.poll(() => hover.textContent(), POLL).toContain('(/tables/refundTimes)');
+    await screenshot(page, 'edit-warning');
+    await page.mouse.move(1000, 700);
+  });
+
   it('shows the operator registry docs on hover', async () => {
     await findInEditor('"daysBetween"');
     const match = page.locator('.currentFindMatch').first();
