@@ -8,6 +8,7 @@ import os from 'node:os';
 import { engineSections, runEngineBench } from './engine.ts';
 import { editorSimulationLines, runEditorSimulationBench } from './editor-simulation.ts';
 import { httpSection, runHttpBench } from './http.ts';
+import { runSimulationBench, simulationSection } from './simulation.ts';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const engine = await runEngineBench();
@@ -28,6 +29,7 @@ const lines = [
   ...engineSections(engine),
 ];
 lines.push(...editorSimulationLines(editorSimulation));
+lines.push(...simulationSection(await runSimulationBench()));
 lines.push(...httpSection(await runHttpBench()));
 writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
 console.log(lines.join('\n'));

@@ -102,6 +102,10 @@ export class SummaryBuilder {
   private errorsAfter = 0;
   private readonly transitions = new Map<string, { from: string; to: string; count: number }>();
   private readonly fields = new Map<string, FieldMovement>();
+  private readonly fieldNames = new Map<string, string>();
+  /** Per field, the number of the last case that counted it as changed. */
+  private readonly lastSeen = new Map<string, number>();
+  private caseNumber = 0;
 
   add(result: CaseResult): void {
     this.evaluated++;
@@ -113,20 +117,34 @@ export class SummaryBuilder {
     const t = this.transitions.get(key) ?? { from: result.ruleBefore, to: result.ruleAfter, count: 0 };
     t.count++;
     this.transitions.set(key, t);
-    const touched = new Set<string>();
+    // A field changed in several items of one decision counts once for the decision.
+    const seen = ++this.caseNumber;
     for (const change of result.changes) {
-      const field = change.path.replace(/\/\d+(?=\/|$)/g, '/[]');
-      const m = this.fields.get(field) ?? { changed: 0, up: 0, down: 0, net: 0 };
-      if (!touched.has(field)) {
+      const field = this.fieldOf(change.path);
+      let m = this.fields.get(field);
+      if (!m) {
+        m = { changed: 0, up: 0, down: 0, net: 0 };
+        this.fields.set(field, m);
+      }
+      if (this.lastSeen.get(field) !== seen) {
         m.changed++;
-        touched.add(field);
+        this.lastSeen.set(field, seen);
       }
       const delta = numericDelta(change.before, change.after);
       if (delta > 0) m.up = decimalSum([m.up, delta]);
       if (delta < 0) m.down = decimalSum([m.down, -delta]);
-      m.net = decimalSum([m.up, -m.down]);
-      this.fields.set(field, m);
+      if (delta !== 0) m.net = decimalSum([m.up, -m.down]);
     }
+  }
+
+  /** The field of a JSON Pointer, array indexes as []: the same few paths recur in every case. */
+  private fieldOf(path: string): string {
+    let field = this.fieldNames.get(path);
+    if (field === undefined) {
+      field = path.replace(/\/\d+(?=\/|$)/g, '/[]');
+      if (this.fieldNames.size < 10_000) this.fieldNames.set(path, field);
+    }
+    return field;
   }
 
   summary(): SimulationSummary {
@@ -163,19 +181,40 @@ function ruleOf(o: CaseOutcome): string {
 
 /** The leaves that differ between two JSON values, as JSON Pointers. */
 export function diff(before: unknown, after: unknown, path: string): FieldChange[] {
-  if (Object.is(before, after)) return [];
+  const out: FieldChange[] = [];
+  diffInto(before, after, path, out);
+  return out;
+}
+
+/**
+ * diff() into one list: no intermediate arrays or key sets (a simulation diffs two decisions
+ * per case, and this was a sixth of a 100,000-case run with the garbage it made). Keys in the
+ * same order as before: `before`'s own keys, then those only `after` has.
+ */
+function diffInto(before: unknown, after: unknown, path: string, out: FieldChange[]): void {
+  if (Object.is(before, after)) return;
   if (Array.isArray(before) && Array.isArray(after)) {
-    const out: FieldChange[] = [];
-    for (let i = 0; i < Math.max(before.length, after.length); i++) out.push(...diff(before[i], after[i], `${path}/${i}`));
-    return out;
+    const n = Math.max(before.length, after.length);
+    for (let i = 0; i < n; i++) diffInto(before[i], after[i], `${path}/${i}`, out);
+    return;
   }
   if (isObject(before) && isObject(after)) {
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    const out: FieldChange[] = [];
-    for (const k of keys) out.push(...diff(before[k], after[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
-    return out;
+    for (const k in before) {
+      if (hasOwn.call(before, k)) diffInto(before[k], after[k], `${path}/${escapeKey(k)}`, out);
+    }
+    for (const k in after) {
+      if (hasOwn.call(after, k) && !hasOwn.call(before, k)) diffInto(undefined, after[k], `${path}/${escapeKey(k)}`, out);
+    }
+    return;
   }
-  return [{ path, before, after }];
+  out.push({ path, before, after });
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A key as a JSON Pointer token (RFC 6901: ~ as ~0, / as ~1). */
+function escapeKey(k: string): string {
+  return k.includes('~') || k.includes('/') ? k.replace(/~/g, '~0').replace(/\//g, '~1') : k;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

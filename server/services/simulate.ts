@@ -20,13 +20,14 @@
  */
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { activeVersionAt, chooseFrom, compareCase, diff, evaluate, normalizeInstant, pinToOf, SummaryBuilder } from '../engine/index.ts';
-import type { Activation, CaseResult, CompiledPolicy, EvaluationError } from '../engine/index.ts';
+import { normalizeInstant, SummaryBuilder } from '../engine/index.ts';
+import type { Activation, CaseResult, CompiledPolicy } from '../engine/index.ts';
 import { ServiceError, toProblem } from '../errors.ts';
 import type { ChangedCase, FailedCase, ProblemDetails, SimulateRequest, SimulateResponse, SimulateStreamLine, SimulationSide } from '../types/schemas.gen.ts';
 import { resolveCandidate } from './simulation-candidate.ts';
 import type { CandidateDeps } from './simulation-candidate.ts';
 import { resolveCases } from './simulation-cases.ts';
+import { caseComparer } from './simulation-compare.ts';
 import type { CaseSet, IndexedCase } from './simulation-cases.ts';
 import { assertCan } from './roles.ts';
 import type { Actor } from './roles.ts';
@@ -58,7 +59,8 @@ interface Prepared {
   baseline: { side: SimulationSide; versionFor: (c: IndexedCase) => number | 'active' };
   activations: Activation[];
   cases: CaseSet;
-  fingerprint: string;
+  /** Of the question (the body without its page), for cursors: computed only when a cursor is read or written. */
+  fingerprint: () => string;
   now: string;
   deadline: number;
 }
@@ -69,7 +71,7 @@ interface Cursor { f: string; i: number; n: string }
 export async function simulate(deps: SimulateDeps, { actor, policy, input }: SimulateInput): Promise<SimulateResponse> {
   const cursor = input.page?.cursor === undefined ? null : decodeCursor(input.page.cursor);
   const p = await prepare(deps, actor, policy, input, cursor?.n);
-  if (cursor && cursor.f !== p.fingerprint) {
+  if (cursor && cursor.f !== p.fingerprint()) {
     throw new ServiceError('invalid_body', 'the cursor belongs to another simulation (a different body, or the draft changed since): start again without it', [{ path: '/page/cursor', message: 'does not match this simulation' }]);
   }
   const limit = input.page?.limit ?? DEFAULT_PAGE;
@@ -85,7 +87,7 @@ export async function simulate(deps: SimulateDeps, { actor, policy, input }: Sim
     else more = true;
   }
   const answer: SimulateResponse = { policy, candidate: p.candidate.side, baseline: p.baseline.side, summary: builder.summary(), changes, errors };
-  if (more) answer.nextCursor = encodeCursor({ f: p.fingerprint, i: changes[changes.length - 1]!.index, n: p.now });
+  if (more) answer.nextCursor = encodeCursor({ f: p.fingerprint(), i: changes[changes.length - 1]!.index, n: p.now });
   return answer;
 }
 
@@ -147,10 +149,14 @@ async function prepare(deps: SimulateDeps, actor: Actor, policy: string, input: 
   };
   const side: SimulationSide = fixedBaseline ? { version: fixedBaseline.version } : 'logged' in baselineSpec ? { logged: true } : { active: true };
   const { page: _page, ...question } = input;
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify([actor.tenant, policy, question, candidate.side.etag ?? null]))
-    .digest('base64url')
-    .slice(0, 16);
+  // Hashing the body is a tenth of a 100,000-order run (its JSON text alone is ~60 MB): only a
+  // paged answer with a cursor needs it, never a stream or a single page.
+  let digest: string | undefined;
+  const fingerprint = (): string =>
+    (digest ??= createHash('sha256')
+      .update(JSON.stringify([actor.tenant, policy, question, candidate.side.etag ?? null]))
+      .digest('base64url')
+      .slice(0, 16));
   return { tenant: actor.tenant, policy, candidate, baseline: { side, versionFor }, activations: entry.activations, cases, fingerprint, now, deadline };
 }
 
@@ -158,43 +164,12 @@ interface RunResult { case: IndexedCase; baselineVersion: number | null; baselin
 
 /** Compares every case, yielding to the event loop between slices and stopping at the deadline. */
 async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): AsyncGenerator<RunResult> {
-  const compiled = new Map<number, CompiledPolicy>();
-  const baselineOf = async (version: number): Promise<CompiledPolicy> => {
-    let policy = compiled.get(version);
-    if (!policy) {
-      const result = await deps.cache.compiled(p.tenant, p.policy, version);
-      // Published versions compiled when they were published; one that does not is our fault.
-      if (!result.ok) throw new Error(`${p.tenant}/${p.policy}@${version} does not compile`);
-      policy = result.policy;
-      compiled.set(version, policy);
-    }
-    return policy;
-  };
+  const compare = caseComparer(deps.cache, p.tenant, p.policy, p.activations, p.candidate.compiled);
   let slice = performance.now();
   for await (const c of p.cases.iterate()) {
     if (signal?.aborted) return;
-    const fixed = p.baseline.versionFor(c);
-    let version: number | null = fixed === 'active' ? null : fixed;
-    let asOf: string | undefined;
-    let result: CaseResult;
-    if (fixed === 'active') {
-      // As decide chooses: the version active at `at` governs, its pinTo may hand the case to
-      // the version active when the order was placed (engine/effective-date.ts).
-      const governing = activeVersionAt(p.activations, c.at);
-      const choice = governing === null ? null : chooseFrom(p.activations, governing, pinToOf(await baselineOf(governing)), c.at, c.input);
-      if (choice?.ok) {
-        version = choice.version;
-        asOf = choice.versionAsOf;
-        result = compareCase(await baselineOf(choice.version), p.candidate.compiled, c);
-      } else if (choice && choice.kind === 'invalid_input') {
-        result = withoutBaseline(p.candidate.compiled, c, { kind: 'input', problems: [choice.problem] }, 'error:input');
-      } else {
-        result = withoutBaseline(p.candidate.compiled, c, noVersion(choice?.asOf ?? c.at), 'error:no-active-version');
-      }
-    } else {
-      result = compareCase(await baselineOf(fixed), p.candidate.compiled, c);
-    }
-    yield { case: c, baselineVersion: version, ...(asOf === undefined ? {} : { baselineAsOf: asOf }), result };
+    const { result, baselineVersion, baselineAsOf } = await compare(c, p.baseline.versionFor(c));
+    yield { case: c, baselineVersion, ...(baselineAsOf === undefined ? {} : { baselineAsOf }), result };
     const t = performance.now();
     if (t > p.deadline) {
       throw new ServiceError('unprocessable', `the simulation ran past SIMULATE_TIMEOUT_MS (${deps.timeoutMs} ms) after ${c.index + 1} of ${p.cases.total} cases: simulate fewer cases`);
@@ -204,22 +179,6 @@ async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): Asyn
       slice = performance.now();
     }
   }
-}
-
-function noVersion(at: string): EvaluationError {
-  return { kind: 'runtime', path: '', message: `no version of the policy is active at ${at}`, budgetExceeded: false };
-}
-
-/**
- * A case the baseline cannot decide: no version covers its instant, or (pinTo "order.placedAt")
- * the order has no valid placedAt. Only the candidate decides.
- */
-function withoutBaseline(candidate: CompiledPolicy, c: IndexedCase, error: EvaluationError, rule: string): CaseResult {
-  const before = { ok: false as const, error };
-  const evaluated = evaluate(candidate, c.input, c.at);
-  const after = evaluated.ok ? { ok: true as const, decision: evaluated.decision } : { ok: false as const, error: evaluated.error };
-  const changes = diff({ error: before.error }, after.ok ? after.decision : { error: after.error }, '');
-  return { id: c.id, at: c.at, changed: changes.length > 0, before, after, ruleBefore: rule, ruleAfter: after.ok ? String(after.decision.rule) : `error:${after.error.kind}`, changes };
 }
 
 function changed(c: IndexedCase, baselineVersion: number | null, r: CaseResult, baselineAsOf?: string): ChangedCase {

@@ -20,6 +20,9 @@ import type { RouteSpec } from '../route-spec.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
 export const NDJSON = 'application/x-ndjson';
+/** Most characters of NDJSON lines written to the socket at once. */
+const CHUNK_CHARS = 64 * 1024;
+const TURN = Symbol('turn');
 
 export const simulateRoutes = {
   simulate: {
@@ -73,12 +76,33 @@ export function registerSimulate(app: Hono<AppEnv>, deps: AppDeps): void {
       requestId: c.get('requestId'),
       onError: (err) => deps.logger.error({ err, requestId: c.get('requestId') }, 'simulation stream failed'),
     });
-    // Pulled line by line: a slow reader slows the run instead of piling lines up in memory.
+    // Pulled as the socket drains: a slow reader slows the run instead of piling lines up in
+    // memory. The lines ready within one turn of the event loop go out as one chunk (up to
+    // CHUNK_CHARS): one socket write per line was a fifth of a 100,000-order run. A chunk is
+    // sent as soon as the run waits (its yield to the event loop every few ms, or I/O), so a
+    // change still leaves about when it is computed.
+    let pending = lines.next();
+    const advance = () => {
+      pending = lines.next();
+      pending.catch(() => undefined); // awaited by the next pull; not unhandled meanwhile
+    };
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        const next = await lines.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(`${JSON.stringify(next.value)}\n`));
+        let chunk = '';
+        const turn = new Promise<typeof TURN>((resolve) => setImmediate(resolve, TURN));
+        for (;;) {
+          const next = chunk ? await Promise.race([pending, turn]) : await pending;
+          if (next === TURN) break;
+          if (next.done) {
+            if (chunk) controller.enqueue(encoder.encode(chunk));
+            controller.close();
+            return;
+          }
+          chunk += `${JSON.stringify(next.value)}\n`;
+          advance();
+          if (chunk.length >= CHUNK_CHARS) break;
+        }
+        controller.enqueue(encoder.encode(chunk));
       },
       async cancel() {
         stop.abort();
