@@ -1,7 +1,9 @@
-/** The README's worked example compiles and decides as the README says. */
+/** The README's worked examples: the policy compiles and decides as the README says; the static analysis example warns as printed. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../server/engine/index.ts';
+import { analyzePolicy } from '../../server/engine/analysis/index.ts';
+import { schemaRegistry } from '../../server/catalog/schema-files.ts';
 import { compileOk } from '../helpers/engine.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -22,5 +24,21 @@ describe('README worked example', () => {
     expect(inside.ok && inside.trace?.let.map((d) => [d.name, d.value])).toEqual([['daysSinceDelivery', 30], ['returnBy', '2024-03-31']]);
     const after = evaluate(policy, input, '2024-04-01T00:00:00Z');
     expect(after.ok && after.decision).toEqual({ eligible: false, refundAmount: 0, returnBy: '2024-03-31', rule: 'past-window' });
+  });
+});
+
+describe('README static analysis example', () => {
+  const section = /### Static analysis([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+  const doc = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+  const output = /```text\n([\s\S]*?)```/.exec(section)?.[1];
+
+  it('compiles, and gives exactly the warnings the README prints', () => {
+    expect(doc && output).toBeTruthy();
+    const parsed = JSON.parse(doc!);
+    compileOk(parsed);
+    const warnings = analyzePolicy(parsed, { schema: schemaRegistry().schema });
+    const printed = output!.split('\n').filter((l) => l.startsWith('  warning '));
+    expect(printed).toEqual(warnings.map((w) => `  warning ${w.path} [${w.code}]: ${w.message}`));
+    expect(output).toContain(`(${parsed.rules.length} rules, 0 tests, ${warnings.length} warnings)`);
   });
 });
