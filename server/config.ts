@@ -52,6 +52,15 @@ export interface Config {
    * operator keys made with `keys create --operator`. Unset (the default): none from the environment.
    */
   operatorKey: string | undefined;
+  /**
+   * The sandbox (server/sandbox/pool.ts) that evaluates drafts, unsaved documents and
+   * simulations off the main thread: its worker threads, the wall-clock budget of one task
+   * (a draft's test run, a chunk of simulation cases, a replay), and each worker's heap.
+   * Past either budget the worker is stopped and replaced, and the request answers 422.
+   */
+  sandboxWorkers: number;
+  sandboxTimeoutMs: number;
+  sandboxMemoryMb: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +117,10 @@ export function parseConfig(env: Env): Config {
     simulateMaxCases: int('SIMULATE_MAX_CASES', 100_000, 1, 10_000_000),
     simulateTimeoutMs: int('SIMULATE_TIMEOUT_MS', 60_000, 100, 3_600_000),
     operatorKey: env.OPERATOR_KEY?.trim() || undefined,
+    sandboxWorkers: int('SANDBOX_WORKERS', 2, 1, 64),
+    sandboxTimeoutMs: int('SANDBOX_TIMEOUT_MS', 10_000, 100, 600_000),
+    // The engine, ajv and the schemas take ~40 MB of a worker's heap before any task.
+    sandboxMemoryMb: int('SANDBOX_MEMORY_MB', 256, 64, 16_384),
   };
   if (config.operatorKey !== undefined && (config.operatorKey.length < 32 || /\s/.test(config.operatorKey) || config.operatorKey.startsWith('pk_'))) {
     problems.push('OPERATOR_KEY: must be at least 32 characters without spaces, and not start with "pk_" (tenant keys do); e.g. openssl rand -base64 33');

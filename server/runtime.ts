@@ -21,6 +21,7 @@ import { ChangePoller } from './services/change-poller.ts';
 import { createDecider } from './services/decide.ts';
 import type { Decider } from './services/decide.ts';
 import { PolicyCache } from './services/policy-cache.ts';
+import { Sandbox } from './sandbox/pool.ts';
 import { BatchWriter } from './store/batch-writer.ts';
 import { isLocalFile, openDatabase } from './store/client.ts';
 import type { Client } from './store/client.ts';
@@ -38,6 +39,8 @@ export interface Runtime {
   poller: ChangePoller;
   log: DecisionLogWriter;
   decider: Decider;
+  /** Worker threads that evaluate drafts, unsaved documents and simulations under a time and memory budget. */
+  sandbox: Sandbox;
   seed: SeedReport;
   /** Stops polling, flushes the decision log and key usage, closes the database. Idempotent. */
   close(): Promise<void>;
@@ -97,12 +100,21 @@ export async function startRuntime(config: Config, options: { logger?: Logger } 
   });
   const decider = createDecider({ cache, log, onDecision: (tenant, policy, outcome) => metrics.decisions.inc({ tenant, policy, outcome }) });
 
+  const sandbox = new Sandbox({
+    workers: config.sandboxWorkers,
+    timeoutMs: config.sandboxTimeoutMs,
+    memoryMb: config.sandboxMemoryMb,
+    onWorkerLost: (reason, err) =>
+      reason === 'crash' ? logger.error({ err }, 'a sandbox worker stopped unexpectedly; another takes its place') : logger.warn({ budget: reason }, `a sandbox worker exceeded its ${reason} budget and was replaced`),
+  });
+
   let closing: Promise<void> | null = null;
   const writer = log;
   return {
-    config, db, logger, metrics, cache, auth, poller, log: writer, decider, seed,
+    config, db, logger, metrics, cache, auth, poller, log: writer, decider, sandbox, seed,
     close() {
       closing ??= (async () => {
+        await sandbox.close();
         await poller.stop();
         await writer.close();
         if (logSink instanceof BatchWriter) await logSink.close();

@@ -5,7 +5,7 @@
 import type { Runtime } from '../runtime.ts';
 import type { Actor } from '../services/roles.ts';
 
-export type AppDeps = Pick<Runtime, 'config' | 'db' | 'logger' | 'metrics' | 'auth' | 'decider' | 'log' | 'cache'>;
+export type AppDeps = Pick<Runtime, 'config' | 'db' | 'logger' | 'metrics' | 'auth' | 'decider' | 'log' | 'cache' | 'sandbox'>;
 
 export interface AppEnv {
   Variables: {

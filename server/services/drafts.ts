@@ -19,6 +19,7 @@
  *   await drafts.save({ actor, policy: 'returns', document: edited, precondition: { ifMatch: `"${draft.etag}"` } });
  */
 import { ServiceError } from '../errors.ts';
+import type { Sandbox } from '../sandbox/pool.ts';
 import type { SchemaRegistry } from '../engine/index.ts';
 import { auditStmt } from '../store/audit.ts';
 import type { Client } from '../store/client.ts';
@@ -34,6 +35,8 @@ import type { Actor } from './roles.ts';
 export interface DraftsDeps {
   db: Client;
   registry: SchemaRegistry;
+  /** Where a draft's tests run (the API always passes it); without one, on this thread (the CLI, unit tests). */
+  sandbox?: Sandbox;
   now?: () => Date;
 }
 
@@ -134,7 +137,7 @@ export function createDrafts(deps: DraftsDeps) {
     const draft = await load(actor, policy);
     const checked = checkDocument(deps.registry, policy, draft.document);
     if (!checked.ok) throw new ServiceError('unprocessable', 'the draft does not compile, so its tests cannot run', checked.problems);
-    return { policy, etag: draft.etag, ...runTests(checked.policy) };
+    return { policy, etag: draft.etag, ...(deps.sandbox ? await deps.sandbox.runTests(policy, draft.document) : runTests(checked.policy)) };
   }
 
   return { get, save, remove, validate, test };

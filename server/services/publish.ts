@@ -23,6 +23,7 @@
  */
 import { LibsqlError } from '@libsql/client';
 import { ServiceError } from '../errors.ts';
+import type { Sandbox } from '../sandbox/pool.ts';
 import type { SchemaRegistry } from '../engine/index.ts';
 import { insertActivationStmt } from '../store/activations.ts';
 import { auditStmt } from '../store/audit.ts';
@@ -45,6 +46,8 @@ export interface PublishDeps {
   db: Client;
   registry: SchemaRegistry;
   cache?: PolicyCache;
+  /** Where the draft's tests run (the API always passes it); without one, on this thread. */
+  sandbox?: Sandbox;
   now?: () => Date;
 }
 
@@ -65,7 +68,7 @@ export async function publishDraft(deps: PublishDeps, input: PublishInput): Prom
 
   const checked = checkDocument(deps.registry, policy, draft.document);
   if (!checked.ok) throw new ServiceError('unprocessable', 'the draft does not compile, so it cannot be published', checked.problems);
-  const report = runTests(checked.policy);
+  const report = deps.sandbox ? await deps.sandbox.runTests(policy, draft.document) : runTests(checked.policy);
   if (!report.passed) {
     const failing = report.tests.filter((t) => !t.passed);
     throw new ServiceError(

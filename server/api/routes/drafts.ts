@@ -79,7 +79,7 @@ function precondition(c: Context<AppEnv>): Precondition {
 
 export function registerDrafts(app: Hono<AppEnv>, deps: AppDeps): void {
   const registry = schemaRegistry();
-  const drafts = createDrafts({ db: deps.db, registry });
+  const drafts = createDrafts({ db: deps.db, registry, sandbox: deps.sandbox });
   const policy = (c: Context<AppEnv>) => c.req.param('policy')!;
 
   route(app, draftRoutes.get, async (c) => {
@@ -105,7 +105,7 @@ export function registerDrafts(app: Hono<AppEnv>, deps: AppDeps): void {
   route(app, draftRoutes.test, async (c) => c.json(await drafts.test({ actor: c.get('actor'), policy: policy(c) })));
 
   route<PublishRequest>(app, draftRoutes.publish, async (c, body) => {
-    const answer = await publishDraft({ db: deps.db, cache: deps.cache, registry }, { ...body, actor: c.get('actor'), policy: policy(c), precondition: precondition(c) });
+    const answer = await publishDraft({ db: deps.db, cache: deps.cache, registry, sandbox: deps.sandbox }, { ...body, actor: c.get('actor'), policy: policy(c), precondition: precondition(c) });
     c.header('Location', `/v1/policies/${encodeURIComponent(policy(c))}/versions/${answer.version.version}`);
     return c.json(answer, 201);
   });

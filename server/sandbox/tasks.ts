@@ -1,0 +1,117 @@
+/**
+ * What the sandbox's worker threads do (pool.ts sends the tasks, worker.ts runs them): every
+ * evaluation of tenant code that is not a published, already-compiled active version. The
+ * engine runs here unchanged (server/engine is pure); a document travels as its JSON text and
+ * is compiled in the worker (cached by content hash), so nothing compiled crosses threads.
+ *
+ *   tests     compile + the document's embedded tests (draft test runs, publish)
+ *   compare   a chunk of simulation cases: baseline version vs candidate (simulate)
+ *   evaluate  one input at one instant (replay of a logged decision against the draft)
+ *
+ * `unsafe` (evaluate only) lowers or lifts the static limits and the evaluation budget. Nothing
+ * in the service sets it: it exists so the tests can prove that the worker's own time and
+ * memory limits stop work the static checks would have refused.
+ *
+ * @example
+ *   runTask({ kind: 'evaluate', document: { hash, text }, input, at: '2024-01-20T15:00:00Z' }, compiled);
+ */
+import { compareCase, compile, diff, evaluate } from '../engine/index.ts';
+import type { CaseResult, CompiledPolicy, CompileResult, EvaluateResult, SchemaRegistry } from '../engine/index.ts';
+import type { Limits } from '../engine/safety.ts';
+import type { Budget } from '../engine/types.ts';
+import { checkDocument, runTests } from '../services/policy-document.ts';
+import type { TestReport } from '../services/policy-document.ts';
+import type { PathProblem } from '../types/schemas.gen.ts';
+
+/** A document as sent to a worker: its JSON text and a hash of it (the worker's cache key). */
+export interface DocumentRef {
+  hash: string;
+  text: string;
+}
+
+export interface SandboxCase {
+  id: string;
+  input: unknown;
+  at: string;
+  /** The baseline version deciding this case; null when no version is active at `at`. */
+  baseline: number | null;
+}
+
+export type SandboxTask =
+  | { kind: 'tests'; policyKey: string; document: DocumentRef }
+  | { kind: 'compare'; candidate: DocumentRef; baselines: Record<number, DocumentRef>; cases: SandboxCase[] }
+  | { kind: 'evaluate'; document: DocumentRef; input: unknown; at: string; trace?: boolean; unsafe?: UnsafeOptions };
+
+/** Test-only: what the static checks and the engine's budget allow, lowered or lifted. */
+export interface UnsafeOptions {
+  limits?: Partial<Limits>;
+  budget?: Partial<Budget>;
+}
+
+export type TestsOutcome = { ok: true; report: TestReport } | { ok: false; problems: PathProblem[] };
+
+export interface TaskResults {
+  tests: TestsOutcome;
+  compare: CaseResult[];
+  evaluate: EvaluateResult;
+}
+
+/** Compiled documents of one worker, by content hash (and limits, for the unsafe test path). */
+export class CompiledDocuments {
+  private readonly entries = new Map<string, CompileResult>();
+  constructor(private readonly registry: SchemaRegistry, private readonly max = 32) {}
+
+  get(ref: DocumentRef, limits?: Partial<Limits>): CompileResult {
+    const key = limits ? `${ref.hash}:${JSON.stringify(limits)}` : ref.hash;
+    const hit = this.entries.get(key);
+    if (hit) {
+      // Most recently used last, so the oldest is first to go.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const result = compile(JSON.parse(ref.text), { registry: this.registry, sourceText: ref.text, ...(limits ? { limits } : {}) });
+    this.entries.set(key, result);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    return result;
+  }
+
+  /** A document the main thread compiled before sending it; failing here is a bug, not the tenant's. */
+  compiled(ref: DocumentRef): CompiledPolicy {
+    const result = this.get(ref);
+    if (!result.ok) throw new Error(`a document sent to the sandbox does not compile: ${JSON.stringify(result.problems.slice(0, 3))}`);
+    return result.policy;
+  }
+}
+
+export function runTask(task: SandboxTask, documents: CompiledDocuments, registry: SchemaRegistry): TaskResults[SandboxTask['kind']] {
+  switch (task.kind) {
+    case 'tests': {
+      const checked = checkDocument(registry, task.policyKey, JSON.parse(task.document.text));
+      return checked.ok ? { ok: true, report: runTests(checked.policy) } : { ok: false, problems: checked.problems };
+    }
+    case 'compare': {
+      const candidate = documents.compiled(task.candidate);
+      return task.cases.map((c) => {
+        if (c.baseline === null) return withoutBaseline(candidate, c);
+        const ref = task.baselines[c.baseline];
+        if (!ref) throw new Error(`no baseline document for version ${c.baseline}`);
+        return compareCase(documents.compiled(ref), candidate, c);
+      });
+    }
+    case 'evaluate': {
+      const compiled = documents.get(task.document, task.unsafe?.limits);
+      if (!compiled.ok) throw new Error(`a document sent to the sandbox does not compile: ${JSON.stringify(compiled.problems.slice(0, 3))}`);
+      return evaluate(compiled.policy, task.input, task.at, { ...(task.trace ? { trace: true } : {}), ...(task.unsafe?.budget ? { budget: task.unsafe.budget } : {}) });
+    }
+  }
+}
+
+/** A case at an instant no version covers: the baseline has no decision, only the candidate. */
+export function withoutBaseline(candidate: CompiledPolicy, c: { id: string; input: unknown; at: string }): CaseResult {
+  const before = { ok: false as const, error: { kind: 'runtime' as const, path: '', message: `no version of the policy is active at ${c.at}`, budgetExceeded: false } };
+  const evaluated = evaluate(candidate, c.input, c.at);
+  const after = evaluated.ok ? { ok: true as const, decision: evaluated.decision } : { ok: false as const, error: evaluated.error };
+  const changes = diff({ error: before.error }, after.ok ? after.decision : { error: after.error }, '');
+  return { id: c.id, at: c.at, changed: changes.length > 0, before, after, ruleBefore: 'error:no-active-version', ruleAfter: after.ok ? String(after.decision.rule) : `error:${after.error.kind}`, changes };
+}
