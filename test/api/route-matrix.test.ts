@@ -24,6 +24,16 @@ beforeAll(async () => {
   const withPoints = samples(B).find((s) => s.requests.points)!;
   const decided = await server.post('/v1/policies/points/decide', sampleBody(withPoints, 'points'), await server.key(B, 'decider'));
   expect(decided.status, decided.text).toBe(200);
+  // B's "returns" (a name A has too) gets versions 2 and 3, which A's returns does not have.
+  const editor = await server.key(B, 'editor');
+  for (const title of ['Soom returns (second)', 'Soom returns (third)']) {
+    const latest = (await server.get('/v1/policies/returns/versions', editor)).body.versions.at(-1).version;
+    const document = { ...(await server.get(`/v1/policies/returns/versions/${latest}`, editor)).body.document, title };
+    const draft = await server.request('PUT', '/v1/policies/returns/draft', { key: editor, body: { document }, headers: { 'If-None-Match': '*' } });
+    expect(draft.status, draft.text).toBe(201);
+    const published = await server.request('POST', '/v1/policies/returns/draft/publish', { key: editor, body: { reason: 'matrix: versions A lacks' }, headers: { 'If-Match': draft.headers.get('etag')! } });
+    expect(published.status, published.text).toBe(201);
+  }
 });
 afterAll(() => server?.close());
 

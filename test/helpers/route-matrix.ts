@@ -119,9 +119,9 @@ export async function foreignProbes(db: Client, spec: RouteSpec, owner: string, 
 }
 
 /**
- * For a nested route (/v1/policies/{policy}/activations/{id}): the caller's own parent with the
- * owner's leaf id, the way a tenant would probe another's activation under its own policy. Null
- * when the route has one parameter or the owner's leaf id is also one of the caller's.
+ * For a nested route (/v1/policies/{policy}/activations/{id}): the caller's own parent with an
+ * owner's leaf id the caller does not have, the way a tenant would probe another's activation or
+ * version under its own policy. Null when the route has one parameter or no such id exists.
  */
 export async function mixedValues(db: Client, spec: RouteSpec, owner: string, caller: string): Promise<Record<string, string> | null> {
   const params = paramCollections(spec);
@@ -136,8 +136,13 @@ export async function mixedValues(db: Client, spec: RouteSpec, owner: string, ca
     values[param] = parents[collection] = own;
   }
   const [leaf, collection] = params.at(-1)!;
-  if ((await COLLECTIONS[collection]!(db, caller, parents)).includes(foreign[leaf]!)) return null;
-  values[leaf] = foreign[leaf]!;
+  const mine = new Set(await COLLECTIONS[collection]!(db, caller, parents));
+  // The owner's ids under a parent of the same name first (both tenants have "returns": B's
+  // version 3 of its returns under A's returns), then the foreign probe's.
+  const candidates = [...(await COLLECTIONS[collection]!(db, owner, parents)), foreign[leaf]!];
+  const pick = candidates.find((v) => !mine.has(v));
+  if (pick === undefined) return null;
+  values[leaf] = pick;
   return values;
 }
 
