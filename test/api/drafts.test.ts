@@ -70,6 +70,19 @@ describe('saving with ETags', () => {
     }
   });
 
+  it('lets exactly one of 12 parallel creates (If-None-Match: *) win: one 201, eleven 412, never a 5xx', async () => {
+    const v = await server.get('/v1/policies/membership/versions/1', viewer);
+    // membership has a draft from an earlier test: drop it first.
+    const existing = await draft('membership', viewer);
+    if (existing.status === 200) expect((await draft('membership', editor, 'DELETE', { 'If-Match': etagOf(existing) })).status).toBe(204);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => putDraft(server, editor, 'membership', { ...v.body.document, title: `creator ${i}` }, { 'If-None-Match': '*' })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(11).fill(412)]);
+    const winner = results.find((r) => r.status === 201)!;
+    expect((await draft('membership', viewer)).body.document.title).toBe(winner.body.document.title);
+  });
+
   it('saves a draft that does not compile and lists every problem with its JSON path', async () => {
     const { etag, document } = await startDraft(server, editor, 'after-service', 1);
     const broken = structuredClone(document);
