@@ -213,13 +213,14 @@ describe('params never used', () => {
     expect(ws).toEqual([{ path: '/params/fee', code: 'unused-param', message: 'param `fee` is never used: no expression, table lookup or explanation reads it' }]);
   });
 
-  it('counts reads by var, by root inside an iteration, by name through get on the whole params, and by explanation placeholders', () => {
+  it('counts reads by var, by root inside an iteration, by name through get on the whole params, by missing, and by explanation placeholders', () => {
     const doc = policy({
       params: {
         a: { value: 1, description: 'read by var' },
         b: { value: 2, description: 'read by root inside map' },
         c: { value: 3, description: 'named by a table row, read with get' },
         d: { value: 4, description: 'in an explanation' },
+        e: { value: 5, description: 'checked by missing' },
       },
       tables: { which: { inputs: [{ name: 'm' }], outputs: [{ name: 'param' }], rows: [{ when: { m: true }, then: { param: 'c' } }], default: { param: 'a' } } },
       rules: [rule('r', v('request.member'), {
@@ -227,8 +228,9 @@ describe('params never used', () => {
         y: { map: [v('request.items'), { root: 'params.b' }] },
         z: { get: [v('params'), { table: ['which', { m: v('request.member') }, 'param'] }] },
         why: 'Charged {params.d|money}.',
+        blank: { missing: ['params.e'] },
       })],
-      otherwise: { then: { x: 0, y: [], z: 0, why: '' } },
+      otherwise: { then: { x: 0, y: [], z: 0, why: '', blank: [] } },
     });
     expect(codes(analyse(doc), 'unused-param')).toEqual([]);
   });

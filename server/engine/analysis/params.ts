@@ -50,6 +50,11 @@ function walk(node: unknown, reads: Reads, inIteration: boolean, asGetTarget = f
       else if (typeof arg === 'object') walk(arg, reads, inIteration);
       return;
     }
+    if ((op === 'missing' || op === 'missing_some') && !inIteration) {
+      // Their string arguments are paths read like var's ({"missing": ["params.fee"]}).
+      const paths = op === 'missing_some' && Array.isArray(arg) ? arg[1] : arg;
+      for (const p of Array.isArray(paths) ? paths : [paths]) if (typeof p === 'string') note(reads, p, false);
+    }
     if (op === 'get' && Array.isArray(arg)) {
       walk(arg[0], reads, inIteration, true);
       for (const x of arg.slice(1)) walk(x, reads, inIteration);
