@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, can } from '../../server/services/roles.ts';
+import { createOperatorKey } from '../../server/services/operator-keys.ts';
 import type { Permission, Role } from '../../server/services/roles.ts';
 import { readFileSync } from 'node:fs';
 import { answerShape, foreignProbes, matrixRequest, minimalBodyProblems, missingLike, mixedValues, paramCollections, routeName, snapshotTenant, v1Specs } from '../helpers/route-matrix.ts';
@@ -109,7 +110,30 @@ describe.each(v1Specs.map((s) => [routeName(s), s] as const))('%s', (route, spec
       expect(res.status, `${route} as ${role}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
     }
   });
+
+  it(`answers 403 to a platform operator key exactly when the operator lacks the permission (${spec.permission}), and 401 to a made-up one`, async () => {
+    const res = await call(spec, placeholders(spec), await operatorKey());
+    if (spec.permission && !can('operator', spec.permission)) {
+      expectProblem(res, 403, route);
+    } else {
+      expect([401, 403], `${route} as operator: ${res.text.slice(0, 300)}`).not.toContain(res.status);
+      expect(res.status, `${route} as operator: ${res.text.slice(0, 300)}`).toBeLessThan(500);
+    }
+    expectProblem(await call(spec, placeholders(spec), `po_000000000000_${'A'.repeat(43)}`), 401, route);
+  });
 });
+
+it('grants a platform operator key only tenants (create tenants, list templates) and self, as roles.ts and docs/api.md say', () => {
+  const all: Permission[] = ['decide', 'read', 'write', 'publish', 'keys', 'self', 'tenants'];
+  expect(all.filter((p) => can('operator', p))).toEqual(['self', 'tenants']);
+  expect(ROLES.filter((r) => can(r, 'tenants'))).toEqual([]);
+  const apiDoc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+  expect(apiDoc).toMatch(/^\| `tenants` \| [^|]+ \| operator \|$/m);
+});
+
+/** A platform operator key (made once): it belongs to no tenant. */
+let operator: Promise<string> | undefined;
+const operatorKey = () => (operator ??= createOperatorKey(server.runtime.db, { actor: 'test', name: 'route matrix' }).then((k) => k.secret));
 
 const withParams = v1Specs.filter((s) => paramCollections(s).length > 0);
 
@@ -158,6 +182,9 @@ describe('tenant isolation: another tenant\'s ids answer exactly like missing on
       ['GET /v1/audit?actor=', (n) => server.get(`/v1/audit?actor=${encodeURIComponent(n)}`, viewer), bKey],
       ['POST simulate cases.samples', (n) => server.post('/v1/policies/returns/simulate', { candidate: { version: 1 }, cases: { samples: [n] } }, editor), bSample],
       ['POST simulate cases.samples (a shared policy name)', (n) => server.post(`/v1/policies/${n}/simulate`, { candidate: { version: 1 }, cases: { samples: true } }, editor), 'points'],
+      ['POST /v1/simulate changes[].policy', (n) => server.post('/v1/simulate', { changes: [{ policy: n, candidate: { version: 1 } }], cases: { samples: true } }, editor), 'points'],
+      ['POST /v1/simulate policies[]', (n) => server.post('/v1/simulate', { changes: [{ policy: 'returns', candidate: { version: 1 } }], policies: [n], cases: { samples: true } }, editor), 'cancellation'],
+      ['POST /v1/simulate cases.samples', (n) => server.post('/v1/simulate', { changes: [{ policy: 'returns', candidate: { version: 1 } }], cases: { samples: [n] } }, editor), bSample],
     ];
     for (const [what, send, name] of cases) {
       const ofB = await send(name);
