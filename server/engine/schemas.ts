@@ -52,14 +52,23 @@ export function createSchemaRegistry(schemas: Record<string, object>): SchemaReg
   // Policies mostly refer to a shared schema ({"$ref": "solum/returns.input.schema.json"}): one
   // compiled flat check per distinct flattened schema serves them all.
   const flatChecks = new Map<string, ((value: unknown) => boolean) | null>();
+  // One validator per schema content, whichever document or version it comes from: ajv keeps
+  // every schema object it compiled (its cache is keyed by object), so a version compiled again
+  // (another tenant's copy, a draft, the LRU's next miss) added a validator of ~40 KB for good.
+  const byContent = new Map<string, Validator>();
   const compile = (schema: object): Validator => {
     const hit = cache.get(schema);
     if (hit) return hit;
-    const fn = ajv.compile(schema);
-    const fast = fastCheck(firstError, schema, byId, flatChecks);
-    const validator = fast
-      ? (value: unknown) => (fast(value) ? [] : fn(value) ? [] : toProblems(fn))
-      : (value: unknown) => (fn(value) ? [] : toProblems(fn));
+    const key = JSON.stringify(schema);
+    let validator = byContent.get(key);
+    if (!validator) {
+      const fn = ajv.compile(schema);
+      const fast = fastCheck(firstError, schema, byId, flatChecks);
+      validator = fast
+        ? (value: unknown) => (fast(value) ? [] : fn(value) ? [] : toProblems(fn))
+        : (value: unknown) => (fn(value) ? [] : toProblems(fn));
+      byContent.set(key, validator);
+    }
     cache.set(schema, validator);
     return validator;
   };
