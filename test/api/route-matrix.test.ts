@@ -174,6 +174,7 @@ describe('tenant isolation: another tenant\'s ids answer exactly like missing on
     const bDecision = String((await db.execute({ sql: 'SELECT id, rule FROM decisions WHERE tenant = ? LIMIT 1', args: [B] })).rows[0]!.id);
     const bRule = String((await db.execute({ sql: 'SELECT rule FROM decisions WHERE tenant = ? AND rule IS NOT NULL LIMIT 1', args: [B] })).rows[0]!.rule);
     const bKey = (await server.actor(B, 'decider')).keyId;
+    const { $schema: _schema, ...sampleOfA } = samples(A)[0] as any;
     const cases: Array<[string, (name: string) => Promise<ApiResponse>, string]> = [
       ['GET /v1/decisions?policy=', (n) => server.get(`/v1/decisions?policy=${encodeURIComponent(n)}`, viewer), 'points'],
       ['GET /v1/decisions?rule=', (n) => server.get(`/v1/decisions?rule=${encodeURIComponent(n)}`, viewer), bRule],
@@ -182,6 +183,8 @@ describe('tenant isolation: another tenant\'s ids answer exactly like missing on
       ['GET /v1/audit?actor=', (n) => server.get(`/v1/audit?actor=${encodeURIComponent(n)}`, viewer), bKey],
       ['POST simulate cases.samples', (n) => server.post('/v1/policies/returns/simulate', { candidate: { version: 1 }, cases: { samples: [n] } }, editor), bSample],
       ['POST simulate cases.samples (a shared policy name)', (n) => server.post(`/v1/policies/${n}/simulate`, { candidate: { version: 1 }, cases: { samples: true } }, editor), 'points'],
+      ['GET /v1/samples?policy=', (n) => server.get(`/v1/samples?policy=${encodeURIComponent(n)}`, viewer), 'points'],
+      ['POST /v1/samples requests.<policy>', (n) => server.post('/v1/samples', { ...sampleOfA, name: `probe-${n}`, requests: { [n]: {} } }, editor), 'points'],
       ['POST /v1/simulate changes[].policy', (n) => server.post('/v1/simulate', { changes: [{ policy: n, candidate: { version: 1 } }], cases: { samples: true } }, editor), 'points'],
       ['POST /v1/simulate policies[]', (n) => server.post('/v1/simulate', { changes: [{ policy: 'returns', candidate: { version: 1 } }], policies: [n], cases: { samples: true } }, editor), 'cancellation'],
       ['POST /v1/simulate cases.samples', (n) => server.post('/v1/simulate', { changes: [{ policy: 'returns', candidate: { version: 1 } }], cases: { samples: [n] } }, editor), bSample],
