@@ -84,7 +84,7 @@ export class PolicyCache {
         const row = hash === null ? null : await getVersion(this.db, tenant, key, version);
         missing = !row;
         if (!row) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
-        const result = compile(row.document, { registry: this.options.registry });
+        const result = compile(forDeciding(row.document), { registry: this.options.registry });
         this.byHash.set(row.contentHash, new WeakRef(result));
         this.forget.register(result, row.contentHash);
         return result;
@@ -129,6 +129,18 @@ export class PolicyCache {
     this.loading.set(flightKey, promise);
     return promise;
   }
+}
+
+/**
+ * The document as a cached version needs it: without its embedded tests and fixtures (about
+ * 45% of a seed document), which only a test run reads, and test runs compile the draft or
+ * document they test (services/policy-document.ts), never a cached version. Everything that
+ * decides, explains or simulates is kept.
+ */
+function forDeciding(document: unknown): unknown {
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) return document;
+  const { tests: _tests, fixtures: _fixtures, ...rest } = document as Record<string, unknown>;
+  return rest;
 }
 
 function policyId(tenant: string, key: string): string {
