@@ -34,6 +34,7 @@ import { registerKeys } from './routes/keys.ts';
 import { registerMe } from './routes/me.ts';
 import { registerSamples } from './routes/samples.ts';
 import { registerSimulate } from './routes/simulate.ts';
+import { registerSimulateTenant } from './routes/simulate-tenant.ts';
 import { registerTenants } from './routes/tenants.ts';
 import { registerVersions } from './routes/versions.ts';
 import type { AppDeps, AppEnv } from './types.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerDrafts(app, deps);
   registerVersions(app, deps);
   registerSimulate(app, deps);
+  registerSimulateTenant(app, deps);
   registerDecisions(app, deps);
   registerMe(app, deps);
   registerActivations(app, deps);

@@ -1740,6 +1740,402 @@ export type SimulateStreamLine =
  * A changed case.
  */
 
+// api/simulate-tenant-request.schema.json
+/**
+ * Body of POST /v1/simulate: a what-if over several policies of the tenant at once. Each changed policy's candidate is compared with the version that decides today (for each case, the version active at its 'at', or at its order's placedAt when that version pins to it); the policies listed in 'policies' are evaluated unchanged over the same orders, for the combined view. Every order is decided by each policy it has a request for. Nothing is written to the decision log.
+ */
+export interface SimulateTenantRequest {
+  /**
+   * The policies being changed, each with its candidate (the policy's draft, a published version, or an unsaved document), each policy at most once.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  changes: [
+    {
+      /**
+       * A policy key of the caller's tenant (another tenant's key is answered exactly as a missing one: 422 at this path).
+       */
+      policy: string;
+      /**
+       * What is being tried: the policy's saved draft, a published version, or a document not saved anywhere (compiled on the fly; a document that does not compile is a 400 with paths under /candidate/document).
+       */
+      candidate:
+        | {
+            /**
+             * The policy's current draft.
+             */
+            draft: true;
+          }
+        | {
+            /**
+             * A published version of the policy.
+             */
+            version: number;
+          }
+        | {
+            /**
+             * A whole policy document (schemas/policy.schema.json) whose key is this policy's.
+             */
+            document: {};
+          };
+    },
+    ...{
+      /**
+       * A policy key of the caller's tenant (another tenant's key is answered exactly as a missing one: 422 at this path).
+       */
+      policy: string;
+      /**
+       * What is being tried: the policy's saved draft, a published version, or a document not saved anywhere (compiled on the fly; a document that does not compile is a 400 with paths under /candidate/document).
+       */
+      candidate:
+        | {
+            /**
+             * The policy's current draft.
+             */
+            draft: true;
+          }
+        | {
+            /**
+             * A published version of the policy.
+             */
+            version: number;
+          }
+        | {
+            /**
+             * A whole policy document (schemas/policy.schema.json) whose key is this policy's.
+             */
+            document: {};
+          };
+    }[]
+  ];
+  /**
+   * Policies evaluated unchanged over the same orders (their decisions never change; they show what else the orders are decided on, and count in 'evaluated'). A policy cannot be both changed and listed here.
+   *
+   * @maxItems 50
+   */
+  policies?: string[];
+  /**
+   * The orders: the tenant's samples (each with a request per policy), or inline orders in the same shape. Each order is decided by every policy of the simulation it has a request for. At most SIMULATE_MAX_CASES decisions (orders times their policies) per request.
+   */
+  cases:
+    | {
+        /**
+         * true: every sample with a request for at least one policy of the simulation; or the names of the samples to use (each must exist and have a request for one of them).
+         */
+        samples: true | [string, ...string[]];
+      }
+    | {
+        /**
+         * Inline orders, as samples are written: the order and one request per policy. Requests for policies outside the simulation are ignored. An input that fails a policy's input schema is that decision's error, not a failed request.
+         *
+         * @minItems 1
+         */
+        orders: [
+          {
+            /**
+             * A name for the order in the answer. Default: order.id, else '#<index>'.
+             */
+            id?: string;
+            /**
+             * The order, as in a decision input.
+             */
+            order: {};
+            /**
+             * Per policy key, the 'request' part of that policy's decision input.
+             */
+            requests: {
+              [k: string]: {} | undefined;
+            };
+            /**
+             * The instant every policy decides the order at, ISO-8601 with a time zone. Default: the time the request arrived.
+             */
+            at?: string;
+          },
+          ...{
+            /**
+             * A name for the order in the answer. Default: order.id, else '#<index>'.
+             */
+            id?: string;
+            /**
+             * The order, as in a decision input.
+             */
+            order: {};
+            /**
+             * Per policy key, the 'request' part of that policy's decision input.
+             */
+            requests: {
+              [k: string]: {} | undefined;
+            };
+            /**
+             * The instant every policy decides the order at, ISO-8601 with a time zone. Default: the time the request arrived.
+             */
+            at?: string;
+          }[]
+        ];
+      };
+  /**
+   * Most changed orders listed in the answer (the summary always covers every order), 1 to 1000. Default 100. Ignored when streaming.
+   */
+  limit?: number;
+}
+
+// api/simulate-tenant-response.schema.json
+/**
+ * Answer of POST /v1/simulate: what each policy compared, one combined summary over every order (per policy, and combined), the first changed orders with each changed decision, and the first decisions that failed.
+ */
+export interface SimulateTenantResponse {
+  /**
+   * Each policy of the simulation, changed ones first, in the order given.
+   */
+  policies: TenantSimulationPolicy[];
+  summary: TenantSimulationSummary;
+  /**
+   * The changed orders (at most 'limit'), in order: each with the policies whose decision changed and those decisions before and after.
+   */
+  orders: ChangedOrder[];
+  /**
+   * How many changed orders are not listed (beyond 'limit'); absent when all are.
+   */
+  more?: number;
+  /**
+   * The first 100 decisions (in order) whose evaluation failed on either side.
+   */
+  errors: FailedTenantDecision[];
+}
+export interface TenantSimulationPolicy {
+  /**
+   * The policy key.
+   */
+  policy: string;
+  /**
+   * true for a policy of 'changes'; false for one evaluated unchanged ('policies').
+   */
+  changed: boolean;
+  candidate: SimulationSide;
+  baseline: SimulationSide1;
+}
+/**
+ * What decided after: the candidate, or for an unchanged policy the same as the baseline ({"active": true}).
+ */
+export interface SimulationSide1 {
+  /**
+   * The published version used.
+   */
+  version?: number;
+  /**
+   * The policy's draft was used.
+   */
+  draft?: true;
+  /**
+   * The ETag of the draft that was used.
+   */
+  etag?: string;
+  /**
+   * An unsaved document was used.
+   */
+  document?: true;
+  /**
+   * The version active at each case's 'at' (see each change's baselineVersion).
+   */
+  active?: true;
+  /**
+   * The version that made each logged decision.
+   */
+  logged?: true;
+}
+/**
+ * Figures over every order of the request, whatever is listed.
+ */
+export interface TenantSimulationSummary {
+  /**
+   * Orders decided by at least one policy of the simulation.
+   */
+  orders: number;
+  /**
+   * Orders with at least one changed decision (any policy).
+   */
+  changedOrders: number;
+  /**
+   * Orders whose every decision is unchanged.
+   */
+  unchangedOrders: number;
+  /**
+   * Decisions compared, over every policy (an order counts once per policy it has a request for).
+   */
+  evaluated: number;
+  /**
+   * Decisions that changed, over every policy.
+   */
+  changed: number;
+  /**
+   * Decisions whose evaluation failed, per side, over every policy.
+   */
+  errors: {
+    /**
+     * Failures of the baselines.
+     */
+    before: number;
+    /**
+     * Failures of the candidates.
+     */
+    after: number;
+  };
+  /**
+   * Per policy: the same summary as POST /v1/policies/{policy}/simulate gives over that policy's decisions (evaluated, changed, errors, rule transitions, money moved per field).
+   */
+  byPolicy: {
+    [k: string]: SimulationSummaryBody | undefined;
+  };
+  /**
+   * Rule transitions among the changed decisions of every policy, most frequent first.
+   */
+  byRule: {
+    /**
+     * The policy.
+     */
+    policy: string;
+    /**
+     * The rule that decided before.
+     */
+    from: string;
+    /**
+     * The rule that decides after.
+     */
+    to: string;
+    /**
+     * How many changed decisions made this transition.
+     */
+    count: number;
+  }[];
+  /**
+   * Combined over the policies: per decision field (JSON Pointer as in byPolicy), the changes of every policy with that field added up (e.g. /refundAmount of returns and of cancellation). Numbers are summed as they are, in each order's currency, as in the per-policy summaries: combine orders of one currency for a money total.
+   */
+  fields: {
+    [k: string]:
+      | {
+          /**
+           * Decisions in which this field changed.
+           */
+          changed: number;
+          /**
+           * Sum of the increases.
+           */
+          up: number;
+          /**
+           * Sum of the decreases, as a positive number.
+           */
+          down: number;
+          /**
+           * up - down.
+           */
+          net: number;
+        }
+      | undefined;
+  };
+}
+/**
+ * Figures over every case of the request, whatever the page.
+ */
+export interface ChangedOrder {
+  /**
+   * Position of the order in the set (0-based).
+   */
+  index: number;
+  /**
+   * The sample name, or the order's id (inline orders).
+   */
+  id: string;
+  /**
+   * The instant the order was decided at.
+   */
+  at: string;
+  /**
+   * The policies whose decision of this order changed.
+   */
+  changed: string[];
+  /**
+   * The other policies that decided this order.
+   */
+  unchanged: string[];
+  /**
+   * Per changed policy: the decision before and after, as a changed case of POST /v1/policies/{policy}/simulate.
+   */
+  decisions: {
+    [k: string]: ChangedCase | undefined;
+  };
+}
+/**
+ * A case whose decision changes.
+ */
+export interface FailedTenantDecision {
+  /**
+   * The policy.
+   */
+  policy: string;
+  /**
+   * Position of the order in the set.
+   */
+  index: number;
+  /**
+   * The order's name.
+   */
+  id: string;
+  /**
+   * The instant it was decided at.
+   */
+  at: string;
+  /**
+   * The baseline's failure.
+   */
+  before?: {};
+  /**
+   * The candidate's failure.
+   */
+  after?: {};
+}
+
+// api/simulate-tenant-stream-line.schema.json
+/**
+ * One line of POST /v1/simulate answered as application/x-ndjson: progress (about four times a second), each changed order as soon as all its decisions are compared, a failed decision, and last either the summary or, if the run could not finish, a problem.
+ */
+export type SimulateTenantStreamLine =
+  | {
+      order: ChangedOrder;
+    }
+  | {
+      error: FailedTenantDecision;
+    }
+  | {
+      /**
+       * How far the run is, in orders.
+       */
+      progress: {
+        /**
+         * Orders decided so far.
+         */
+        evaluated: number;
+        /**
+         * Orders in the set.
+         */
+        total: number;
+      };
+    }
+  | {
+      /**
+       * What each policy compared.
+       */
+      policies: TenantSimulationPolicy[];
+      summary: TenantSimulationSummary;
+    }
+  | {
+      problem: ProblemDetails;
+    };
+
+/**
+ * A changed order.
+ */
+
 // api/template-list.schema.json
 /**
  * Answer of GET /v1/templates (platform operator keys only): the templates a new tenant can start from (policies/_templates/), each with the params a merchant fills in.

@@ -68,6 +68,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'POST /v1/policies/{policy}/draft/validate': { changes: false, call: () => req('POST', '/v1/policies/warranty/draft/validate') },
   'POST /v1/policies/{policy}/draft/test': { changes: false, call: () => req('POST', '/v1/policies/warranty/draft/test') },
   'POST /v1/policies/{policy}/simulate': { changes: false, call: () => req('POST', '/v1/policies/returns/simulate', { candidate: { version: 2 }, cases: { samples: true } }) },
+  'POST /v1/simulate': { changes: false, call: () => req('POST', '/v1/simulate', { changes: [{ policy: 'returns', candidate: { version: 2 } }], cases: { samples: true } }) },
   'POST /v1/policies/{policy}/draft/publish': { changes: true, call: (reason) => req('POST', '/v1/policies/warranty/draft/publish', { reason }, { 'If-Match': draftEtag }) },
   'DELETE /v1/policies/{policy}/draft': {
     changes: true,

@@ -14,6 +14,7 @@ import { meRoutes } from './me.ts';
 import { policyRoutes } from './policies.ts';
 import { sampleRoutes } from './samples.ts';
 import { simulateRoutes } from './simulate.ts';
+import { simulateTenantRoutes } from './simulate-tenant.ts';
 import { tenantRoutes } from './tenants.ts';
 import { versionRoutes } from './versions.ts';
 
@@ -23,6 +24,7 @@ export const allRouteSpecs: RouteSpec[] = [
   ...Object.values(draftRoutes),
   ...Object.values(versionRoutes),
   ...Object.values(simulateRoutes),
+  ...Object.values(simulateTenantRoutes),
   ...Object.values(decisionRoutes),
   ...Object.values(meRoutes),
   ...Object.values(activationRoutes),

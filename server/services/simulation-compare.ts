@@ -1,0 +1,82 @@
+/**
+ * One policy's side of a simulation, case by case: the baseline version for the case (fixed,
+ * the logged one, or "active": the version active at the case's `at`, or at its order's
+ * placedAt when that version pins to it, exactly as decide chooses) compared with the
+ * candidate by the engine's compareCase. Shared by the policy simulation (simulate.ts) and the
+ * tenant-wide what-if (simulate-tenant.ts), so both compare alike; compiled baselines are
+ * kept per run.
+ *
+ * @example
+ *   const compare = caseComparer(deps.cache, 'soom', 'returns', entry.activations, candidate);
+ *   const { result, baselineVersion, baselineAsOf } = await compare(c, 'active');
+ */
+import { activeVersionAt, chooseFrom, compareCase, diff, evaluate, pinToOf } from '../engine/index.ts';
+import type { Activation, CaseResult, CompiledPolicy, EvaluationError, SimulationCase } from '../engine/index.ts';
+import type { PolicyCache } from './policy-cache.ts';
+
+export interface Compared {
+  result: CaseResult;
+  /** The version the baseline used (null when none could decide). */
+  baselineVersion: number | null;
+  /** With the active baseline: the instant its version was chosen as of. */
+  baselineAsOf?: string;
+}
+
+/**
+ * A comparer for one policy. `candidate` null means "no change": the baseline decides both
+ * sides (evaluated once), so a policy evaluated only for the combined view never differs.
+ */
+export function caseComparer(cache: PolicyCache, tenant: string, policy: string, activations: readonly Activation[], candidate: CompiledPolicy | null) {
+  const compiled = new Map<number, CompiledPolicy>();
+  const baselineOf = async (version: number): Promise<CompiledPolicy> => {
+    let p = compiled.get(version);
+    if (!p) {
+      const result = await cache.compiled(tenant, policy, version);
+      // Published versions compiled when they were published; one that does not is our fault.
+      if (!result.ok) throw new Error(`${tenant}/${policy}@${version} does not compile`);
+      p = result.policy;
+      compiled.set(version, p);
+    }
+    return p;
+  };
+  const compare = (baseline: CompiledPolicy, c: SimulationCase): CaseResult => (candidate ? compareCase(baseline, candidate, c) : unchanged(baseline, c));
+
+  return async (c: SimulationCase, version: number | 'active'): Promise<Compared> => {
+    if (version !== 'active') return { result: compare(await baselineOf(version), c), baselineVersion: version };
+    // As decide chooses: the version active at `at` governs, its pinTo may hand the case to the
+    // version active when the order was placed (engine/effective-date.ts).
+    const governing = activeVersionAt(activations, c.at);
+    const choice = governing === null ? null : chooseFrom(activations, governing, pinToOf(await baselineOf(governing)), c.at, c.input);
+    if (choice?.ok) return { result: compare(await baselineOf(choice.version), c), baselineVersion: choice.version, baselineAsOf: choice.versionAsOf };
+    const error: EvaluationError = choice && choice.kind === 'invalid_input'
+      ? { kind: 'input', problems: [choice.problem] }
+      : { kind: 'runtime', path: '', message: `no version of the policy is active at ${choice?.asOf ?? c.at}`, budgetExceeded: false };
+    const rule = error.kind === 'input' ? 'error:input' : 'error:no-active-version';
+    return { result: candidate ? withoutBaseline(candidate, c, error, rule) : failedBoth(c, error, rule), baselineVersion: null };
+  };
+}
+
+/** The baseline alone, on both sides. */
+function unchanged(baseline: CompiledPolicy, c: SimulationCase): CaseResult {
+  const r = evaluate(baseline, c.input, c.at);
+  const outcome = r.ok ? { ok: true as const, decision: r.decision } : { ok: false as const, error: r.error };
+  const rule = r.ok ? String(r.decision.rule) : `error:${r.error.kind}`;
+  return { id: c.id, at: c.at, changed: false, before: outcome, after: outcome, ruleBefore: rule, ruleAfter: rule, changes: [] };
+}
+
+function failedBoth(c: SimulationCase, error: EvaluationError, rule: string): CaseResult {
+  const outcome = { ok: false as const, error };
+  return { id: c.id, at: c.at, changed: false, before: outcome, after: outcome, ruleBefore: rule, ruleAfter: rule, changes: [] };
+}
+
+/**
+ * A case the baseline cannot decide: no version covers its instant, or (pinTo "order.placedAt")
+ * the order has no valid placedAt. Only the candidate decides.
+ */
+export function withoutBaseline(candidate: CompiledPolicy, c: SimulationCase, error: EvaluationError, rule: string): CaseResult {
+  const before = { ok: false as const, error };
+  const evaluated = evaluate(candidate, c.input, c.at);
+  const after = evaluated.ok ? { ok: true as const, decision: evaluated.decision } : { ok: false as const, error: evaluated.error };
+  const changes = diff({ error: before.error }, after.ok ? after.decision : { error: after.error }, '');
+  return { id: c.id, at: c.at, changed: changes.length > 0, before, after, ruleBefore: rule, ruleAfter: after.ok ? String(after.decision.rule) : `error:${after.error.kind}`, changes };
+}

@@ -1,0 +1,187 @@
+/**
+ * POST /v1/simulate, the tenant-wide what-if, against a real server seeded from policies/: a
+ * change to Soom's returns (the inventory handling cost 25% -> 30%) together with a change to
+ * its points (1% -> 2%), cancellation evaluated unchanged, over five chosen samples. The
+ * combined summary is worked out by hand from the seed texts:
+ *
+ * "we will refund the amount excluding inventory handling cost (25% of order amount)"
+ *   soom-return-changed-mind-5-days-after-shipping: outfit 86 + wig 36 = 122; paid 150.
+ *     25%: charge 30.50, refund 119.50.  30%: charge 36.60, refund 113.40 (charge +6.10, refund -6.10).
+ *   soom-return-defective-doll-day-3-points-used and soom-return-damaged-in-transit-day-2 are a
+ *     defect and transit damage: exchange or refund without the charge, unchanged.
+ * "When purchasing as a member, 1% points of order amount will be credited."
+ *   changed mind: 122 -> 1.22 at 1%, 2.44 at 2% (+1.22)
+ *   defective doll: doll 589 + shoes 54 = 643 -> 6.43, 12.86 (+6.43)
+ *   damaged in transit: doll 589 + parts 45 = 634 -> 6.34, 12.68 (+6.34)
+ *   soom-points-guest-order: a guest ("When purchasing as a member"): 0 either way.
+ * soom-cancel-layaway-49h-after-first-payment has only a cancellation (and layaway) request:
+ *   decided by cancellation alone, unchanged.
+ *
+ * So: 5 orders, 3 changed (changed mind: returns and points; the two claims: points), 2 not;
+ * decisions evaluated 3 returns + 4 points + 1 cancellation = 8, changed 1 + 3 = 4; points
+ * earned +13.99 (1.22 + 6.43 + 6.34), returns inventoryCharge +6.10 and refundAmount -6.10.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+let soomEditor: string;
+let solumEditor: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  soomEditor = await server.key('soom', 'editor');
+  solumEditor = await server.key('solum', 'editor');
+});
+afterAll(() => server?.close());
+
+const seedDocument = (policy: string) => JSON.parse(readFileSync(new URL(`../../policies/soom/${policy}.json`, import.meta.url), 'utf8'));
+function withParam(policy: string, param: string, value: unknown) {
+  const document = seedDocument(policy);
+  expect(document.params[param], `${policy} has param ${param}`).toBeDefined();
+  document.params[param].value = value;
+  return document;
+}
+
+const samples = [
+  'soom-return-changed-mind-5-days-after-shipping',
+  'soom-return-defective-doll-day-3-points-used',
+  'soom-return-damaged-in-transit-day-2',
+  'soom-points-guest-order',
+  'soom-cancel-layaway-49h-after-first-payment',
+];
+const body = () => ({
+  changes: [
+    { policy: 'returns', candidate: { document: withParam('returns', 'inventoryChargeRate', 0.3) } },
+    { policy: 'points', candidate: { document: withParam('points', 'earnRate', 0.02) } },
+  ],
+  policies: ['cancellation'],
+  cases: { samples },
+});
+
+describe('Soom returns and points changed together, cancellation unchanged, over five orders', () => {
+  it('gives the combined summary worked out by hand', async () => {
+    const res = await server.post('/v1/simulate', body(), soomEditor);
+    expect(res.status, res.text).toBe(200);
+    const { summary } = res.body;
+    expect(summary).toMatchObject({ orders: 5, changedOrders: 3, unchangedOrders: 2, evaluated: 8, changed: 4, errors: { before: 0, after: 0 } });
+    expect(summary.byPolicy.returns).toMatchObject({ evaluated: 3, changed: 1, unchanged: 2 });
+    expect(summary.byPolicy.returns.fields).toEqual({
+      '/inventoryCharge': { changed: 1, up: 6.1, down: 0, net: 6.1 },
+      '/refundAmount': { changed: 1, up: 0, down: 6.1, net: -6.1 },
+    });
+    expect(summary.byPolicy.points).toMatchObject({ evaluated: 4, changed: 3, unchanged: 1 });
+    expect(summary.byPolicy.points.fields).toEqual({ '/earned': { changed: 3, up: 13.99, down: 0, net: 13.99 } });
+    expect(summary.byPolicy.cancellation).toMatchObject({ evaluated: 1, changed: 0, byRule: [], fields: {} });
+    expect(summary.byRule).toEqual([
+      { policy: 'points', from: 'credit-scheduled', to: 'credit-scheduled', count: 3 },
+      { policy: 'returns', from: 'changed-mind-refund-minus-charge', to: 'changed-mind-refund-minus-charge', count: 1 },
+    ]);
+    // Combined: every policy's fields added up (here no field is shared by two policies).
+    expect(summary.fields).toEqual({
+      '/earned': { changed: 3, up: 13.99, down: 0, net: 13.99 },
+      '/inventoryCharge': { changed: 1, up: 6.1, down: 0, net: 6.1 },
+      '/refundAmount': { changed: 1, up: 0, down: 6.1, net: -6.1 },
+    });
+    expect(res.body.policies).toEqual([
+      { policy: 'returns', changed: true, candidate: { document: true }, baseline: { active: true } },
+      { policy: 'points', changed: true, candidate: { document: true }, baseline: { active: true } },
+      { policy: 'cancellation', changed: false, candidate: { active: true }, baseline: { active: true } },
+    ]);
+    expect(res.body.errors).toEqual([]);
+  });
+
+  it('lists each changed order with the policies that changed and their decisions before and after', async () => {
+    const res = await server.post('/v1/simulate', body(), soomEditor);
+    expect(res.body.orders.map((o: { id: string; changed: string[]; unchanged: string[] }) => [o.id, o.changed, o.unchanged])).toEqual([
+      ['soom-return-changed-mind-5-days-after-shipping', ['returns', 'points'], []],
+      ['soom-return-defective-doll-day-3-points-used', ['points'], ['returns']],
+      ['soom-return-damaged-in-transit-day-2', ['points'], ['returns']],
+    ]);
+    const first = res.body.orders[0];
+    expect(first.decisions.returns.changes).toEqual([
+      { path: '/inventoryCharge', before: 30.5, after: 36.6 },
+      { path: '/refundAmount', before: 119.5, after: 113.4 },
+    ]);
+    expect(first.decisions.points.changes).toEqual([{ path: '/earned', before: 1.22, after: 2.44 }]);
+    expect(first.decisions.returns).toMatchObject({ index: 0, baselineVersion: 1, ruleBefore: 'changed-mind-refund-minus-charge' });
+    expect(res.body.orders[1].decisions.points.changes).toEqual([{ path: '/earned', before: 6.43, after: 12.86 }]);
+    expect(res.body.orders[2].decisions.points.changes).toEqual([{ path: '/earned', before: 6.34, after: 12.68 }]);
+    expect(Object.keys(res.body.orders[1].decisions)).toEqual(['points']);
+    expect(res.body.more).toBeUndefined();
+    // limit cuts the list, never the summary.
+    const one = await server.post('/v1/simulate', { ...body(), limit: 1 }, soomEditor);
+    expect(one.body.orders).toHaveLength(1);
+    expect(one.body.more).toBe(2);
+    expect(one.body.summary.changedOrders).toBe(3);
+  });
+
+  it('streams the same run as NDJSON: progress, each changed order, the summary last', async () => {
+    const res = await fetch(`${server.url}/v1/simulate`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${soomEditor}`, 'Content-Type': 'application/json', Accept: 'application/x-ndjson' },
+      body: JSON.stringify(body()),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/x-ndjson');
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ progress: { evaluated: 0, total: 5 } });
+    expect(lines.filter((l) => l.order).map((l) => l.order.id)).toEqual(samples.slice(0, 3));
+    const last = lines.at(-1);
+    const whole = await server.post('/v1/simulate', body(), soomEditor);
+    expect(last.summary).toEqual(whole.body.summary);
+    expect(last.policies).toEqual(whole.body.policies);
+  });
+
+  it('takes inline orders with requests per policy (other policies\' requests ignored), and published versions as candidates', async () => {
+    const s = JSON.parse(readFileSync(new URL(`../../policies/soom/samples/${samples[0]}.json`, import.meta.url), 'utf8'));
+    const res = await server.post('/v1/simulate', {
+      changes: [{ policy: 'points', candidate: { document: withParam('points', 'earnRate', 0.02) } }, { policy: 'returns', candidate: { version: 1 } }],
+      cases: { orders: [{ order: s.order, requests: { ...s.requests, layaway: {} }, at: s.at }] },
+    }, soomEditor);
+    expect(res.status, res.text).toBe(200);
+    // Version 1 of returns is the version that decides: unchanged. Points: +1.22 as above.
+    expect(res.body.summary).toMatchObject({ orders: 1, changedOrders: 1, evaluated: 2, changed: 1 });
+    expect(res.body.orders[0]).toMatchObject({ id: s.order.id, changed: ['points'], unchanged: ['returns'] });
+    expect(res.body.summary.fields).toEqual({ '/earned': { changed: 1, up: 1.22, down: 0, net: 1.22 } });
+  });
+});
+
+describe('what it refuses', () => {
+  it('answers another tenant\'s policy names exactly as missing ones: 422 naming the body path', async () => {
+    // Solum has no points or cancellation policy; Soom does.
+    const send = (names: [string, string]) => server.post('/v1/simulate', { changes: [{ policy: names[0], candidate: { version: 1 } }], policies: [names[1]], cases: { samples: true } }, solumEditor);
+    const foreign = await send(['points', 'cancellation']);
+    const missing = await send(['no-points', 'no-cancellation']);
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.errors).toEqual([
+      { path: '/changes/0/policy', message: 'no policy "points"' },
+      { path: '/policies/0', message: 'no policy "cancellation"' },
+    ]);
+    expect(missing.status).toBe(422);
+    expect(JSON.stringify(missing.body.errors).replaceAll('no-', '')).toBe(JSON.stringify(foreign.body.errors));
+    expect(foreign.body.detail).toBe(missing.body.detail);
+  });
+
+  it('refuses a policy named twice, a sample no policy of the simulation decides, and an order without requests for them', async () => {
+    const twice = await server.post('/v1/simulate', { changes: [{ policy: 'points', candidate: { version: 1 } }], policies: ['points'], cases: { samples: true } }, soomEditor);
+    expect(twice.status).toBe(422);
+    expect(twice.body.errors).toEqual([{ path: '/policies/0', message: 'policy "points" is already in the simulation at /changes/0/policy' }]);
+    const sample = await server.post('/v1/simulate', { changes: [{ policy: 'points', candidate: { version: 1 } }], cases: { samples: ['soom-cancel-unpaid-past-2-days'] } }, soomEditor);
+    expect(sample.status).toBe(400);
+    expect(sample.body.errors).toEqual([{ path: '/cases/samples/0', message: 'sample "soom-cancel-unpaid-past-2-days" has no request for any policy of the simulation' }]);
+    const order = await server.post('/v1/simulate', { changes: [{ policy: 'points', candidate: { version: 1 } }], cases: { orders: [{ order: {}, requests: { returns: {} } }] } }, soomEditor);
+    expect(order.status).toBe(400);
+    expect(order.body.errors[0].path).toBe('/cases/orders/0/requests');
+  });
+
+  it('names the candidate document\'s problems under its change', async () => {
+    const document = withParam('points', 'earnRate', 0.02);
+    document.rules[0].when = { method: [1, 'toString'] };
+    const res = await server.post('/v1/simulate', { changes: [{ policy: 'returns', candidate: { version: 1 } }, { policy: 'points', candidate: { document } }], cases: { samples: true } }, soomEditor);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toMatch(/^\/changes\/1\/candidate\/document\/rules\/0\/when/);
+  });
+});
