@@ -3,7 +3,7 @@
  * `test`): the version active at `at` by the seed activations (or at the order's placedAt when
  * that version pins to it), compiled once and cached.
  */
-import { chooseVersion, compile, evaluate, normalizeInstant, pinToOf } from '../engine/index.ts';
+import { chooseVersion, compile, evaluate, explain, normalizeInstant, pinToOf } from '../engine/index.ts';
 import type { CompileResult, EvaluationError, Problem } from '../engine/index.ts';
 import { buildAnswer } from '../decisions/answer.ts';
 import type { DecisionAnswer } from '../decisions/answer.ts';
@@ -47,7 +47,7 @@ export class LocalCatalog {
     return result;
   }
 
-  decide(tenant: string, key: string, input: unknown, at: string, options: { trace?: boolean } = {}): DecideOutcome {
+  decide(tenant: string, key: string, input: unknown, at: string, options: { trace?: boolean; explain?: boolean; language?: string } = {}): DecideOutcome {
     const source = this.policy(tenant, key);
     if (!source) return fail('not_found', `no policy "${key}" for tenant "${tenant}"`);
     const instant = normalizeInstant(at);
@@ -66,9 +66,14 @@ export class LocalCatalog {
     const { version, versionAsOf, pinTo } = choice;
     const compiled = this.compileVersion(source, version);
     if (!compiled.ok) return fail('invalid_policy', `version ${version} of ${tenant}/${key} does not compile`, compiled.problems);
-    const result = evaluate(compiled.policy, input, instant, options);
+    const result = evaluate(compiled.policy, input, instant, { trace: options.trace === true || options.explain === true });
     if (!result.ok) return fromError(result.error);
-    return { ok: true, answer: buildAnswer({ tenant, policy: key, version, at: instant, versionAsOf, pinTo, decision: result.decision, ...(result.trace ? { trace: result.trace } : {}) }) };
+    // As the API: the explanation from the trace, in the asked language, else the customer's, else the tenant's (tenant.json "language").
+    const explanation = options.explain ? explain(compiled.policy, input, result.trace!, result.decision, { language: options.language ?? null, tenantLanguage: this.tenants.find((t) => t.tenant === tenant)?.language ?? null }) : undefined;
+    return {
+      ok: true,
+      answer: buildAnswer({ tenant, policy: key, version, at: instant, versionAsOf, pinTo, decision: result.decision, ...(result.trace && options.trace ? { trace: result.trace } : {}), ...(explanation ? { explanation } : {}) }),
+    };
   }
 }
 

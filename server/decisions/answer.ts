@@ -4,7 +4,7 @@
  * `versionAsOf` (the decision's `at`, or the order's placedAt) and the `pinTo` that said so.
  */
 import { ulid } from 'ulid';
-import type { Decision, PinTo, Trace } from '../engine/index.ts';
+import type { Decision, Explanation, PinTo, Trace } from '../engine/index.ts';
 
 export interface DecisionAnswer {
   id: string;
@@ -17,9 +17,13 @@ export interface DecisionAnswer {
   pinTo: PinTo;
   decision: Decision;
   trace?: Trace;
+  /** Only when asked (explain: true): the reasons in plain language (engine/explain.ts). */
+  explanation?: Explanation;
 }
 
 export function buildAnswer(parts: Omit<DecisionAnswer, 'id'>, id = ulid()): DecisionAnswer {
-  const { trace, ...rest } = parts;
-  return trace ? { id, ...rest, trace } : { id, ...rest };
+  const { trace, explanation, ...rest } = parts;
+  const answer: DecisionAnswer = trace ? { id, ...rest, trace } : { id, ...rest };
+  if (explanation) answer.explanation = explanation;
+  return answer;
 }

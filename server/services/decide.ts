@@ -9,7 +9,7 @@
  *   const decider = createDecider({ cache, log, now: () => new Date() });
  *   const answer = await decider.decide({ actor, policy: 'returns', request: { input, at: '2024-01-20T15:00:00Z' } });
  */
-import { evaluate, normalizeInstant } from '../engine/index.ts';
+import { evaluate, explain, normalizeInstant } from '../engine/index.ts';
 import { buildAnswer } from '../decisions/answer.ts';
 import { newId } from '../decisions/ids.ts';
 import type { DecisionAnswer } from '../decisions/answer.ts';
@@ -28,6 +28,9 @@ export interface DecideRequest {
   input: unknown;
   at?: string;
   trace?: boolean;
+  /** Also answer the reasons in plain language (engine/explain.ts), in `language` when the policy has it. */
+  explain?: boolean;
+  language?: string;
 }
 
 export type DecisionOutcome = 'decided' | 'invalid_input' | 'failed';
@@ -58,12 +61,18 @@ export function createDecider(deps: DeciderDeps) {
     // active when the order was placed (engine/effective-date.ts).
     const { version, versionAsOf, pinTo, compiled } = await chooseDecidingVersion(deps.cache, actor.tenant, policy, entry.activations, at, request.input, `${itemPrefix}/input`);
 
-    const result = evaluate(compiled, request.input, at, { trace: request.trace === true });
+    // An explanation is built from the trace: traced only when asked, so plain decides are untouched.
+    const explaining = request.explain === true;
+    const result = evaluate(compiled, request.input, at, { trace: request.trace === true || explaining });
     if (!result.ok && result.error.kind === 'input') {
       deps.onDecision?.(actor.tenant, policy, 'invalid_input');
       throw new ServiceError('invalid_input', `the input does not match the input schema of policy "${policy}"`, prefixPaths(`${itemPrefix}/input`, result.error.problems));
     }
-    const answer = buildAnswer({ tenant: actor.tenant, policy, version, at, versionAsOf, pinTo, decision: result.ok ? result.decision : {}, ...(result.ok && result.trace ? { trace: result.trace } : {}) }, newId());
+    const explanation = explaining && result.ok ? explain(compiled, request.input, result.trace!, result.decision, { language: request.language ?? null, tenantLanguage: await deps.cache.language(actor.tenant) }) : undefined;
+    const answer = buildAnswer(
+      { tenant: actor.tenant, policy, version, at, versionAsOf, pinTo, decision: result.ok ? result.decision : {}, ...(result.ok && result.trace && request.trace === true ? { trace: result.trace } : {}), ...(explanation ? { explanation } : {}) },
+      newId(),
+    );
     const error = result.ok ? null : { path: result.error.kind === 'runtime' ? result.error.path : '', message: result.error.kind === 'runtime' ? result.error.message : 'evaluation failed' };
     try {
       await deps.log.append({

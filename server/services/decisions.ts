@@ -13,7 +13,7 @@
  *   const one = await getDecision(deps, { actor, id: page.decisions[0].id, trace: 'recompute' });
  *   const r = await replayDecision(deps, { actor, id: one.id, input: { version: 1 } });   // r.equal, r.changes
  */
-import { diff, evaluate, normalizeInstant } from '../engine/index.ts';
+import { diff, evaluate, explain, normalizeInstant } from '../engine/index.ts';
 import type { CompiledPolicy, EvaluateResult } from '../engine/index.ts';
 import { ServiceError } from '../errors.ts';
 import { getDecision as getDecisionRow, queryDecisions } from '../store/decisions.ts';
@@ -68,13 +68,24 @@ export async function listDecisions(deps: CandidateDeps, { actor, query }: { act
   return answer;
 }
 
-export async function getDecision(deps: CandidateDeps, { actor, id, trace }: { actor: Actor; id: string; trace?: 'recompute' }): Promise<LoggedDecision> {
+/**
+ * One logged decision. `trace: 'recompute'` replays it with tracing on; `explain` replays it and
+ * explains it (in `language` if given): evaluation is pure, so the logged input, `at` and
+ * version give back the same decision and so the same explanation it had when it was made.
+ */
+export async function getDecision(deps: CandidateDeps, { actor, id, trace, explain: explaining, language }: { actor: Actor; id: string; trace?: 'recompute'; explain?: boolean; language?: string }): Promise<LoggedDecision> {
   assertCan(actor, 'read');
   const d = await loggedDecision(deps, actor, id);
   const answer: LoggedDecision = {
     id: d.id, tenant: d.tenant, policy: d.policy, version: d.version, at: canonical(d.at), versionAsOf: canonical(d.versionAsOf ?? d.at), pinTo: d.pinTo ?? 'decision', input: d.input as LoggedDecision['input'],
     decision: d.decision, rule: d.rule, error: d.error, keyId: d.keyId, createdAt: d.createdAt, durationMs: d.durationMs,
   };
+  if (explaining && d.decision) {
+    await policyEntry(deps.cache, actor.tenant, d.policy);
+    const compiled = await publishedVersion(deps, actor.tenant, d.policy, d.version, '/version');
+    const result = evaluate(compiled, d.input, canonical(d.at), { trace: true });
+    if (result.ok && result.trace) answer.explanation = explain(compiled, d.input, result.trace, result.decision, { language: language ?? null, tenantLanguage: await deps.cache.language(actor.tenant) }) as LoggedDecision['explanation'];
+  }
   if (trace === 'recompute') {
     await policyEntry(deps.cache, actor.tenant, d.policy);
     const result = evaluate(await publishedVersion(deps, actor.tenant, d.policy, d.version, '/version'), d.input, canonical(d.at), { trace: true });

@@ -25,6 +25,7 @@ import { listActivations } from '../store/activations.ts';
 import type { Change } from '../store/change-feed.ts';
 import type { Client } from '../store/client.ts';
 import { getPolicy, getVersion, getVersionHash } from '../store/policies.ts';
+import { getTenantLanguage } from '../store/tenants.ts';
 import { Lru } from './lru.ts';
 
 export interface PolicyEntry {
@@ -49,6 +50,8 @@ export class PolicyCache {
     if (this.byHash.get(hash)?.deref() === undefined) this.byHash.delete(hash);
   });
   private generation = 0;
+  /** Each tenant's default explanation language (set when the tenant is seeded or created; read once). */
+  private readonly languages = new Lru<string, Promise<string | null>>(1000);
 
   constructor(private readonly db: Client, private readonly options: PolicyCacheOptions) {
     this.policies = new Lru(options.max);
@@ -93,6 +96,19 @@ export class PolicyCache {
       // be looked up again: caching its absence would hide the version from this process.
       () => !missing,
     );
+  }
+
+  /** The tenant's default language for explanations (null: none set), read once per process. */
+  language(tenant: string): Promise<string | null> {
+    let hit = this.languages.get(tenant);
+    if (!hit) {
+      hit = getTenantLanguage(this.db, tenant).catch((err: unknown) => {
+        this.languages.delete(tenant);
+        throw err;
+      });
+      this.languages.set(tenant, hit);
+    }
+    return hit;
   }
 
   /** Drops what is cached about a policy (all of the tenant's when policy is null). */

@@ -22,7 +22,7 @@ import { insertPolicyStmt, insertVersionStmt } from './policies.ts';
 import { iso, num } from './rows.ts';
 import type { InStatement } from './rows.ts';
 import { insertSampleStmt } from './samples.ts';
-import { insertTenantStmt } from './tenants.ts';
+import { insertTenantStmt, setTenantLanguageStmt } from './tenants.ts';
 
 export const SEED_ACTOR = 'seed';
 
@@ -69,6 +69,7 @@ export function seedStatements(dir = policiesDir): { statements: InStatement[]; 
 
   for (const t of tenants) {
     statements.push(insertTenantStmt({ id: t.tenant, name: t.name, ...by }), audit(t.tenant, 'tenant.create', t.tenant, 'seeded from policies/'));
+    if (t.language) statements.push(setTenantLanguageStmt(t.tenant, t.language));
     report.tenants++;
     for (const p of t.policies) {
       // A policy with an unreadable version file is left out whole: its numbering would be wrong.

@@ -17,6 +17,18 @@ export function insertTenantStmt(t: { id: string; name: string; description?: st
   };
 }
 
+/** Sets the tenant's default language of decision explanations (tenant.json "language"). */
+export function setTenantLanguageStmt(id: string, language: string | null): InStatement {
+  return { sql: 'UPDATE tenants SET language = ? WHERE id = ?', args: [language, id] };
+}
+
+/** The tenant's default language of decision explanations; null when none is set (or no such tenant). */
+export async function getTenantLanguage(db: Client, id: string): Promise<string | null> {
+  const rs = await db.execute({ sql: 'SELECT language FROM tenants WHERE id = ?', args: [id] });
+  const r = rs.rows[0];
+  return r ? strOrNull(r, 'language') : null;
+}
+
 export async function getTenant(db: Client, id: string): Promise<Tenant | null> {
   const rs = await db.execute({ sql: 'SELECT * FROM tenants WHERE id = ?', args: [id] });
   const r = rs.rows[0];

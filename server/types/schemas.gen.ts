@@ -282,6 +282,14 @@ export interface DecideRequest {
    * Include the evaluation trace (derived values, rules tried and the values that decided them) in the answer and the decision log.
    */
   trace?: boolean;
+  /**
+   * Include `explanation`: the decision's reasons in plain language and, for a denied or partial outcome, what would have changed it (README: 'Explanations'). Off by default: a decide without it does no explanation work.
+   */
+  explain?: boolean;
+  /**
+   * With explain: the language of the explanation (a BCP 47 tag such as "ko"). Default: the order's customer.language, else the tenant's default language; a language the policy has no texts in falls back the same way.
+   */
+  language?: string;
 }
 
 // api/decide-batch-response.schema.json
@@ -331,6 +339,83 @@ export interface DecisionAnswer {
    * Only when requested: the evaluation trace.
    */
   trace?: {};
+  explanation?: Explanation;
+}
+/**
+ * Only when requested (explain: true): the reasons in plain language.
+ */
+export interface Explanation {
+  /**
+   * The language the texts were chosen for: the one asked for, else the order's customer.language, else the tenant's default, else en; the first of these the policy writes in.
+   */
+  language: string;
+  /**
+   * The deciding rule's reason for the whole decision, the notes of derived values that hold (e.g. a holiday extension), then each item's rule reason.
+   */
+  reasons: {
+    /**
+     * The reason, values filled in: "ESL-29: delivered 34 days ago; the return window is 30 days".
+     */
+    text: string;
+    /**
+     * The rule whose reason it is (absent for a derived value's note).
+     */
+    rule?: string;
+    /**
+     * The index of the per-item result it is about.
+     */
+    item?: number;
+    /**
+     * JSON Pointer of the rule or derived value in the policy document.
+     */
+    path: string;
+  }[];
+  /**
+   * Present for a denied or partial outcome the policy can explain: per part of the decision (the order, each item), the nearest change that would have given a better outcome.
+   */
+  wouldChange?: {
+    /**
+     * What would have changed it: "a return asked by Jan 31, 2024 would have been accepted".
+     */
+    text: string;
+    /**
+     * "meet": the failing conditions of `rule`, a rule with a better outcome tried earlier, would have had to hold; "avoid": a condition of `rule`, the deciding rule, would have had to fail.
+     */
+    kind: "meet" | "avoid";
+    /**
+     * The rule whose conditions are named.
+     */
+    rule: string;
+    /**
+     * With kind "meet": that rule's outcome.
+     */
+    outcome?: "granted" | "partial" | "review" | "denied";
+    /**
+     * The index of the per-item result it is about.
+     */
+    item?: number;
+    /**
+     * The conditions that would have had to go the other way.
+     */
+    conditions: {
+      /**
+       * JSON Pointer of the condition in the policy document.
+       */
+      path: string;
+      /**
+       * The value the condition tested (a comparison's left side, a negated value, or the condition's own value).
+       */
+      value: {
+        [k: string]: unknown | undefined;
+      };
+      /**
+       * What a comparison compared it with.
+       */
+      threshold?: {
+        [k: string]: unknown | undefined;
+      };
+    }[];
+  }[];
 }
 /**
  * Every error answer (application/problem+json, RFC 9457). A 5xx problem names only the request id.
@@ -683,6 +768,11 @@ export interface Draft {
  * One problem of a policy document, located by a JSON Pointer into the document (e.g. /rules/2/when).
  */
 
+// api/explanation.schema.json
+/**
+ * A decision's reasons in plain language, built from the policy's explanation texts (rules' explain.reason, derived values' explain) with the decision's own values, and for a denied or partial outcome what would have changed it. README: 'Explanations'.
+ */
+
 // api/logged-decision.schema.json
 /**
  * Answer of GET /v1/decisions/{id}: one logged decision with its input, and its trace when it was stored or recomputed (?trace=recompute).
@@ -749,6 +839,7 @@ export interface LoggedDecision {
    * Where the trace comes from: 'stored' or 'recomputed'. Absent without a trace.
    */
   traceSource?: "stored" | "recomputed";
+  explanation?: Explanation;
   /**
    * The id of the key that asked (null outside the API).
    */
@@ -762,6 +853,9 @@ export interface LoggedDecision {
    */
   durationMs: number;
 }
+/**
+ * With ?explain=true: the reasons in plain language, recomputed by replaying the deciding version.
+ */
 
 // api/path-problem.schema.json
 /**
@@ -3387,6 +3481,10 @@ export interface TenantManifest {
   tenant: string;
   name: string;
   description?: string;
+  /**
+   * The tenant's default language for decision explanations (a BCP 47 tag such as "en" or "ko"), used when neither the decide request nor the order's customer.language names one the policy's texts are written in. Default: en.
+   */
+  language?: string;
   policies?: {
     [k: string]:
       | {

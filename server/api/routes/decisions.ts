@@ -54,7 +54,11 @@ export const decisionRoutes = {
       'One decision with the input it was made on and, when it was requested at decide time, its stored trace. `?trace=recompute` replays it with ' +
       'the deciding version and returns that trace (`traceSource: "recomputed"`); evaluation is pure, so it is the trace the decision had.',
     permission: 'read',
-    query: [{ name: 'trace', description: '`recompute`: replay the decision with tracing on and include the trace.', schema: { enum: ['recompute'] } }],
+    query: [
+      { name: 'trace', description: '`recompute`: replay the decision with tracing on and include the trace.', schema: { enum: ['recompute'] } },
+      { name: 'explain', description: '`true`: include `explanation`, the reasons in plain language, recomputed by replaying the deciding version (so the text it had when decided).', schema: { type: 'boolean' } },
+      { name: 'language', description: 'With explain: the language of the explanation (default: the order\'s customer.language, else the tenant\'s).', schema: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' } },
+    ],
     responses: { 200: { description: 'The decision', schema: 'api/logged-decision.schema.json' } },
   },
   replay: {
@@ -81,8 +85,8 @@ export function registerDecisions(app: Hono<AppEnv>, deps: AppDeps): void {
   });
 
   route(app, decisionRoutes.get, async (c) => {
-    const { trace } = readQuery<{ trace?: 'recompute' }>(c, decisionRoutes.get);
-    return c.json(await getDecision(svc, { actor: c.get('actor'), id: c.req.param('id')!, ...(trace ? { trace } : {}) }));
+    const { trace, explain, language } = readQuery<{ trace?: 'recompute'; explain?: boolean; language?: string }>(c, decisionRoutes.get);
+    return c.json(await getDecision(svc, { actor: c.get('actor'), id: c.req.param('id')!, ...(trace ? { trace } : {}), ...(explain ? { explain } : {}), ...(language ? { language } : {}) }));
   });
 
   route<ReplayRequest>(app, decisionRoutes.replay, async (c, input) => {
