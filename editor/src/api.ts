@@ -15,9 +15,11 @@ import type {
 } from '../../server/types/schemas.gen.ts';
 
 import type { SampleSummary, SampleView, SimulateRequest, SimulateStreamLine } from '../../server/types/schemas.gen.ts';
+import type { TemplateList, TenantCreateRequest, TenantCreated } from '../../server/types/schemas.gen.ts';
 
-export type Role = 'admin' | 'editor' | 'decider' | 'viewer';
-export type Permission = 'decide' | 'read' | 'write' | 'publish' | 'keys' | 'self';
+/** A tenant key's role, or `operator`: a platform operator's key (no tenant; it creates tenants from templates). */
+export type Role = 'admin' | 'editor' | 'decider' | 'viewer' | 'operator';
+export type Permission = 'decide' | 'read' | 'write' | 'publish' | 'keys' | 'self' | 'tenants';
 
 export interface PathProblem {
   path: string;
@@ -110,6 +112,9 @@ export interface Draft extends DraftSummary {
 
 export interface Api {
   me(): Promise<Me>;
+  /** Platform operators (screens/new-tenant.tsx): the templates, and a tenant made from one (its admin key in `secret`, shown once). */
+  listTemplates(): Promise<TemplateList>;
+  createTenant(body: TenantCreateRequest): Promise<TenantCreated>;
   listPolicies(): Promise<PolicyList>;
   getPolicy(policy: string): Promise<PolicyDetail>;
   getVersion(policy: string, version: number): Promise<VersionDetail>;
@@ -190,6 +195,8 @@ export function createApi(options: ApiOptions): Api {
 
   return {
     me: async () => parseMe(await call('GET', '/v1/me')),
+    listTemplates: async () => (await call<TemplateList>('GET', '/v1/templates'))!,
+    createTenant: async (body) => (await call<TenantCreated>('POST', '/v1/tenants', { body }))!,
     listPolicies: async () => (await call<PolicyList>('GET', '/v1/policies'))!,
     getPolicy: async (policy) => (await call<PolicyDetail>('GET', `/v1/policies/${enc(policy)}`))!,
     getVersion: async (policy, version) => (await call<VersionDetail>('GET', `/v1/policies/${enc(policy)}/versions/${version}`))!,
@@ -294,12 +301,13 @@ export function parseProblem(res: Pick<Response, 'status' | 'statusText' | 'head
   );
 }
 
-const ROLES: readonly Role[] = ['admin', 'editor', 'decider', 'viewer'];
+const ROLES: readonly Role[] = ['admin', 'editor', 'decider', 'viewer', 'operator'];
 const GRANTS: Record<Role, Permission[]> = {
   admin: ['decide', 'read', 'write', 'publish', 'keys'],
   editor: ['decide', 'read', 'write', 'publish'],
   decider: ['decide'],
   viewer: ['read'],
+  operator: ['tenants'],
 };
 
 /** GET /v1/me → Me; the permissions are the role's when the server does not list them. */

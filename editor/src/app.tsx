@@ -13,6 +13,7 @@ import { Edit } from './screens/edit.tsx';
 import { Schedule } from './screens/schedule.tsx';
 import { History } from './screens/history.tsx';
 import { Decisions } from './screens/decisions.tsx';
+import { NewTenant } from './screens/new-tenant.tsx';
 
 export function App({ session, router }: { session: Session; router: Router }): JSX.Element {
   const state = useStore(session);
@@ -27,7 +28,9 @@ export function App({ session, router }: { session: Session; router: Router }): 
           ? `${route.policy}${route.name === 'simulate' ? ' simulation' : ''} · Policy editor`
           : 'policy' in route && screen[route.name]
             ? `${route.policy} ${screen[route.name]} · Policy editor`
-            : 'Policies · Policy editor';
+            : route.name === 'new-tenant' || state.me.role === 'operator'
+              ? 'New tenant · Policy editor'
+              : 'Policies · Policy editor';
   }, [state.status, route]);
 
   if (state.status === 'signing-in' && state.restoring) {
@@ -62,7 +65,8 @@ export function App({ session, router }: { session: Session; router: Router }): 
         </button>
       </header>
       <main class="screen" id="main">
-        {route.name === 'policies' && <Policies api={api} me={me} navigate={router.navigate} />}
+        {route.name === 'policies' && me.role !== 'operator' && <Policies api={api} me={me} navigate={router.navigate} />}
+        {(route.name === 'new-tenant' || (route.name === 'policies' && me.role === 'operator')) && <NewTenant api={api} me={me} session={session} navigate={router.navigate} />}
         {(route.name === 'edit' || route.name === 'simulate') && <Edit key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} view={route.name} />}
         {route.name === 'schedule' && <Schedule key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} />}
         {route.name === 'history' && <History key={route.policy} api={api} me={me} policy={route.policy} navigate={router.navigate} />}

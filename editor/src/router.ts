@@ -4,13 +4,14 @@
  *   /policies/<key>    the editor of one policy
  *   /policies/<key>/simulate    the editor's Simulate view of the same document
  *   /policies/<key>/schedule | /history | /decisions    its schedule, its versions, its decision log
+ *   /tenants/new       a platform operator's "New tenant" flow (from a template)
  *
  * @example
  *   parseRoute('/policies/returns');   // { name: 'edit', policy: 'returns' }
  */
 import { createStore } from './store.ts';
 
-export type Route = { name: 'policies' } | { name: 'edit'; policy: string } | { name: 'simulate'; policy: string } | { name: PolicyScreen; policy: string } | { name: 'not-found'; path: string };
+export type Route = { name: 'policies' } | { name: 'new-tenant' } | { name: 'edit'; policy: string } | { name: 'simulate'; policy: string } | { name: PolicyScreen; policy: string } | { name: 'not-found'; path: string };
 
 /** The screens of one policy besides its editor, at /policies/<key>/<screen>. */
 export const POLICY_SCREENS = ['schedule', 'history', 'decisions'] as const;
@@ -18,6 +19,7 @@ export type PolicyScreen = (typeof POLICY_SCREENS)[number];
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '' || pathname === '/policies' || pathname === '/policies/') return { name: 'policies' };
+  if (pathname === '/tenants/new' || pathname === '/tenants/new/') return { name: 'new-tenant' };
   const simulate = /^\/policies\/([^/]+)\/simulate\/?$/.exec(pathname);
   if (simulate) {
     try {
@@ -47,6 +49,7 @@ export function parseRoute(pathname: string): Route {
 }
 
 export function routePath(route: Route): string {
+  if (route.name === 'new-tenant') return '/tenants/new';
   if (route.name === 'simulate') return `/policies/${encodeURIComponent(route.policy)}/simulate`;
   if (route.name !== 'edit' && 'policy' in route) return `/policies/${encodeURIComponent(route.policy)}/${route.name}`;
   return route.name === 'edit' ? `/policies/${encodeURIComponent(route.policy)}` : route.name === 'policies' ? '/' : route.path;

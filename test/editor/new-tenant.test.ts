@@ -1,0 +1,33 @@
+/** The "New tenant" screen's model: its route, the operator's /v1/me, and template params as params-form fields. */
+import { describe, expect, it } from 'vitest';
+import { parseMe } from '../../editor/src/api.ts';
+import { parseRoute, routePath } from '../../editor/src/router.ts';
+import { initialValue, paramField } from '../../editor/src/screens/new-tenant.tsx';
+
+const param = (over: Record<string, unknown>) => ({ name: 'p', policies: ['returns'], description: 'what it is', unit: null, default: 30, required: false, schema: { type: 'integer' }, ...over }) as Parameters<typeof initialValue>[0];
+
+describe('new tenant', () => {
+  it('has its route at /tenants/new', () => {
+    expect(parseRoute('/tenants/new')).toEqual({ name: 'new-tenant' });
+    expect(routePath({ name: 'new-tenant' })).toBe('/tenants/new');
+    expect(parseRoute('/tenants/old')).toEqual({ name: 'not-found', path: '/tenants/old' });
+  });
+
+  it('reads an operator key from GET /v1/me: no tenant, only the tenants permission', () => {
+    expect(parseMe({ tenant: '', tenantName: 'Platform operator', role: 'operator', keyId: 'k', permissions: ['tenants', 'self'] })).toMatchObject({ tenant: '', role: 'operator', permissions: ['tenants', 'self'] });
+    expect(parseMe({ tenant: '', role: 'operator' }).permissions).toEqual(['tenants']);
+  });
+
+  it('starts a param at its default, and a required one empty', () => {
+    expect(initialValue(param({}))).toBe(30);
+    expect(initialValue(param({ required: true, default: 'Returns desk', schema: { type: 'string' } }))).toBe('');
+    expect(initialValue(param({ required: true, default: { a: 1 }, schema: { type: 'object' } }))).toBeNull();
+  });
+
+  it('makes a params-form field typed by the default, located where the API names its problems, marked when required', () => {
+    expect(paramField(param({ unit: 'days' }), 14)).toEqual({ name: 'p', kind: 'number', value: 14, description: 'what it is', unit: 'days', source: null, path: '/params/p' });
+    expect(paramField(param({ default: 'x', required: true }), '').unit).toBe('required');
+    expect(paramField(param({ default: null, unit: 'USD', required: true }), null)).toMatchObject({ kind: 'json', unit: 'USD, required' });
+    expect(paramField(param({ default: true }), false).kind).toBe('boolean');
+  });
+});
