@@ -8,9 +8,11 @@
  *   audit row each carrying actor and reason;
  * - a key revoked through one process is refused by the other within the change-poll interval
  *   (CHANGE_POLL_MS, 200 ms here), measured;
- * - no key's secret ever reaches either process's stdout/stderr (JSON logs at debug level),
- *   the audit log or the decision log, while keys are created, used, presented wrong and revoked.
+ * - no key's secret (nor OPERATOR_KEY) ever reaches either process's stdout/stderr (JSON logs at
+ *   debug level), the audit log or the decision log, while keys are created, used, presented
+ *   wrong and revoked.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +38,8 @@ let two: HttpClient;
 let admin: string;
 let editor: string;
 let editorId: string;
+/** A platform operator credential given in the environment (it must not be logged either). */
+const OPERATOR_KEY = `operator-${randomBytes(24).toString('base64url')}`;
 /** Every key secret the test made or presented: none may appear in a log or a log table. */
 const secrets: string[] = [];
 
@@ -49,7 +53,8 @@ beforeAll(async () => {
   editorId = made.key.id;
   secrets.push(admin, editor);
   db.close();
-  const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'debug', CHANGE_POLL_MS: String(POLL_MS) };
+  secrets.push(OPERATOR_KEY);
+  const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'debug', CHANGE_POLL_MS: String(POLL_MS), OPERATOR_KEY };
   [p1, p2] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
   one = httpClient(p1.url);
   two = httpClient(p2.url);
@@ -142,6 +147,9 @@ describe('keys in logs', () => {
     const wrong = `${secret.slice(0, 'pk_'.length + 13)}${'Q'.repeat(43)}`;
     secrets.push(wrong);
     for (const api of [one, two]) expect((await api.post('/v1/policies/returns/decide', { input: {} }, wrong)).status).toBe(401);
+    // The operator credential from the environment, used and presented wrong.
+    expect((await one.get('/v1/me', OPERATOR_KEY)).body).toMatchObject({ role: 'operator' });
+    expect((await two.get('/v1/me', `${OPERATOR_KEY}x`)).status).toBe(401);
     expect((await two.request('DELETE', `/v1/keys/${id}?reason=done`, { key: admin })).status).toBeLessThan(300);
     expect((await two.post('/v1/policies/returns/decide', { input: {} }, secret)).status).toBe(401);
     await new Promise((r) => setTimeout(r, 100)); // let the last log lines reach the pipes
@@ -156,7 +164,7 @@ describe('keys in logs', () => {
       const stores = { logs, audit: await dump('audit_log'), decisions: await dump('decisions'), apiKeys: await dump('api_keys') };
       expect(stores.decisions).toContain(id);
       for (const s of secrets) {
-        const secretPart = s.split('_').slice(2).join('_');
+        const secretPart = s.startsWith('pk_') ? s.split('_').slice(2).join('_') : s;
         for (const [where, text] of Object.entries(stores)) expect(text.includes(secretPart), `a secret in ${where}`).toBe(false);
       }
     } finally {
