@@ -98,6 +98,30 @@ describe('unreachable rules (first match)', () => {
     expect(ws[0]!.message).toBe('rule `late` never applies: every input it matches is decided first by rules `member`, `guest`');
   });
 
+  it('counts the values the input schema allows: every enum value taken leaves nothing for later rules', () => {
+    const ws = analyse(policy({
+      rules: [
+        rule('defective', { '===': [v('request.reason'), 'defective'] }),
+        rule('other', { in: [v('request.reason'), ['changed_mind', 'wrong_item']] }),
+        rule('late', { '>': [v('request.days'), 30] }),
+      ],
+    }));
+    expect(ws.map((w) => w.message)).toEqual([
+      'rule `late` never applies: every input it matches is decided first by rules `defective`, `other`',
+      '`otherwise` never applies: rules `defective`, `other` together match every input',
+    ]);
+  });
+
+  it('reports a rule that asks for a value the input schema does not allow', () => {
+    const ws = analyse(policy({ rules: [rule('member', v('request.member')), rule('lost', { and: [{ '===': [v('request.reason'), 'lost'] }, { '<': [v('request.days'), 5] }] })] }));
+    expect(ws).toEqual([{ path: '/rules/1/when', code: 'unreachable-rule', message: 'rule `lost` never applies: no input the input schema allows satisfies its conditions' }]);
+  });
+
+  it('keeps an optional field’s absence as a value: true, then false, does not cover it', () => {
+    const ws = analyse(policy({ rules: [rule('coupon', { '===': [v('request.coupon'), true] }), rule('no-coupon', { '===': [v('request.coupon'), false] }), rule('rest', v('request.member'))] }));
+    expect(ws).toEqual([]);
+  });
+
   it('reports a rule whose own conditions contradict, and one whose when is false', () => {
     const ws = analyse(policy({ rules: [rule('never', { and: [{ '<': [v('request.days'), 10] }, { '>': [v('request.days'), 20] }] }), rule('off', false)] }));
     expect(ws.map((w) => w.message)).toEqual([
@@ -113,9 +137,11 @@ describe('unreachable rules (first match)', () => {
     expect(at(ws)).toEqual(['unreachable-rule /each/rules/1/when']);
   });
 
-  it('does not warn on near misses', () => {
+  it('does not warn on near misses (nor on a rule a param switches off: that is meant)', () => {
     const ws = analyse(policy({
+      params: { restrictCoupons: { value: false, description: 'When true, coupon orders get nothing.' } },
       rules: [
+        rule('switched-off', { and: [v('params.restrictCoupons'), v('request.coupon')] }),
         rule('under-20', { '<': [v('request.days'), 20] }),
         rule('under-30', { '<': [v('request.days'), 30] }),
         rule('defective', { '==': [v('request.reason'), 'defective'] }),
@@ -124,8 +150,8 @@ describe('unreachable rules (first match)', () => {
         rule('member', v('request.member')),
         rule('either', { or: [v('request.coupon'), { '>': [v('request.days'), 60] }] }),
         rule('from-30', { '>=': [v('request.days'), 30] }),
-        rule('strict', { '===': [v('request.reason'), 'changed_mind'] }),
-        rule('loose', { '==': [v('request.reason'), 'changed_mind'] }),
+        rule('strict', { '===': [v('request.note'), 'x'] }),
+        rule('loose', { '==': [v('request.note'), 'x'] }),
       ],
     }));
     expect(ws).toEqual([]);

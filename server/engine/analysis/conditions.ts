@@ -308,34 +308,84 @@ export function contradictory(clause: Clause): boolean {
 }
 
 const MAX_UNKNOWN_ATOMS = 12;
+const MAX_ASSIGNMENTS = 4096;
+
+/** The values a term (a canonical expression such as `var(request.reason)`) can take, when they are few and known; else null. */
+export type FiniteDomains = (term: string) => readonly Lit[] | null;
+
+/** The term an atom is about, when its truth follows from the term's value. */
+function termOf(atom: Atom): string {
+  return atom.kind === 'prop' ? atom.key : atom.term;
+}
+
+/** An atom's truth for a term pinned to a value (a prop atom is the term's truthiness). */
+function onValue(atom: Atom, v: Lit): boolean {
+  return atom.kind === 'prop' ? truthy(v) : atomOnValue(atom, v)!;
+}
 
 /**
  * Whether every input the clause admits satisfies one of the earlier clauses, and which of
- * them take part. Atoms the clause does not decide are enumerated as independent
- * propositions (more combinations than inputs can make, so a "covered" answer is sound).
+ * them take part. Atoms the clause does not decide are enumerated: an atom about a term whose
+ * values are known and few (an enum or a boolean of the input schema) through those values
+ * (each value fixes every atom on the term), any other atom as an independent proposition
+ * (more combinations than inputs can make, so a "covered" answer is sound).
  */
-export function coveredBy(clause: Clause, earlier: Array<{ clause: Clause; owner: number }>): number[] | null {
-  const open: Array<{ lits: Array<{ key: string; neg: boolean }>; owner: number }> = [];
+export function coveredBy(clause: Clause, earlier: Array<{ clause: Clause; owner: number }>, domains: FiniteDomains = () => null): number[] | null {
+  type Open = { lit: Literal; key: string };
+  // A clause that no value the schema allows satisfies is reached by nothing at all.
+  for (const { atom } of clause) {
+    const values = domains(termOf(atom));
+    if (values && !values.some((v) => clause.every((c) => termOf(c.atom) !== termOf(atom) || onValue(c.atom, v) !== c.neg))) return [];
+  }
+  const open: Array<{ lits: Open[]; owner: number }> = [];
   for (const e of earlier) {
-    const unknown: Array<{ key: string; neg: boolean }> = [];
+    const unknown: Open[] = [];
     let dead = false;
     for (const lit of e.clause) {
       const v = implied(clause, lit);
       if (v === false) { dead = true; break; }
-      if (v === undefined) unknown.push({ key: canonicalAtom(lit.atom), neg: lit.neg });
+      if (v === undefined) unknown.push({ lit, key: canonicalAtom(lit.atom) });
     }
     if (dead) continue;
     if (unknown.length === 0) return [e.owner];
     open.push({ lits: unknown, owner: e.owner });
   }
-  const keys = [...new Set(open.flatMap((o) => o.lits.map((l) => l.key)))];
-  if (open.length === 0 || keys.length > MAX_UNKNOWN_ATOMS) return null;
+  if (open.length === 0) return null;
+  // Terms with known values: the values the clause itself allows.
+  const terms = new Map<string, readonly Lit[]>();
+  for (const o of open) {
+    for (const { lit } of o.lits) {
+      const term = termOf(lit.atom);
+      if (terms.has(term)) continue;
+      const values = domains(term);
+      if (values) terms.set(term, values.filter((v) => clause.every((c) => termOf(c.atom) !== term || onValue(c.atom, v) !== c.neg)));
+    }
+  }
+  const keys = [...new Set(open.flatMap((o) => o.lits.filter((l) => !terms.has(termOf(l.lit.atom))).map((l) => l.key)))];
+  const termList = [...terms];
+  const total = termList.reduce((n, [, vs]) => n * vs.length, 1) * 2 ** keys.length;
+  if (keys.length > MAX_UNKNOWN_ATOMS || total > MAX_ASSIGNMENTS) return null;
+  if (total === 0) return []; // the clause admits no value of some term: nothing reaches it
+  // Each open literal as a test of an assignment: a term's value index, or a proposition's bit.
+  const tests = open.map((o) => ({
+    owner: o.owner,
+    lits: o.lits.map(({ lit, key }) => {
+      const t = termList.findIndex(([term]) => term === termOf(lit.atom));
+      if (t >= 0) return { t, truth: termList[t]![1].map((v) => onValue(lit.atom, v) !== lit.neg), bit: -1, neg: false };
+      return { t: -1, truth: [] as boolean[], bit: keys.indexOf(key), neg: lit.neg };
+    }),
+  }));
   const owners = new Set<number>();
-  for (let mask = 0; mask < 1 << keys.length; mask++) {
-    const value = (key: string) => ((mask >> keys.indexOf(key)) & 1) === 1;
-    const hit = open.find((o) => o.lits.every((l) => value(l.key) !== l.neg));
-    if (!hit) return null;
-    owners.add(hit.owner);
+  const pick = termList.map(() => 0);
+  for (;;) {
+    for (let mask = 0; mask < 1 << keys.length; mask++) {
+      const hit = tests.find((o) => o.lits.every((l) => (l.t >= 0 ? l.truth[pick[l.t]!]! : (((mask >> l.bit) & 1) === 1) !== l.neg)));
+      if (!hit) return null;
+      owners.add(hit.owner);
+    }
+    let i = termList.length - 1;
+    while (i >= 0 && ++pick[i]! === termList[i]![1].length) pick[i--] = 0;
+    if (i < 0) break;
   }
   return [...owners].sort((a, b) => a - b);
 }

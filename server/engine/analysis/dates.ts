@@ -60,8 +60,8 @@ export function emptyDateWindows(doc: PolicyLike & Record<string, unknown>): War
   const params = isRecord(doc.params) ? Object.fromEntries(Object.entries(doc.params).map(([k, p]) => [k, isRecord(p) ? p.value : undefined])) : {};
   const out: Warning[] = [];
   const usedParams = new Set<string>();
-  const visit = (node: unknown, path: string): void => {
-    if (Array.isArray(node)) { node.forEach((x, i) => visit(x, pointer(path, i))); return; }
+  const visit = (node: unknown, at: Array<string | number>): void => {
+    if (Array.isArray(node)) { node.forEach((x, i) => visit(x, [...at, i])); return; }
     if (!isRecord(node)) return;
     if (Object.keys(node).length === 1 && Array.isArray(node.and)) {
       const byTerm = new Map<string, { lo: Bound[]; hi: Bound[] }>();
@@ -77,15 +77,15 @@ export function emptyDateWindows(doc: PolicyLike & Record<string, unknown>): War
         if (!pair) continue;
         for (const b of pair) if (b.from.startsWith('params.')) usedParams.add(b.from.split('.')[1]!);
         out.push({
-          path,
+          path: pointer(at[0] as string, ...at.slice(1)),
           code: 'empty-date-window',
           message: `this date window is never open: it needs ${termName(term)} ${describe(pair[0], true)} and ${describe(pair[1], false)}`,
         });
       }
     }
-    for (const [k, v] of Object.entries(node)) visit(v, pointer(path, k));
+    for (const [k, v] of Object.entries(node)) if (v !== null && typeof v === 'object') visit(v, [...at, k]);
   };
-  for (const site of expressionSites(doc)) visit(site.expr, site.path);
+  for (const site of expressionSites(doc)) visit(site.expr, [site.path]);
 
   for (const [name, value] of Object.entries(params)) {
     if (!isRecord(value) || usedParams.has(name)) continue;

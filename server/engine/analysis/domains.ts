@@ -170,7 +170,11 @@ export interface DomainScope {
   lookup: SchemaLookup;
 }
 
-export function domainOf(expr: unknown, scope: DomainScope, depth = 0): Domain {
+/**
+ * The values of an expression. With fixedParams false a param is not taken at its current
+ * value (a param is a switch staff turn: a rule it turns off is meant, not a finding).
+ */
+export function domainOf(expr: unknown, scope: DomainScope, depth = 0, fixedParams = true): Domain {
   if (depth > 24) return ANY;
   if (isLiteral(expr)) return { values: [expr], open: false };
   if (!isRecord(expr)) return ANY;
@@ -180,7 +184,7 @@ export function domainOf(expr: unknown, scope: DomainScope, depth = 0): Domain {
   const a = Array.isArray(expr[op]) ? (expr[op] as unknown[]) : [expr[op]];
   if (BOOLEAN_OPS.has(op)) return BOOL;
   if (op === 'and' || op === 'or') {
-    const parts = a.map((x) => domainOf(x, scope, depth + 1));
+    const parts = a.map((x) => domainOf(x, scope, depth + 1, fixedParams));
     return parts.length > 0 && parts.every((d) => !d.open && !d.num && d.values.every((v) => typeof v === 'boolean')) ? BOOL : ANY;
   }
   if (op === 'if' || op === '?:') {
@@ -189,25 +193,26 @@ export function domainOf(expr: unknown, scope: DomainScope, depth = 0): Domain {
     for (let i = 1; i < a.length; i += 2) branches.push(a[i]);
     if (a.length % 2 === 1) branches.push(a[a.length - 1]);
     else branches.push(null);
-    return branches.map((b) => domainOf(b, scope, depth + 1)).reduce(union);
+    return branches.map((b) => domainOf(b, scope, depth + 1, fixedParams)).reduce(union);
   }
-  if (op === 'var') return varDomain(a, scope, depth);
+  if (op === 'var') return varDomain(a, scope, depth, fixedParams);
   return ANY;
 }
 
-function varDomain(a: unknown[], scope: DomainScope, depth: number): Domain {
+function varDomain(a: unknown[], scope: DomainScope, depth: number, fixedParams: boolean): Domain {
   const path = a[0];
   if (typeof path !== 'string' || path === '' || a.length > 2) return ANY;
-  const fallback: Domain = a.length === 2 ? domainOf(a[1], scope, depth + 1) : { values: [null], open: false };
+  const fallback: Domain = a.length === 2 ? domainOf(a[1], scope, depth + 1, fixedParams) : { values: [null], open: false };
   const param = paramValue({ var: path }, scope.params);
-  if (param) return isLiteral(param.value) ? { values: [param.value], open: false } : ANY;
+  if (param) return fixedParams && isLiteral(param.value) ? { values: [param.value], open: false } : ANY;
+  if (path === 'params' || path.startsWith('params.')) return ANY;
   const [head, ...rest] = path.split('.');
   const let_ = scope.lets.get(head!);
   if (let_) {
-    if (rest.length === 0) return domainOf(let_.value, let_.scope, depth + 1);
+    if (rest.length === 0) return domainOf(let_.value, let_.scope, depth + 1, fixedParams);
     // A path into a derived value: only followed through an alias of another read.
     const v = let_.value;
-    if (isRecord(v) && Object.keys(v).length === 1 && typeof v.var === 'string') return varDomain([`${v.var}.${rest.join('.')}`, ...a.slice(1)], let_.scope, depth + 1);
+    if (isRecord(v) && Object.keys(v).length === 1 && typeof v.var === 'string') return varDomain([`${v.var}.${rest.join('.')}`, ...a.slice(1)], let_.scope, depth + 1, fixedParams);
     return ANY;
   }
   let view: SchemaView | null = head === 'item' ? scope.item : property(scope.input, head!, scope.lookup);

@@ -20,7 +20,7 @@
 import { expressionSites, isRecord } from '../expression-sites.ts';
 import type { ExpressionSiteKind, PolicyLike } from '../expression-sites.ts';
 import { isInputsMap } from '../safety-tables.ts';
-import type { ConditionContext } from './conditions.ts';
+import type { ConditionContext, FiniteDomains, Lit } from './conditions.ts';
 import { emptyDateWindows } from './dates.ts';
 import { ANY, domainOf, items, property, union, viewOf } from './domains.ts';
 import type { Domain, DomainScope, SchemaLookup, SchemaView } from './domains.ts';
@@ -52,11 +52,11 @@ export function analyzePolicy(document: unknown, options: AnalyzeOptions = {}): 
   const ctx: ConditionContext = { params };
   const out: Warning[] = [];
 
-  out.push(...unreachableRules(doc.rules, doc.otherwise, '/rules', ctx));
-  const each = isRecord(doc.each) ? doc.each : null;
-  if (each) out.push(...unreachableRules(each.rules, each.otherwise, '/each/rules', ctx));
-
   const scopes = buildScopes(doc, input, params, lookupFor(doc.input));
+  out.push(...unreachableRules(doc.rules, doc.otherwise, '/rules', ctx, finiteDomains(scopes.main)));
+  const each = isRecord(doc.each) ? doc.each : null;
+  if (each) out.push(...unreachableRules(each.rules, each.otherwise, '/each/rules', ctx, finiteDomains(scopes.each)));
+
   const domains = tableDomains(doc, scopes);
   if (isRecord(doc.tables)) {
     for (const [name, table] of Object.entries(doc.tables)) if (isRecord(table)) out.push(...analyseTable(name, table, domains.get(name) ?? null));
@@ -86,6 +86,19 @@ function sortWarnings(list: Warning[]): Warning[] {
     return x.length - y.length || WARNING_CODES.indexOf(a.code) - WARNING_CODES.indexOf(b.code);
   };
   return [...list].sort(cmp);
+}
+
+/** Values of `var` reads that the schema (through derived values) pins to a few literals; params are not pinned (see domainOf). */
+function finiteDomains(scope: DomainScope): FiniteDomains {
+  const cache = new Map<string, readonly Lit[] | null>();
+  return (term) => {
+    if (cache.has(term)) return cache.get(term)!;
+    const m = /^var\((.+)\)$/.exec(term);
+    const d = m ? domainOf({ var: m[1] }, scope, 0, false) : null;
+    const values = d && !d.open && !d.num && d.values.length > 0 && d.values.length <= 16 ? d.values : null;
+    cache.set(term, values);
+    return values;
+  };
 }
 
 interface Scopes {

@@ -72,7 +72,9 @@ function walk(node: unknown, reads: Reads, inIteration: boolean, asGetTarget = f
 function placeholders(doc: Record<string, unknown>): Set<string> {
   const out = new Set<string>();
   const visit = (v: unknown): void => {
-    if (typeof v === 'string') for (const m of v.matchAll(/\{\s*params\.([A-Za-z][A-Za-z0-9_]*)/g)) out.add(m[1]!);
+    if (typeof v === 'string') {
+      if (v.includes('params.')) for (const m of v.matchAll(/\{\s*params\.([A-Za-z][A-Za-z0-9_]*)/g)) out.add(m[1]!);
+    }
     else if (Array.isArray(v)) v.forEach(visit);
     else if (isRecord(v)) Object.values(v).forEach(visit);
   };

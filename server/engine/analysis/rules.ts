@@ -2,13 +2,15 @@
  * Unreachable rules: under first match, a rule never decides when every input its `when`
  * admits is taken by earlier rules (an earlier `true`, the same condition, a subset of its
  * `and`, a wider interval on the same value, the same `==`, or several earlier rules that
- * together cover it), or when its own conditions contradict each other. `otherwise` is dead
+ * together cover it, counting the values the input schema allows: `reason` is "a", then "b",
+ * then "c" of an enum of three leaves nothing after them), or when its own conditions
+ * contradict each other. `otherwise` is dead
  * when the rules before it cover everything. Applied to the order-level rules and to the
  * per-item rules of `each` alike.
  */
 import { isRecord, pointer } from '../expression-sites.ts';
 import { contradictory, coveredBy, toDnf } from './conditions.ts';
-import type { Clause, ConditionContext } from './conditions.ts';
+import type { Clause, ConditionContext, FiniteDomains } from './conditions.ts';
 import type { Warning } from './warnings.ts';
 
 interface RuleLike {
@@ -16,7 +18,7 @@ interface RuleLike {
   when: unknown;
 }
 
-export function unreachableRules(rules: unknown, otherwise: unknown, base: string, ctx: ConditionContext): Warning[] {
+export function unreachableRules(rules: unknown, otherwise: unknown, base: string, ctx: ConditionContext, domains?: FiniteDomains): Warning[] {
   if (!Array.isArray(rules)) return [];
   const list: RuleLike[] = rules.filter(isRecord).map((r, i) => ({ id: typeof r.id === 'string' ? r.id : `#${i}`, when: r.when }));
   const out: Warning[] = [];
@@ -34,11 +36,13 @@ export function unreachableRules(rules: unknown, otherwise: unknown, base: strin
     } else if (earlier.length > 0) {
       const owners = new Set<number>();
       const covered = live.every((c) => {
-        const by = coveredBy(c, earlier);
+        const by = coveredBy(c, earlier, domains);
         by?.forEach((o) => owners.add(o));
         return by !== null;
       });
-      if (covered) {
+      if (covered && owners.size === 0) {
+        out.push({ path, code: 'unreachable-rule', message: `rule ${name(i)} never applies: no input the input schema allows satisfies its conditions` });
+      } else if (covered) {
         const who = [...owners].sort((a, b) => a - b);
         const always = who.length === 1 && earlier.some((e) => e.owner === who[0] && e.clause.length === 0);
         out.push({
@@ -53,7 +57,7 @@ export function unreachableRules(rules: unknown, otherwise: unknown, base: strin
     for (const clause of live) earlier.push({ clause, owner: i });
   });
   if (isRecord(otherwise) && earlier.length > 0) {
-    const by = coveredBy([], earlier);
+    const by = coveredBy([], earlier, domains);
     if (by) {
       const always = by.length === 1 && earlier.some((e) => e.owner === by[0] && e.clause.length === 0);
       out.push({
