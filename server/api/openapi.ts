@@ -195,7 +195,7 @@ export function buildOpenApiDocument(specs: RouteSpec[], options: OpenApiOptions
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'pk_<prefix>_<secret>',
-          description: 'An API key: `Authorization: Bearer pk_…`. It belongs to one tenant and has one role; made with `npm run -s policy -- keys create --tenant <t> --role <role>` or `POST /v1/keys`.',
+          description: 'An API key: `Authorization: Bearer pk_…`. It belongs to one tenant and has one role; made with `npm run -s policy -- keys create --tenant <t> --role <role>` or `POST /v1/keys`. The `tenants` routes (templates, new tenants) take a platform operator key instead (`po_…`, made with `keys create --operator`, or the server\'s OPERATOR_KEY), which belongs to no tenant and may do nothing else.',
         },
       },
       headers: { RequestId: { description: 'The request id, also in a problem\'s `instance` (urn:request:<id>): quote it when reporting a failure.', schema: { type: 'string' } } },

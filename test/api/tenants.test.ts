@@ -7,6 +7,7 @@
  * isolated from the others, and everything the creation wrote is in one transaction's audit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../server/config.ts';
 import { createOperatorKey, revokeOperatorKey } from '../../server/services/operator-keys.ts';
 import { expectProblem, expectSchema, problemPaths } from '../helpers/problems.ts';
 import { startServer } from '../helpers/server.ts';
@@ -175,6 +176,40 @@ describe('POST /v1/tenants: bad params are refused with their JSON path, and not
     const slug = await server.post('/v1/tenants', { tenant: '_templates', name: 'Nope', template: 'returns-standard', params: { returnAddress: 'x' } }, OPERATOR_KEY);
     expectProblem(slug, 400);
     expect(problemPaths(slug)).toEqual(['/tenant']);
+  });
+});
+
+describe('POST /v1/tenants: one transaction', () => {
+  it('two creations of the same tenant at once: one 201, one 409, and exactly one set of rows', async () => {
+    const body = { tenant: 'racer', name: 'Racer', template: 'returns-standard', params: { returnAddress: 'x' } };
+    const results = await Promise.all([server.post('/v1/tenants', body, OPERATOR_KEY), server.post('/v1/tenants', body, OPERATOR_KEY)]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    const count = async (sql: string) => Number((await server.runtime.db.execute({ sql, args: ['racer'] })).rows[0]!.n);
+    expect(await count('SELECT COUNT(*) AS n FROM tenants WHERE id = ?')).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM policy_versions WHERE tenant = ?')).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM activations WHERE tenant = ?')).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM api_keys WHERE tenant = ?')).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM samples WHERE tenant = ?')).toBe(results.find((r) => r.status === 201)!.body.samples);
+    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE tenant = ? AND action = 'tenant.create'")).toBe(1);
+  });
+
+  it('activeFrom null makes version 1 decide from the beginning (to replay older orders)', async () => {
+    const res = await server.post('/v1/tenants', { tenant: 'history', name: 'History', template: 'returns-standard', params: { returnAddress: 'x' }, activeFrom: null }, OPERATOR_KEY);
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.policies[0].activeFrom).toBeNull();
+    const sample = (await server.get('/v1/samples', res.body.secret)).body.samples.find((s: { name: string }) => s.name === 'return-day-31-past-window');
+    const full = await server.get(`/v1/samples/${sample.name}`, res.body.secret);
+    const decided = await server.post('/v1/policies/returns/decide', { input: { order: full.body.order, request: full.body.requests.returns }, at: full.body.at }, res.body.secret);
+    expect(decided.status, decided.text).toBe(200);
+    expect(decided.body.decision).toMatchObject({ eligible: false, returnBy: '2024-04-04' });
+  });
+});
+
+describe('OPERATOR_KEY', () => {
+  it('is refused at start when it is short, has spaces or looks like a tenant key', () => {
+    for (const bad of ['short', `has a space ${'x'.repeat(30)}`, `pk_${'x'.repeat(40)}`]) expect(() => parseConfig({ OPERATOR_KEY: bad }), bad).toThrow(/OPERATOR_KEY: must be at least 32 characters/);
+    expect(parseConfig({ OPERATOR_KEY: OPERATOR_KEY }).operatorKey).toBe(OPERATOR_KEY);
+    expect(parseConfig({}).operatorKey).toBeUndefined();
   });
 });
 
