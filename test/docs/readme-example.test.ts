@@ -1,4 +1,4 @@
-/** The README's worked examples: the policy compiles and decides as the README says; the static analysis example warns as printed. */
+/** The README's worked examples: the policy compiles and decides as the README says; the static analysis example warns as printed, and as the API reference's example answer says. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../server/engine/index.ts';
@@ -40,5 +40,12 @@ describe('README static analysis example', () => {
     const printed = output!.split('\n').filter((l) => l.startsWith('  warning '));
     expect(printed).toEqual(warnings.map((w) => `  warning ${w.path} [${w.code}]: ${w.message}`));
     expect(output).toContain(`(${parsed.rules.length} rules, 0 tests, ${warnings.length} warnings)`);
+  });
+
+  it('is the example of the API reference’s draft validation answer, which its schema accepts', () => {
+    const schema = schemaRegistry().schema('api/draft-validation.schema.json') as { examples: Array<{ warnings: unknown[] }> };
+    const example = schema.examples[0]!;
+    expect(schemaRegistry().compile({ $ref: 'api/draft-validation.schema.json' })(example)).toEqual([]);
+    expect(example.warnings).toEqual(analyzePolicy(JSON.parse(doc!), { schema: schemaRegistry().schema }));
   });
 });
