@@ -11,6 +11,7 @@
  * - no key's secret (nor OPERATOR_KEY) ever reaches either process's stdout/stderr (JSON logs at
  *   debug level), the audit log or the decision log, while keys are created, used, presented
  *   wrong and revoked.
+ * - two processes started at once on an empty database both serve it, migrated and seeded once.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -171,4 +172,37 @@ describe('keys in logs', () => {
       db.close();
     }
   });
+});
+
+describe('two processes starting on one empty database', () => {
+  it('both start, and the database is migrated and seeded exactly once', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'policy-first-start-'));
+    const reference = mkdtempSync(join(tmpdir(), 'policy-first-start-ref-'));
+    try {
+      const env = { DATABASE_URL: `file:${join(fresh, 'policy.db')}` };
+      const started = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+      for (const proc of started) expect((await httpClient(proc.url).get('/healthz')).status).toBe(200);
+      await Promise.all(started.map((proc) => proc.stop('SIGTERM')));
+      // The same seed done once, in process, on another file: every table has as many rows.
+      const counts = async (url: string, seed: boolean) => {
+        const db = await openDatabase({ databaseUrl: url });
+        try {
+          if (seed) {
+            await migrate(db);
+            await seedIfEmpty(db);
+          }
+          const tables = (await db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")).rows.map((r) => String(r.name));
+          return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, Number((await db.execute(`SELECT COUNT(*) AS n FROM ${t}`)).rows[0]!.n)] as const)));
+        } finally {
+          db.close();
+        }
+      };
+      const once = await counts(`file:${join(reference, 'policy.db')}`, true);
+      expect(once.tenants).toBeGreaterThan(0);
+      expect(await counts(env.DATABASE_URL, false)).toEqual(once);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+      rmSync(reference, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
