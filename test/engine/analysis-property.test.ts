@@ -136,3 +136,44 @@ describe('static analysis soundness (property)', () => {
     expect(claims).toBeGreaterThan(100);
   });
 });
+
+describe('date windows (property)', () => {
+  const DATES = ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-05'];
+  const x = { var: 'request.when' };
+  const bound: fc.Arbitrary<unknown> = fc.oneof(
+    fc.tuple(fc.constantFrom('isBefore', 'isOnOrBefore'), fc.constantFrom(...DATES), fc.boolean()).map(([op, d, lower]) => ({ [op]: lower ? [d, x] : [x, d] })),
+    fc.tuple(fc.constantFrom('<', '<=', '>', '>='), fc.constantFrom(...DATES), fc.boolean(), fc.integer({ min: -2, max: 2 }), fc.boolean()).map(([op, d, fromDate, k, flip]) => {
+      const days = { daysBetween: fromDate ? [d, x] : [x, d] };
+      return { [op]: flip ? [k, days] : [days, k] };
+    }),
+  );
+  const doc = (conds: unknown[]) => ({
+    key: 'dates',
+    title: 'Dates',
+    input: { type: 'object', required: ['request'], properties: { request: { type: 'object', required: ['when'], properties: { when: { type: 'string' } } } } },
+    rules: [{ id: 'window', when: { and: conds }, then: { open: true } }],
+    otherwise: { then: { open: false } },
+  });
+  // Every day around the bounds, at its first and last instant.
+  const INSTANTS = ['2023-12-29', '2023-12-30', '2023-12-31', ...Array.from({ length: 9 }, (_, i) => `2024-01-0${i + 1}`)].flatMap((d) => [d, `${d}T00:00:00Z`, `${d}T23:59:59.999Z`]);
+
+  it('a window reported never open is open for no instant', () => {
+    let claims = 0;
+    fc.assert(
+      fc.property(fc.array(bound, { minLength: 2, maxLength: 3 }), (conds) => {
+        const d = doc(conds);
+        const compiled = compile(d, { registry });
+        if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
+        const warned = analyzePolicy(d, { schema: registry.schema }).filter((w) => w.code === 'empty-date-window');
+        if (warned.length === 0) return;
+        claims++;
+        for (const when of INSTANTS) {
+          const r = evaluate(compiled.policy, { request: { when } }, '2024-01-01T00:00:00Z');
+          expect(r.ok && r.decision.rule, `${when}: ${warned[0]!.message}`).toBe('otherwise');
+        }
+      }),
+      { numRuns: 400, seed: 20261124 },
+    );
+    expect(claims).toBeGreaterThan(20);
+  });
+});

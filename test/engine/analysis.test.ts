@@ -309,8 +309,28 @@ describe('date windows that can never be open', () => {
     expect(analyse(doc)).toEqual([{
       path: '/rules/0/when',
       code: 'empty-date-window',
-      message: 'this date window is never open: it needs request.placedAt on or after 2023-12-25 (params.holidayFrom) and on or before 2023-10-11 (params.holidayUntil)',
+      message: 'this date window is never open: no request.placedAt is both on or after 2023-12-25 (params.holidayFrom) and on or before 2023-10-11 (params.holidayUntil)',
     }]);
+  });
+
+  it('reads windows written with daysBetween (by UTC dates) and params read through a derived value', () => {
+    const days = (a: unknown, b: unknown) => ({ daysBetween: [a, b] });
+    const doc = policy({
+      params: { holiday: { value: { purchasedFrom: '2023-12-26', purchasedThrough: '2023-12-25' }, description: 'window' } },
+      let: [{ name: 'h', value: v('params.holiday') }, { name: 'placed', value: { date: [v('request.placedAt')] } }],
+      rules: [
+        rule('holiday', { and: [v('h'), { '>=': [days(v('h.purchasedFrom'), v('placed')), 0] }, { '<=': [0, days(v('placed'), v('h.purchasedThrough'))] }] }),
+        rule('day-after', { and: [{ '>': [days('2024-01-01', v('placed')), 0] }, { '>=': [days(v('placed'), '2024-01-01'), 0] }] }),
+        rule('same-day', { and: [{ '>=': [days('2024-01-01', v('placed')), 0] }, { '>=': [days(v('placed'), '2024-01-01'), 0] }] }),
+        rule('a-week', { and: [{ '<': [-1, days('2024-01-01', v('placed'))] }, { '>': [days(v('placed'), '2024-01-08'), 0] }] }),
+        rule('after-the-week', { and: [{ '<': [days('2024-01-01', v('placed')), 7] }, { '>': [days('2024-01-08', v('placed')), 0] }] }),
+      ],
+    });
+    expect(analyse(doc)).toEqual([
+      { path: '/rules/0/when', code: 'empty-date-window', message: 'this date window is never open: no placed is both on or after 2023-12-26 (params.holiday.purchasedFrom) and on or before 2023-12-25 (params.holiday.purchasedThrough)' },
+      { path: '/rules/1/when', code: 'empty-date-window', message: 'this date window is never open: no placed is both on or after 2024-01-02 and on or before 2024-01-01' },
+      { path: '/rules/4/when', code: 'empty-date-window', message: 'this date window is never open: no placed is both on or after 2024-01-09 and on or before 2024-01-07' },
+    ]);
   });
 
   it('reports isBefore(x, a) and isAfter(x, b) with a ≤ b, nested in any expression', () => {
