@@ -15,6 +15,7 @@ import type {
 } from '../../server/types/schemas.gen.ts';
 
 import type { SampleSummary, SampleView, SimulateRequest, SimulateStreamLine } from '../../server/types/schemas.gen.ts';
+import type { SimulateTenantRequest, SimulateTenantResponse } from '../../server/types/schemas.gen.ts';
 import type { TemplateList, TenantCreateRequest, TenantCreated } from '../../server/types/schemas.gen.ts';
 
 /** A tenant key's role, or `operator`: a platform operator's key (no tenant; it creates tenants from templates). */
@@ -151,6 +152,8 @@ export interface Api {
    * request (4xx) rejects with its ApiError.
    */
   simulateStream(policy: string, body: SimulateRequest, onLine: (line: SimulateStreamLine) => void, signal?: AbortSignal): Promise<void>;
+  /** POST /v1/simulate: several policies of the tenant over the same orders, one combined summary (components/simulation-cross-policy.tsx). */
+  simulateTenant(body: SimulateTenantRequest): Promise<SimulateTenantResponse>;
 }
 
 /** GET /v1/decisions filters (absent or empty: not filtered). */
@@ -224,6 +227,7 @@ export function createApi(options: ApiOptions): Api {
     // Simulation (screens/simulate.tsx)
     listSamples: async (policy) => (await call<{ samples: SampleSummary[] }>('GET', `/v1/samples?policy=${enc(policy)}`))!.samples,
     getSample: async (name) => (await call<SampleView>('GET', `/v1/samples/${enc(name)}`))!,
+    simulateTenant: async (body) => (await call<SimulateTenantResponse>('POST', '/v1/simulate', { body }))!,
     async simulateStream(policy, body, onLine, signal) {
       const headers = { Accept: 'application/x-ndjson', Authorization: `Bearer ${options.key}`, 'Content-Type': 'application/json' };
       let res: Response;

@@ -13,6 +13,7 @@ import type { Api, Me, PolicyDetail } from '../api.ts';
 import { ErrorBox } from '../components/error-box.tsx';
 import { ParamsForm } from '../components/params-form.tsx';
 import { BaselineChooser, CaseChooser } from '../components/simulation-cases.tsx';
+import { CrossPolicy } from '../components/simulation-cross-policy.tsx';
 import type { VersionChoice } from '../components/simulation-cases.tsx';
 import { SimulationChanges } from '../components/simulation-changes.tsx';
 import type { DetailContext } from '../components/simulation-detail.tsx';
@@ -78,10 +79,10 @@ export function Simulate({ api, me, detail, editor, baseVersion }: Props): JSX.E
       </div>
     );
   }
-  return <SimulateLoaded sim={sim} me={me} detail={detail} editor={editor} baseVersion={baseVersion} />;
+  return <SimulateLoaded sim={sim} api={api} me={me} detail={detail} editor={editor} baseVersion={baseVersion} />;
 }
 
-function SimulateLoaded({ sim, me, detail, editor, baseVersion }: { sim: Simulation; me: Me; detail: PolicyDetail; editor: PolicyEditor; baseVersion: number | null }): JSX.Element {
+function SimulateLoaded({ sim, api, me, detail, editor, baseVersion }: { sim: Simulation; api: Api; me: Me; detail: PolicyDetail; editor: PolicyEditor; baseVersion: number | null }): JSX.Element {
   const state = useStore(sim);
   const doc = useStore(editor);
   const readOnly = doc.save.status === 'read-only';
@@ -113,6 +114,12 @@ function SimulateLoaded({ sim, me, detail, editor, baseVersion }: { sim: Simulat
           <p class="muted small">{readOnly ? 'The params of the document.' : 'A change here changes the document; the simulation follows it.'}</p>
           <ParamsForm idPrefix="sim-param" fields={doc.params} problems={doc.problems} disabled={readOnly || doc.parseError !== null} onChange={editor.setParam} />
         </section>
+        {can(me, 'write') && (
+          <section aria-labelledby="sim-cross-title">
+            <h2 id="sim-cross-title">With other policies</h2>
+            <CrossPolicy api={api} policy={detail.key} editor={editor} />
+          </section>
+        )}
         <p class="small tests-line" data-testid="sim-tests-line">
           {doc.stale ? (
             <span class="muted">Checking the tests…</span>

@@ -1,0 +1,91 @@
+/**
+ * The Simulate view's "with other policies" panel end to end: the real server (fresh database
+ * seeded from policies/) serving the real build of editor/, in Debian's Chromium, as a Soom
+ * editor. Returns has a draft raising the inventory handling cost to 30% and points a draft
+ * doubling the rate; on returns' Simulate tab, points joins with its draft and cancellation
+ * unchanged, and the panel shows the combined summary POST /v1/simulate gives for the same
+ * body (its figures are checked by hand in test/api/simulate-tenant.test.ts). Screen saved to
+ * test-artifacts/simulate-cross-policy.png.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEditor, CHROMIUM_PATH, hasChromium, launchBrowser, pageErrors, screenshot } from '../helpers/browser.ts';
+import type { TestBrowser } from '../helpers/browser.ts';
+import { startServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
+
+const STEP = 20_000;
+const POLL = { timeout: 20_000, interval: 50 };
+
+describe('simulating returns together with other Soom policies in Chromium', () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let page: Page;
+  let errors: string[];
+  let key: string;
+  let expected: any;
+
+  beforeAll(async () => {
+    if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+    const [, s] = await Promise.all([buildEditor(), startServer()]);
+    server = s;
+    key = await server.key('soom', 'editor');
+    const draft = (policy: string, param: string, value: number) => {
+      const document = JSON.parse(readFileSync(new URL(`../../policies/soom/${policy}.json`, import.meta.url), 'utf8'));
+      document.params[param].value = value;
+      return document;
+    };
+    const returns = draft('returns', 'inventoryChargeRate', 0.3);
+    for (const [policy, document] of [['returns', returns], ['points', draft('points', 'earnRate', 0.02)]] as const) {
+      const res = await server.request('PUT', `/v1/policies/${policy}/draft`, { key, body: { document }, headers: { 'If-None-Match': '*' } });
+      expect(res.status, res.text).toBeLessThan(300);
+    }
+    const res = await server.post('/v1/simulate', { changes: [{ policy: 'returns', candidate: { draft: true } }, { policy: 'points', candidate: { draft: true } }], policies: ['cancellation'], cases: { samples: true } }, key);
+    expect(res.status, res.text).toBe(200);
+    expected = res.body;
+    browser = await launchBrowser();
+    page = await browser.newPage({ baseURL: server.url });
+    page.setDefaultTimeout(STEP);
+    errors = pageErrors(page);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('offers the other policies, each left out, unchanged, or with its draft where it has one', async () => {
+    await page.goto('/policies/returns/simulate');
+    await page.getByLabel('API key').fill(key);
+    await page.getByLabel('API key').press('Enter');
+    const panel = page.getByTestId('cross-policy');
+    await panel.waitFor();
+    await expect.poll(() => panel.locator('select').evaluateAll((s) => s.map((x) => x.id)), POLL).toEqual(['cross-after-service', 'cross-cancellation', 'cross-layaway', 'cross-membership', 'cross-points']);
+    await expect.poll(() => page.getByLabel('points', { exact: true }).locator('option').allTextContents(), POLL).toEqual(['not included', 'unchanged (as it decides now)', 'its draft']);
+    await expect.poll(() => page.getByLabel('cancellation', { exact: true }).locator('option').allTextContents(), POLL).toEqual(['not included', 'unchanged (as it decides now)']);
+    expect(await page.getByTestId('cross-run').isDisabled()).toBe(true);
+  });
+
+  it('shows the combined summary of the server for this document, points\' draft and cancellation unchanged', async () => {
+    await page.getByLabel('points', { exact: true }).selectOption('draft');
+    await page.getByLabel('cancellation', { exact: true }).selectOption('active');
+    await page.getByTestId('cross-run').click();
+    await page.getByTestId('cross-result').waitFor();
+    const s = expected.summary;
+    expect(s.changedOrders).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('cross-orders').textContent(), POLL).toBe(`${s.orders} orders, ${s.changedOrders} with a changed decision`);
+    for (const [policy, compared] of [['returns', 'this document'], ['points', 'its draft'], ['cancellation', 'unchanged']] as const) {
+      const cells = await page.getByTestId(`cross-row-${policy}`).locator('td').allTextContents();
+      expect(cells.slice(0, 3)).toEqual([compared, String(s.byPolicy[policy].evaluated), String(s.byPolicy[policy].changed)]);
+    }
+    const all = await page.getByTestId('cross-row-all').locator('td').allTextContents();
+    expect(all.slice(0, 3)).toEqual(['combined', String(s.evaluated), String(s.changed)]);
+    expect(all[3]).toContain(`/earned +${s.fields['/earned'].net}`);
+    expect(all[3]).toContain(`/refundAmount ${s.fields['/refundAmount'].net}`);
+    const listed = await page.getByRole('list', { name: 'Changed orders' }).locator('li code').allTextContents();
+    expect(listed).toEqual(expected.orders.map((o: { id: string }) => o.id));
+    expect(errors).toEqual([]);
+    await screenshot(page, 'simulate-cross-policy');
+  });
+});
