@@ -23,8 +23,8 @@
  *   await sim.addTest(await sim.testDraft(sim.get().result!.changes[0]!));   // a new embedded test
  */
 import { applyEdits, modify } from 'jsonc-parser';
-import { activeVersionAt, compareCase, compile, diff, evaluate, normalizeInstant, SummaryBuilder } from '../../server/engine/index.ts';
-import type { Activation, CaseOutcome, CaseResult, CompiledPolicy, Decision, EvaluationError, FieldChange, PolicyDoc, Problem, SchemaRegistry, SimulationCase, SimulationSummary, Trace } from '../../server/engine/index.ts';
+import { activeVersionAt, compareCase, compile, diff, evaluate, explain, normalizeInstant, SummaryBuilder } from '../../server/engine/index.ts';
+import type { Activation, CaseOutcome, CaseResult, CompiledPolicy, Decision, EvaluationError, Explanation, FieldChange, PolicyDoc, Problem, SchemaRegistry, SimulationCase, SimulationSummary, Trace } from '../../server/engine/index.ts';
 import type { ChangedCase, FailedCase, SampleSummary, SampleView, SimulateRequest, SimulateStreamLine, SimulationSummaryBody } from '../../server/types/schemas.gen.ts';
 import { ApiError } from './api.ts';
 import type { PathProblem } from './api.ts';
@@ -189,7 +189,8 @@ export interface SimulationDeps {
 export interface SideTrace {
   /** The version that decided (null: the document being edited). */
   version: number | null;
-  outcome: { ok: true; decision: Decision; trace: Trace } | { ok: false; error: EvaluationError };
+  /** The explanation (engine/explain.ts, as the API's explain: true gives it) rides along with the trace. */
+  outcome: { ok: true; decision: Decision; trace: Trace; explanation: Explanation } | { ok: false; error: EvaluationError };
 }
 
 export interface TracePair {
@@ -595,7 +596,7 @@ export function createSimulation(deps: SimulationDeps): Simulation {
       if (!cand.ok) throw new Error(cand.message);
       const side = (policy: CompiledPolicy, v: number | null): SideTrace => {
         const r = evaluate(policy, c.input, c.at, { trace: true });
-        return { version: v, outcome: r.ok ? { ok: true, decision: r.decision, trace: r.trace! } : { ok: false, error: r.error } };
+        return { version: v, outcome: r.ok ? { ok: true, decision: r.decision, trace: r.trace!, explanation: explain(policy, c.input, r.trace!, r.decision) } : { ok: false, error: r.error } };
       };
       const before = change.baselineVersion === null ? null : side(await version(change.baselineVersion), change.baselineVersion);
       return { before, after: side(cand.policy, null), input: c.input, at: c.at };

@@ -10,7 +10,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile, evaluate, simulateAll } from '../../server/engine/index.ts';
+import { compile, evaluate, explain, simulateAll } from '../../server/engine/index.ts';
 import type { CompiledPolicy, SimulationCase } from '../../server/engine/index.ts';
 import { schemaRegistry } from '../../server/catalog/schema-files.ts';
 import { buildEditor, CHROMIUM_PATH, hasChromium, launchBrowser, pageErrors, screenshot } from '../helpers/browser.ts';
@@ -171,6 +171,23 @@ describe('the Simulate view in Chromium', () => {
       await expect.poll(() => item.locator('li.matched').getAttribute('data-rule'), POLL).toBe(trace.items![0]!.matched);
     }
     expect(traceOf(version1).items![0]!.matched).not.toBe(traceOf(candidate).items![0]!.matched);
+
+    // The reasons in plain language above each trace: engine/explain.ts's, as decide with explain: true answers them.
+    const reasonsOf = (policy: CompiledPolicy) => {
+      const input = cases.find((c) => c.id === id)!.input;
+      const r = evaluate(policy, input, change.at, { trace: true });
+      if (!r.ok) throw new Error('expected a decision');
+      return explain(policy, input, r.trace!, r.decision);
+    };
+    for (const [i, policy] of [version1, candidate].entries()) {
+      await expect.poll(() => sides.nth(i).getByTestId('explanation').locator('ul.reasons li').allTextContents(), POLL).toEqual(reasonsOf(policy).reasons.map((r) => r.text));
+    }
+    // "For the 2023 Holiday Season, most of the items purchased between October 11 and December 25, 2023 can be returned until January 31, 2024."
+    expect(reasonsOf(candidate).reasons.map((r) => r.text)).toContain('bought Oct 11, 2023, inside the holiday offer (Oct 11–Dec 25): returnable until Jan 31, 2024');
+    // Version 1 refused the ESL (past 30 days): what would have changed it, per item.
+    const changes = reasonsOf(version1).wouldChange!.map((w) => w.text);
+    expect(changes[0]).toMatch(/^a return asked by [A-Z][a-z]{2} \d{1,2}, 2023 would have been accepted$/);
+    await expect.poll(() => sides.nth(0).getByTestId('would-change').locator('li').allTextContents(), POLL).toEqual(changes);
     await detail.scrollIntoViewIfNeeded();
     await screenshot(page, 'simulate-detail');
     await sides.first().scrollIntoViewIfNeeded();

@@ -21,6 +21,7 @@ const solumV2 = compileOk(solumV2Doc);
 const soomCancellation = compileOk(read('soom/cancellation.json'));
 const soomReturns = compileOk(read('soom/returns.json'));
 const soomPoints = compileOk(read('soom/points.json'));
+const soomAfterService = compileOk(read('soom/after-service.json'));
 const texts = seedTexts();
 
 function quoted(sentence: string): string {
@@ -191,6 +192,32 @@ describe('Soom explained, in the customer\'s language', () => {
     expect(e.reasons.map((r) => r.text)).toEqual(['6,483 points (1% of ₩648,250) will be credited on Dec 2, 2023, 7 days after delivery, to the en points ledger']);
     const ko = explained(soomPoints, koOrder(input), at, params ? { params } : {});
     expect(ko.reasons.map((r) => r.text)).toEqual(['₩648,250의 1%인 6,483 포인트가 배송 완료 7일 후인 2023년 12월 2일에 ko 포인트 계정으로 적립됩니다']);
+  });
+});
+
+describe('every Soom policy explains itself', () => {
+  it('after-service: "If the product is defective and A/S application is received within 7 days from the date of receiving the product, SOOM provides free repair service."', () => {
+    quoted('If the product is defective and A/S application is received within 7 days from the date of receiving the product, SOOM provides free repair service.');
+    const free = seedCase(soomAfterService, 'a defect received on the 7th day after arrival (23:59:59) is repaired free, Soom pays the shipping');
+    expect(explained(soomAfterService, free.input, free.at).reasons.map((r) => r.text)).toEqual(["A defect reported 7 days after arrival, within 7 days: free repair, shipping at Soom's expense"]);
+    const paid = seedCase(soomAfterService, "a defect received on the 8th day after arrival (00:00:00) is paid A/S at the customer's expense");
+    expect(explained(soomAfterService, paid.input, paid.at, { language: 'ko' }).reasons.map((r) => r.text)).toEqual(['도착 후 8일 만에 신고된 제품 결함으로, 무상 수리 기간(7일)이 지나 배송비를 포함한 유상 A/S입니다']);
+  });
+
+  it.each(['returns', 'cancellation', 'points', 'layaway', 'after-service', 'membership'])('soom/%s gives a reason in English and Korean for every embedded test that decides', (key) => {
+    const policy = compileOk(read(`soom/${key}.json`));
+    for (const test of policy.document.tests ?? []) {
+      const { input, at, params } = seedCase(policy, test.name);
+      for (const language of ['en', 'ko']) {
+        const r = evaluate(policy, input, at, { trace: true, ...(params ? { params } : {}) });
+        if (!r.ok) continue;
+        const e = explain(policy, input, r.trace!, r.decision, { language, ...(params ? { params } : {}) });
+        expect(e.language, test.name).toBe(language);
+        expect(e.reasons.length, test.name).toBeGreaterThan(0);
+        // Every placeholder was filled: no braces left, no "undefined".
+        for (const text of [...e.reasons, ...(e.wouldChange ?? [])].map((x) => x.text)) expect(text, test.name).not.toMatch(/[{}]|undefined/);
+      }
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CaseOutcome, DerivedTrace, RuleTrace } from '../../../server/engine/index.ts';
 import type { ChangedView, SideTrace, Simulation, SimulationResult, TestDraft, TracePair } from '../simulation.ts';
+import { ExplanationView } from './explanation-view.tsx';
 import { count, fieldLabel, formatAt, formatMoney, formatValue, Value } from './simulation-format.tsx';
 
 export interface DetailContext {
@@ -144,6 +145,7 @@ function TraceSide({ title, side, other }: { title: string; side: SideTrace | nu
   return (
     <section class="trace-side" data-testid="trace-side">
       <h4>{title}</h4>
+      <ExplanationView explanation={side.outcome.explanation} />
       <Phase label="The order" rules={trace.rules} matched={trace.matched} otherMatched={otherTrace?.matched} open />
       {trace.items?.map((item) => {
         const o = otherTrace?.items?.[item.index];

@@ -7,13 +7,14 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Trace } from '../../../server/engine/index.ts';
+import type { Explanation, Trace } from '../../../server/engine/index.ts';
 import type { DecisionList, LoggedDecision, ReplayResponse, VersionInfo } from '../../../server/types/schemas.gen.ts';
 import { utcInstant } from '../activation-window.ts';
 import { ApiError, can } from '../api.ts';
 import type { Api, DecisionQuery, Me } from '../api.ts';
 import { ErrorBox } from '../components/error-box.tsx';
 import { NotForRole, PolicyHead } from '../components/policy-nav.tsx';
+import { ExplanationView } from '../components/explanation-view.tsx';
 import { TraceView } from '../components/trace-view.tsx';
 import { compactValue, outcomeFields, readablePath } from '../decision-summary.ts';
 import { formatJson } from '../format-json.ts';
@@ -335,7 +336,7 @@ function DecisionDetail({ api, id, hasTrace }: { api: Api; id: string; hasTrace:
   useEffect(() => {
     let live = true;
     // A stored trace comes with the decision; otherwise the server recomputes it (one evaluation).
-    api.getDecision(id, { recomputeTrace: !hasTrace }).then(
+    api.getDecision(id, { recomputeTrace: !hasTrace, explain: true }).then(
       (d) => live && setDecision(d),
       (e) => live && setError(e),
     );
@@ -379,6 +380,7 @@ function DecisionDetail({ api, id, hasTrace }: { api: Api; id: string; hasTrace:
         <summary>
           Why: the trace <span class="muted small">({decision.traceSource === 'stored' ? 'stored when it was decided' : 'recomputed with version ' + decision.version + ': evaluation is pure, so it is the same'})</span>
         </summary>
+        {decision.explanation && <ExplanationView explanation={decision.explanation as Explanation} label="In plain language" />}
         {decision.trace ? <TraceView trace={decision.trace as unknown as Trace} decision={decision.decision} /> : <p class="muted">No trace.</p>}
       </details>
       <details class="section">
