@@ -163,6 +163,8 @@ describe('tenant isolation: another tenant\'s ids answer exactly like missing on
       const none = await call(spec, missing, key);
       const ids = [...Object.values(foreign), ...Object.values(missing)];
       expect(answerShape(ofB, ids), `${route} as ${A} ${role} with ${JSON.stringify(foreign)} vs ${JSON.stringify(missing)}`).toEqual(answerShape(none, ids));
+      // Not vacuous: the made-up id got as far as the lookup (a 404, or per-item 404s in a batch), not a 400 before it.
+      expect(none.status === 404 || JSON.stringify(none.body).includes('"/problems/not-found"'), `${route} as ${role}: ${none.text.slice(0, 300)}`).toBe(true);
     }
   });
 
