@@ -104,6 +104,15 @@ export function evaluate(policy: CompiledPolicy, input: unknown, at: string, opt
   if (instant === null) return { ok: false, error: { kind: 'input', problems: [{ path: '', message: `"at" must be an ISO-8601 date-time, got ${JSON.stringify(at)}` }] } };
   const problems = policy.validateInput(input);
   if (problems.length) return { ok: false, error: { kind: 'input', problems } };
+  return evaluateAccepted(policy, input, instant, options);
+}
+
+/**
+ * evaluate() for an input that policy.validateInput has accepted, at a canonical instant.
+ * Inside the engine only: a simulation decides each case with two versions that mostly share
+ * one input schema (validators are shared by schema content), so it checks the input once.
+ */
+export function evaluateAccepted(policy: CompiledPolicy, input: unknown, instant: string, options: EvaluateOptions = {}): EvaluateResult {
   try {
     const layout = frameLayouts.get(policy.main);
     if (layout) return runFrames(policy, layout, input as Record<string, unknown>, instant, options);

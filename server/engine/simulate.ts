@@ -10,7 +10,7 @@
  *   run.summary.changed;                          // 3
  *   run.summary.fields['/refundAmount'];          // { changed: 3, up: 412.5, down: 0, net: 412.5 }
  */
-import { evaluate } from './evaluate.ts';
+import { evaluate, evaluateAccepted, normalizeInstant } from './evaluate.ts';
 import type { Decision, EvaluateOptions, EvaluationError } from './evaluate.ts';
 import { decimalSum } from './operators/money.ts';
 import type { CompiledPolicy } from './policy.ts';
@@ -72,8 +72,12 @@ export interface SimulateOptions {
 
 /** Decides one case with both policies and compares the answers. */
 export function compareCase(baseline: CompiledPolicy, candidate: CompiledPolicy, c: SimulationCase, options: SimulateOptions = {}): CaseResult {
-  const before = outcome(evaluate(baseline, c.input, c.at, options.baseline));
-  const after = outcome(evaluate(candidate, c.input, c.at, options.candidate));
+  const first = evaluate(baseline, c.input, c.at, options.baseline);
+  // The same validator (same input schema) accepted the input and `at` for the baseline: the
+  // candidate would check it again to the same answer.
+  const accepted = candidate.validateInput === baseline.validateInput && (first.ok || first.error.kind !== 'input');
+  const before = outcome(first);
+  const after = outcome(accepted ? evaluateAccepted(candidate, c.input, normalizeInstant(c.at)!, options.candidate) : evaluate(candidate, c.input, c.at, options.candidate));
   const changes = diff(payload(before), payload(after), '');
   return { id: c.id, at: c.at, changed: changes.length > 0, before, after, ruleBefore: ruleOf(before), ruleAfter: ruleOf(after), changes };
 }

@@ -3,7 +3,7 @@
  * checked against hand-computed expectations on a small window policy.
  */
 import { describe, expect, it } from 'vitest';
-import { SummaryBuilder, diff, simulate, simulateAll } from '../../server/engine/index.ts';
+import { SummaryBuilder, compareCase, diff, evaluate, simulate, simulateAll } from '../../server/engine/index.ts';
 import { compileOk } from '../helpers/engine.ts';
 
 const windowPolicy = (days: number, fee = 0) =>
@@ -77,5 +77,28 @@ describe('diff', () => {
       { path: '/a/1/b', before: 2, after: 3 },
       { path: '/a/2', before: undefined, after: 4 },
     ]);
+  });
+});
+
+describe('compareCase', () => {
+  it('checks a case\'s input once when both versions share the input schema, deciding exactly as two evaluations do', () => {
+    const before = windowPolicy(30);
+    const after = windowPolicy(45);
+    // Equal input schemas share one validator; count its calls.
+    expect(after.validateInput).toBe(before.validateInput);
+    const check = before.validateInput;
+    let calls = 0;
+    const counted = (value: unknown) => {
+      calls++;
+      return check(value);
+    };
+    const spied = [{ ...before, validateInput: counted }, { ...after, validateInput: counted }] as const;
+    for (const c of [...cases, { id: 'bad-at', at: 'yesterday', input: { price: 1, deliveredAt: '2024-01-01' } }]) {
+      calls = 0;
+      const r = compareCase(spied[0], spied[1], c);
+      expect(calls).toBe(c.id === 'bad-at' ? 0 : c.id === 'bad' ? 2 : 1);
+      expect(r.before).toEqual(evaluate(before, c.input, c.at));
+      expect(r.after).toEqual(evaluate(after, c.input, c.at));
+    }
   });
 });
