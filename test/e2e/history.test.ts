@@ -162,6 +162,10 @@ describe('versions and decisions in Chromium', () => {
     const trace = detail.getByTestId('trace');
     await expect.poll(() => trace.locator(':scope > .trace-rules > ol > li.matched > code').textContent(), POLL).toBe(logged.rule);
     await expect.poll(() => trace.locator('.trace-item').count(), POLL).toBe(logged.decision.items.length);
+    // Why in plain language: the reasons GET /v1/decisions/{id}?explain=true gives (replayed by the server).
+    const explained = (await server.get(`/v1/decisions/${id}?explain=true`, key)).body.explanation as { reasons: Array<{ text: string }> };
+    expect(explained.reasons.length).toBeGreaterThan(0);
+    await expect.poll(() => detail.getByTestId('explanation').locator('ul.reasons li').allTextContents(), POLL).toEqual(explained.reasons.map((r) => r.text));
     // The decision and the input as logged.
     await expect.poll(() => detail.locator('details.section', { hasText: 'Decision' }).first().locator('pre').textContent(), POLL).toContain(`"rule": "${logged.rule}"`);
     await detail.locator('summary', { hasText: 'Input' }).click();
