@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzePolicy } from '../../server/engine/analysis/index.ts';
 import type { Warning } from '../../server/engine/analysis/index.ts';
+import { unreachableRules } from '../../server/engine/analysis/rules.ts';
 import { schemaRegistry } from '../../server/catalog/schema-files.ts';
 import { compileProblems } from '../helpers/engine.ts';
 
@@ -358,6 +359,28 @@ describe('date windows that can never be open', () => {
       ],
     });
     expect(analyse(doc)).toEqual([]);
+  });
+});
+
+describe('bounded work', () => {
+  it('claims nothing more once the rule analysis has spent its budget', () => {
+    const rules = [rule('a', v('request.member')), rule('b', v('request.member'))];
+    expect(unreachableRules(rules, { then: {} }, '/rules', { params: {} }).map((w) => w.path)).toEqual(['/rules/1/when']);
+    expect(unreachableRules(rules, { then: {} }, '/rules', { params: {} }, undefined, { left: 1 })).toEqual([]);
+  });
+
+  it('analyses a 500-rule document of wide conditions (and a 1,000-row table) without running away', () => {
+    const cond = (i: number) => ({ or: Array.from({ length: 8 }, (_, j) => ({ and: [{ '<': [v(`a${j}`), i] }, v(`b${(i + j) % 20}`), { '===': [v(`c${j % 5}`), `x${i % 7}`] }] })) });
+    const cols = Array.from({ length: 40 }, (_, i) => ({ name: `c${i}` }));
+    const doc = policy({
+      input: { type: 'object' },
+      tables: { t: { inputs: cols, outputs: [{ name: 'o' }], rows: Array.from({ length: 1000 }, (_, r) => ({ when: Object.fromEntries(cols.map((c, i) => [c.name, (r + i) % 3 === 0 ? { '<': r % 17 } : `v${(r + i) % 5}`])), then: { o: r } })) } },
+      rules: [rule('t', { '!!': { table: ['t', Object.fromEntries(cols.map((c) => [c.name, v(c.name)])), 'o'] } }, { x: 0 }), ...Array.from({ length: 499 }, (_, i) => rule(`r${i}`, cond(i), { x: i }))],
+    });
+    const started = performance.now();
+    analyzePolicy(doc);
+    // Bounded to well under a second of work; the limit leaves room for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
 

@@ -235,7 +235,15 @@ function valuesOf(clause: Clause, term: string): Lit[] | null {
 
 const sameAtom = (a: Atom, b: Atom): boolean => canonicalAtom(a) === canonicalAtom(b);
 
+const atomKeys = new WeakMap<Atom, string>();
+
 export function canonicalAtom(a: Atom): string {
+  let key = atomKeys.get(a);
+  if (key === undefined) atomKeys.set(a, (key = atomKey(a)));
+  return key;
+}
+
+function atomKey(a: Atom): string {
   switch (a.kind) {
     case 'prop': return `p:${a.key}`;
     case 'num': return `n:${a.term}:${a.loIn ? '[' : '('}${a.lo},${a.hi}${a.hiIn ? ']' : ')'}`;
@@ -330,7 +338,12 @@ function onValue(atom: Atom, v: Lit): boolean {
  * (each value fixes every atom on the term), any other atom as an independent proposition
  * (more combinations than inputs can make, so a "covered" answer is sound).
  */
-export function coveredBy(clause: Clause, earlier: Array<{ clause: Clause; owner: number }>, domains: FiniteDomains = () => null): number[] | null {
+/** Work the rule analysis may still do (literal checks and enumerated cases); at 0 it claims nothing more. */
+export interface WorkBudget {
+  left: number;
+}
+
+export function coveredBy(clause: Clause, earlier: Array<{ clause: Clause; owner: number }>, domains: FiniteDomains = () => null, budget: WorkBudget = { left: Infinity }): number[] | null {
   type Open = { lit: Literal; key: string };
   // A clause that no value the schema allows satisfies is reached by nothing at all.
   for (const { atom } of clause) {
@@ -338,7 +351,11 @@ export function coveredBy(clause: Clause, earlier: Array<{ clause: Clause; owner
     if (values && !values.some((v) => clause.every((c) => termOf(c.atom) !== termOf(atom) || onValue(c.atom, v) !== c.neg))) return [];
   }
   const open: Array<{ lits: Open[]; owner: number }> = [];
+  budget.left -= earlier.length + clause.length;
+  if (budget.left < 0) return null;
   for (const e of earlier) {
+    budget.left -= e.clause.length * (clause.length + 1);
+    if (budget.left < 0) return null;
     const unknown: Open[] = [];
     let dead = false;
     for (const lit of e.clause) {
@@ -365,6 +382,8 @@ export function coveredBy(clause: Clause, earlier: Array<{ clause: Clause; owner
   const termList = [...terms];
   const total = termList.reduce((n, [, vs]) => n * vs.length, 1) * 2 ** keys.length;
   if (keys.length > MAX_UNKNOWN_ATOMS || total > MAX_ASSIGNMENTS) return null;
+  budget.left -= total * open.length;
+  if (budget.left < 0) return null;
   if (total === 0) return []; // the clause admits no value of some term: nothing reaches it
   // Each open literal as a test of an assignment: a term's value index, or a proposition's bit.
   const tests = open.map((o) => ({

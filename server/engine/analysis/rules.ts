@@ -10,7 +10,7 @@
  */
 import { isRecord, pointer } from '../expression-sites.ts';
 import { contradictory, coveredBy, toDnf } from './conditions.ts';
-import type { Clause, ConditionContext, FiniteDomains } from './conditions.ts';
+import type { Clause, ConditionContext, FiniteDomains, WorkBudget } from './conditions.ts';
 import type { Warning } from './warnings.ts';
 
 interface RuleLike {
@@ -18,7 +18,7 @@ interface RuleLike {
   when: unknown;
 }
 
-export function unreachableRules(rules: unknown, otherwise: unknown, base: string, ctx: ConditionContext, domains?: FiniteDomains): Warning[] {
+export function unreachableRules(rules: unknown, otherwise: unknown, base: string, ctx: ConditionContext, domains?: FiniteDomains, budget: WorkBudget = { left: Infinity }): Warning[] {
   if (!Array.isArray(rules)) return [];
   const list: RuleLike[] = rules.filter(isRecord).map((r, i) => ({ id: typeof r.id === 'string' ? r.id : `#${i}`, when: r.when }));
   const out: Warning[] = [];
@@ -36,7 +36,7 @@ export function unreachableRules(rules: unknown, otherwise: unknown, base: strin
     } else if (earlier.length > 0) {
       const owners = new Set<number>();
       const covered = live.every((c) => {
-        const by = coveredBy(c, earlier, domains);
+        const by = coveredBy(c, earlier, domains, budget);
         by?.forEach((o) => owners.add(o));
         return by !== null;
       });
@@ -57,7 +57,7 @@ export function unreachableRules(rules: unknown, otherwise: unknown, base: strin
     for (const clause of live) earlier.push({ clause, owner: i });
   });
   if (isRecord(otherwise) && earlier.length > 0) {
-    const by = coveredBy([], earlier, domains);
+    const by = coveredBy([], earlier, domains, budget);
     if (by) {
       const always = by.length === 1 && earlier.some((e) => e.owner === by[0] && e.clause.length === 0);
       out.push({

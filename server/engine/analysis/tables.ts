@@ -16,8 +16,8 @@ import type { Lit } from './conditions.ts';
 import type { Domain, NumRange } from './domains.ts';
 import type { Warning } from './warnings.ts';
 
-/** Combinations beyond this are not enumerated (that table is not analysed). */
-const MAX_COMBINATIONS = 50_000;
+/** Cell tests (combinations × rows × columns) beyond this are not run: that part of the table is not analysed. */
+const MAX_WORK = 2_000_000;
 const OTHER = Object.freeze({ other: true });
 
 interface Column {
@@ -127,7 +127,7 @@ export function analyseTable(name: string, table: Record<string, unknown>, domai
 
   // Rows that never hit, over every possible value.
   const possible = tested.map((c) => reps(domainOf(c), c.cells, 'possible'));
-  if (size(possible) <= MAX_COMBINATIONS) {
+  if (size(possible) * rows.length * Math.max(tested.length, 1) <= MAX_WORK) {
     const firstOf = new Set<number>();
     const coveredBy = rows.map(() => new Set<number>());
     for (const combo of combinations(possible)) {
@@ -154,7 +154,7 @@ export function analyseTable(name: string, table: Record<string, unknown>, domai
   // Gaps: only over values the inputs surely take, and only without a default.
   if (domains && !isRecord(table.default)) {
     const sure = tested.map((c) => reps(domainOf(c), c.cells, 'sure'));
-    if (sure.every((l) => l.length > 0) && size(sure) <= MAX_COMBINATIONS) {
+    if (sure.every((l) => l.length > 0) && size(sure) * rows.length * Math.max(tested.length, 1) <= MAX_WORK) {
       const gaps: unknown[][] = [];
       for (const combo of combinations(sure)) if (firstHit(combo) < 0) gaps.push(combo);
       if (gaps.length) {
