@@ -25,9 +25,25 @@ export interface SchemaRegistry {
   schema(id: string): object | undefined;
 }
 
+/** A compiled regular expression as ajv uses one; toString() names it (ajv's cache key). */
+export type RegExpLike = { test(text: string): boolean; toString(): string };
+
+export interface SchemaRegistryOptions {
+  /**
+   * How a `pattern` (or `patternProperties` key) written in a policy document is compiled: a
+   * linear-time engine on the server, because JavaScript's backtracking RegExp lets a pattern
+   * like ^(a+)+$ take exponential time on a 40-character string, and schemas of a document run
+   * on the main thread (a param's schema when it is compiled, the input schema at every
+   * decision). The patterns of schemas/ are ours and keep the native RegExp. Absent: native
+   * RegExp for all (the editor, checking its own tab's document).
+   */
+  untrustedRegExp?: (pattern: string, flags: string) => RegExpLike;
+}
+
 /** Builds a registry from schema documents keyed by their path under schemas/ (= their $id). */
-export function createSchemaRegistry(schemas: Record<string, object>): SchemaRegistry {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+export function createSchemaRegistry(schemas: Record<string, object>, options: SchemaRegistryOptions = {}): SchemaRegistry {
+  const regExp = patternEngine(schemas, options.untrustedRegExp);
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, ...(regExp ? { code: { regExp } } : {}) });
   addFormats(ajv);
   speedUpFormats(ajv);
   // json-schema-to-typescript's annotation for values of any JSON type (see scripts/gen-types.ts).
@@ -44,7 +60,7 @@ export function createSchemaRegistry(schemas: Record<string, object>): SchemaReg
     const declared = (schema as { $id?: unknown }).$id;
     byId.set(typeof declared === 'string' ? declared : id, schema);
   }
-  const firstError = new Ajv2020({ allErrors: false, strict: false, allowUnionTypes: true });
+  const firstError = new Ajv2020({ allErrors: false, strict: false, allowUnionTypes: true, ...(regExp ? { code: { regExp } } : {}) });
   addFormats(firstError);
   speedUpFormats(firstError);
   firstError.addKeyword({ keyword: 'tsType', schemaType: 'string' });
@@ -80,6 +96,29 @@ export function createSchemaRegistry(schemas: Record<string, object>): SchemaReg
     has: (id) => ajv.getSchema(id) !== undefined,
     schema: (id) => byId.get(id),
   };
+}
+
+/**
+ * ajv's regExp option: native RegExp for the patterns of our own schemas, the untrusted engine
+ * for any other (a document's). Null without an untrusted engine (ajv's default then).
+ */
+function patternEngine(schemas: Record<string, object>, untrusted: SchemaRegistryOptions['untrustedRegExp']) {
+  if (!untrusted) return null;
+  const trusted = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'pattern' && typeof value === 'string') trusted.add(value);
+        if (key === 'patternProperties' && value !== null && typeof value === 'object') for (const p of Object.keys(value)) trusted.add(p);
+        walk(value);
+      }
+    }
+  };
+  walk(schemas);
+  const engine = (pattern: string, flags: string): RegExpLike => (trusted.has(pattern) ? new RegExp(pattern, flags) : untrusted(pattern, flags));
+  // ajv names the function in standalone code only; it must not be "new RegExp" (that would bypass it).
+  return Object.assign(engine, { code: 'policyPatternEngine' });
 }
 
 /** The flattened schema compiled for accept/reject, or null (then the full validator alone). */
