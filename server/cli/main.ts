@@ -19,7 +19,7 @@ import { registerPublish } from './publish.ts';
 
 const program = new Command()
   .name('policy')
-  .description('Validate, test and decide policies from policies/ (no server needed).')
+  .description('Validate, test and decide policies from policies/ (no server needed); keys and tenants on the service database; pull and publish against a running server.')
   .showHelpAfterError()
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 

@@ -79,8 +79,12 @@ async function saveDraft(remote: Remote, path: string, document: { key?: unknown
     const created = await remote.request('GET', `${path}/draft`);
     return created.headers.get('ETag') ?? '';
   }
-  const current = await remote.request('GET', `${path}/draft`, { ok: [404] });
+  const current = await remote.request<{ updatedAt?: string; updatedBy?: string; document?: unknown }>('GET', `${path}/draft`, { ok: [404] });
   const precondition: Record<string, string> = current.status === 404 ? { 'If-None-Match': '*' } : { 'If-Match': current.headers.get('ETag') ?? '' };
+  // Someone's work in progress is replaced by the file: say whose, so it is not lost unnoticed.
+  if (current.status !== 404 && JSON.stringify(current.body.document) !== JSON.stringify(document)) {
+    process.stderr.write(`note: the open draft of ${String(document.key)} (saved ${current.body.updatedAt ?? '?'} by ${current.body.updatedBy ?? '?'}) is replaced by this file\n`);
+  }
   const saved = await remote.request('PUT', `${path}/draft`, { headers: precondition, body: { document } });
   return saved.headers.get('ETag') ?? '';
 }

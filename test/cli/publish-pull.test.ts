@@ -82,11 +82,18 @@ describe('policy publish', () => {
   });
 
   it('publishes an edited file as the next version and prints it; --activate puts it in force', async () => {
+    // Someone's open draft (made in the editor, say; the refused publish above left one) is replaced, and the CLI says whose.
+    const active = (await server.get('/v1/policies/returns', env.POLICY_KEY)).body.active.document;
+    const draft = await server.get('/v1/policies/returns/draft', env.POLICY_KEY);
+    expect(draft.status).toBe(200);
+    const other = await server.request('PUT', '/v1/policies/returns/draft', { key: env.POLICY_KEY, body: { document: { ...active, description: 'work in progress' } }, headers: { 'If-Match': draft.headers.get('etag')! } });
+    expect(other.status, other.text).toBe(200);
     edit((doc) => (doc.title = 'Solum returns and refunds (from git)'));
     const r = await runCli(['publish', file(), '--reason', 'title from git', '--note', 'git title', '--activate'], undefined, env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/published returns version 3 \(sha256:[0-9a-f]{64}\), \d+\/\d+ tests passed/);
     expect(lastLine(r.stdout)).toBe('3');
+    expect(r.stderr).toMatch(/note: the open draft of returns \(saved \S+ by \S+\) is replaced by this file/);
     const v3 = await server.get('/v1/policies/returns/versions/3', env.POLICY_KEY);
     expect(v3.body).toMatchObject({ reason: 'title from git', note: 'git title' });
     expect(v3.body.document.title).toBe('Solum returns and refunds (from git)');
