@@ -11,6 +11,9 @@ import { httpSection, runHttpBench } from './http.ts';
 import { runSimulationBench, simulationSection } from './simulation.ts';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+// The machine may be shared: its load (runnable processes, 1-minute average) says how much.
+const loadAtStart = os.loadavg()[0]!;
+const started = performance.now();
 const engine = await runEngineBench();
 const figures = engine.figures;
 const editorSimulation = await runEditorSimulationBench();
@@ -31,5 +34,13 @@ const lines = [
 lines.push(...editorSimulationLines(editorSimulation));
 lines.push(...simulationSection(await runSimulationBench()));
 lines.push(...httpSection(await runHttpBench()));
+const loadAtEnd = os.loadavg()[0]!;
+const busy = Math.max(loadAtStart, loadAtEnd) > os.cpus().length;
+lines.splice(
+  6,
+  0,
+  '',
+  `Run took ${((performance.now() - started) / 60_000).toFixed(1)} min; load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end, on ${os.cpus().length} cores${busy ? ': **a loaded machine** (other work shared the cores), so absolute figures are low and noisy; the ratios, measured against baselines in the same rounds, are what to compare' : ''}.`,
+);
 writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
 console.log(lines.join('\n'));
