@@ -85,6 +85,14 @@ describe('policy tenants create', () => {
     expect((await runCli(['tenants', 'create', 'acme-2', '--template', 'returns-standard', '--param', 'oops'], undefined, env)).stderr).toContain('expected name=value');
   });
 
+  it('keys revoke <id> revokes an operator key: the server refuses it from the next request on', async () => {
+    const id = JSON.parse((await runCli(['keys', 'list', '--operator', '--json'], undefined, env)).stdout)[0].id;
+    const r = await runCli(['keys', 'revoke', id], undefined, env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Revoked platform operator key ${id}`);
+    expect((await server!.get('/v1/templates', operatorKey)).status).toBe(401);
+  });
+
   it('policy test _templates runs the templates\' embedded tests', async () => {
     const r = await runCli(['test', '_templates', '-v'], undefined, env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
