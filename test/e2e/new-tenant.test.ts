@@ -3,7 +3,8 @@
  * a platform operator key, the operator chooses the returns template, fills in its params in
  * the params form (a required one left empty is refused on its field, by its JSON path), creates
  * the tenant, sees its admin key once, copies it, and signs in as the new tenant, whose policy
- * list shows the template's returns policy in force. Screen: test-artifacts/new-tenant*.png.
+ * list shows the template's returns policy in force, which opens in the editor with the filled
+ * params and its embedded tests passing in the browser. Screen: test-artifacts/new-tenant*.png.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,12 @@ describe('New tenant in Chromium', () => {
     await expect.poll(() => page.getByTestId('tenant').textContent(), POLL).toBe('Acme E2E');
     await expect.poll(() => page.getByTestId('role').textContent(), POLL).toBe('admin');
     await expect.poll(() => page.locator('main').textContent(), POLL).toContain('Returns and refunds');
+    // The template's policy opens in the editor with the filled params, its tests passing in the browser.
+    await page.getByRole('link', { name: /Returns and refunds/ }).first().click();
+    await page.waitForURL('**/policies/returns');
+    await expect.poll(() => page.getByLabel(/^returnWindowDays/).inputValue(), POLL).toBe('21');
+    await page.locator('[data-testid=test-summary][data-stale=false]').waitFor();
+    await expect.poll(() => page.getByTestId('test-summary').textContent(), POLL).toMatch(/^All 19 tests pass/);
     expect(errors).toEqual([]);
   }, 120_000);
 });
