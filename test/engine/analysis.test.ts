@@ -224,6 +224,35 @@ describe('decision tables (hit policy first)', () => {
     expect(tableWarnings(table(complete.slice(0, 3), { default: { fee: 9 } }))).toEqual([]);
   });
 
+  it('follows derived values and if branches to the schema (a literal condition takes one branch), each derived value once', () => {
+    const chain = Array.from({ length: 60 }, (_, i) => ({ name: `m${i + 1}`, value: { if: [v('request.coupon'), v(`m${i}`), v(`m${i}`)] } }));
+    const doc = policy({
+      let: [
+        { name: 'm0', value: v('request.member') },
+        ...chain,
+        { name: 'kind', value: { if: [v('request.member'), 'member', { '>': [v('request.days'), 30] }, 'late', 'guest'] } },
+        { name: 'fixed', value: { if: [true, v('request.reason'), 'never'] } },
+      ],
+      tables: {
+        t: {
+          inputs: [{ name: 'kind' }, { name: 'm' }, { name: 'reason' }],
+          outputs: [{ name: 'fee' }],
+          rows: [
+            { when: { kind: { in: ['member', 'late'] } }, then: { fee: 0 } },
+            { when: { m: true, reason: 'never' }, then: { fee: 1 } },
+            { when: { m: false, reason: { in: ['defective', 'wrong_item'] } }, then: { fee: 2 } },
+          ],
+        },
+      },
+      rules: [rule('fee', v('request.member'), { fee: { table: ['t', { kind: v('kind'), m: v('m60'), reason: v('fixed') }, 'fee'] } })],
+      otherwise: { then: { fee: 0 } },
+    });
+    expect(analyse(doc).filter((w) => w.path.startsWith('/tables'))).toEqual([
+      { path: '/tables/t', code: 'table-gap', message: 'table `t` has no row for kind = "guest", m = true, reason = "defective"; 4 uncovered combinations in all, also kind = "guest", m = true, reason = "changed_mind"; kind = "guest", m = true, reason = "wrong_item"; …; the lookup then gives null (add a row or a default)' },
+      { path: '/tables/t/rows/1', code: 'table-unreachable-row', message: 'row 2 of table `t` never hits: no possible input matches it (kind is one of "member", "late", "guest"; m is one of true, false; reason is one of "defective", "changed_mind", "wrong_item")' },
+    ]);
+  });
+
   it('claims no gap on a column whose values it cannot know, but still finds dead rows', () => {
     const doc = policy({
       tables: { t: { inputs: [{ name: 'x' }], outputs: [{ name: 'y' }], rows: [{ when: { x: { '>': 1 } }, then: { y: 1 } }, { when: { x: { '>': 2 } }, then: { y: 2 } }] } },

@@ -8,6 +8,7 @@
  * rows only when the over-approximation (sure values, or anything at all when open) proves it.
  */
 import { isRecord } from '../expression-sites.ts';
+import { truthy } from '../operators/standard.ts';
 import { isLiteral, paramValue } from './conditions.ts';
 import type { Lit } from './conditions.ts';
 
@@ -168,6 +169,8 @@ export interface DomainScope {
   item: SchemaView | null;
   params: Record<string, unknown>;
   lookup: SchemaLookup;
+  /** Domains of derived values already worked out (a chain of `if`s over earlier values would otherwise be followed exponentially often). */
+  memo?: Map<string, Domain>;
 }
 
 /**
@@ -175,7 +178,7 @@ export interface DomainScope {
  * value (a param is a switch staff turn: a rule it turns off is meant, not a finding).
  */
 export function domainOf(expr: unknown, scope: DomainScope, depth = 0, fixedParams = true): Domain {
-  if (depth > 24) return ANY;
+  if (depth > 400) return ANY; // derived values (at most 200) each followed once (memo), plus their nesting
   if (isLiteral(expr)) return { values: [expr], open: false };
   if (!isRecord(expr)) return ANY;
   const keys = Object.keys(expr);
@@ -189,10 +192,16 @@ export function domainOf(expr: unknown, scope: DomainScope, depth = 0, fixedPara
   }
   if (op === 'if' || op === '?:') {
     if (a.length < 2) return ANY;
+    // Each branch counts as reachable unless its condition is a literal (then it is taken or skipped).
     const branches: unknown[] = [];
-    for (let i = 1; i < a.length; i += 2) branches.push(a[i]);
-    if (a.length % 2 === 1) branches.push(a[a.length - 1]);
-    else branches.push(null);
+    let decided = false;
+    for (let i = 0; i + 1 < a.length && !decided; i += 2) {
+      const c = a[i];
+      if (isLiteral(c) || Array.isArray(c)) {
+        if (truthy(c)) { branches.push(a[i + 1]); decided = true; }
+      } else branches.push(a[i + 1]);
+    }
+    if (!decided) branches.push(a.length % 2 === 1 ? a[a.length - 1] : null);
     return branches.map((b) => domainOf(b, scope, depth + 1, fixedParams)).reduce(union);
   }
   if (op === 'var') return varDomain(a, scope, depth, fixedParams);
@@ -209,7 +218,13 @@ function varDomain(a: unknown[], scope: DomainScope, depth: number, fixedParams:
   const [head, ...rest] = path.split('.');
   const let_ = scope.lets.get(head!);
   if (let_) {
-    if (rest.length === 0) return domainOf(let_.value, let_.scope, depth + 1, fixedParams);
+    if (rest.length === 0) {
+      const memo = (let_.scope.memo ??= new Map());
+      const key = `${head}\u0000${fixedParams}`;
+      let d = memo.get(key);
+      if (!d) memo.set(key, (d = domainOf(let_.value, let_.scope, depth + 1, fixedParams)));
+      return d;
+    }
     // A path into a derived value: only followed through an alias of another read.
     const v = let_.value;
     if (isRecord(v) && Object.keys(v).length === 1 && typeof v.var === 'string') return varDomain([`${v.var}.${rest.join('.')}`, ...a.slice(1)], let_.scope, depth + 1, fixedParams);
