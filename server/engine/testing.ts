@@ -53,7 +53,13 @@ function runTest(policy: CompiledPolicy, test: TestDoc, index: number): TestOutc
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  for (const [k, v] of Object.entries(over)) {
+    // Own keys only, and "__proto__" as a plain key: a test input {"__proto__": {...}} read
+    // base.__proto__ (Object.prototype) and then set the merged input's prototype.
+    const merged = deepMerge(Object.prototype.hasOwnProperty.call(base, k) ? base[k] : undefined, v);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: merged, enumerable: true, writable: true, configurable: true });
+    else out[k] = merged;
+  }
   return out;
 }
 

@@ -18,7 +18,8 @@
  *   const { draft, created } = await drafts.save({ actor, policy: 'returns', document, precondition: { ifNoneMatch: '*' } });
  *   await drafts.save({ actor, policy: 'returns', document: edited, precondition: { ifMatch: `"${draft.etag}"` } });
  */
-import { ServiceError } from '../errors.ts';
+import { checkShape } from '../engine/safety.ts';
+import { ServiceError, prefixPaths } from '../errors.ts';
 import type { Sandbox } from '../sandbox/pool.ts';
 import type { SchemaRegistry } from '../engine/index.ts';
 import { auditStmt } from '../store/audit.ts';
@@ -79,6 +80,11 @@ export function createDrafts(deps: DraftsDeps) {
     if (create && expected) throw required('send either If-Match (replace the draft) or If-None-Match: * (create it), not both');
     if (!create && !expected) throw required('send If-Match: "<etag>" to replace the draft, or If-None-Match: * to create the first one');
     await requirePolicy(deps.db, actor, policy);
+    // A draft may be work in progress that does not compile, but not beyond the size and
+    // nesting bounds: a 10,000-deep document could not even be written (JSON.stringify
+    // overflows the stack: it answered 500) and nothing of it could ever compile.
+    const shape = checkShape(document);
+    if (shape.length) throw new ServiceError('invalid_body', 'the document is beyond the size or nesting bounds of a policy document, so it is not saved', prefixPaths('/document', shape));
 
     const at = now();
     const etag = newEtag();
