@@ -253,6 +253,17 @@ describe('decision tables (hit policy first)', () => {
     ]);
   });
 
+  it('does not read the per-item results (items) from an input field of the same name', () => {
+    const doc = policy({
+      input: { type: 'object', required: ['items'], properties: { items: { type: 'boolean' }, request: { type: 'object', properties: { items: { type: 'array' } } } } },
+      each: { over: v('request.items'), rules: [], otherwise: { then: { ok: true } } },
+      tables: { t: { inputs: [{ name: 'x' }], outputs: [{ name: 'y' }], rows: [{ when: { x: true }, then: { y: 1 } }] } },
+      rules: [rule('r', true, { y: { table: ['t', { x: v('items') }, 'y'] } })],
+      otherwise: { then: { y: 0 } },
+    });
+    expect(analyse(doc).filter((w) => w.path.startsWith('/tables'))).toEqual([]);
+  });
+
   it('claims no gap on a column whose values it cannot know, but still finds dead rows', () => {
     const doc = policy({
       tables: { t: { inputs: [{ name: 'x' }], outputs: [{ name: 'y' }], rows: [{ when: { x: { '>': 1 } }, then: { y: 1 } }, { when: { x: { '>': 2 } }, then: { y: 2 } }] } },

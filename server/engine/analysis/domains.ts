@@ -169,6 +169,8 @@ export interface DomainScope {
   item: SchemaView | null;
   params: Record<string, unknown>;
   lookup: SchemaLookup;
+  /** Names the engine puts in scope over the input's (the per-item results `items`, `itemIndex`): unknown values. */
+  engineNames?: ReadonlySet<string>;
   /** Domains of derived values already worked out (a chain of `if`s over earlier values would otherwise be followed exponentially often). */
   memo?: Map<string, Domain>;
 }
@@ -230,6 +232,7 @@ function varDomain(a: unknown[], scope: DomainScope, depth: number, fixedParams:
     if (isRecord(v) && Object.keys(v).length === 1 && typeof v.var === 'string') return varDomain([`${v.var}.${rest.join('.')}`, ...a.slice(1)], let_.scope, depth + 1, fixedParams);
     return ANY;
   }
+  if (scope.engineNames?.has(head!)) return ANY;
   let view: SchemaView | null = head === 'item' ? scope.item : property(scope.input, head!, scope.lookup);
   if (head === 'item' && !scope.item) return ANY;
   for (const segment of rest) view = property(view, segment, scope.lookup);

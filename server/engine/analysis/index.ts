@@ -113,12 +113,13 @@ interface Scopes {
 
 function buildScopes(doc: PolicyLike & Record<string, unknown>, input: SchemaView | null, params: Record<string, unknown>, lookup: SchemaLookup): Scopes {
   const mainLets = new Map<string, { value: unknown; scope: DomainScope }>();
-  const main: DomainScope = { lets: mainLets, input, item: null, params, lookup };
+  const eachDoc = isRecord(doc.each) ? doc.each : null;
+  const into = eachDoc ? (typeof eachDoc.into === 'string' ? eachDoc.into : 'items') : null;
+  const main: DomainScope = { lets: mainLets, input, item: null, params, lookup, engineNames: new Set(into ? [into, 'item', 'itemIndex'] : ['item', 'itemIndex']) };
   const add = (list: unknown, into: Map<string, { value: unknown; scope: DomainScope }>, scope: DomainScope) => {
     if (Array.isArray(list)) for (const d of list) if (isRecord(d) && typeof d.name === 'string') into.set(d.name, { value: d.value, scope });
   };
   add(doc.let, mainLets, main);
-  const eachDoc = isRecord(doc.each) ? doc.each : null;
   let itemView: SchemaView | null = null;
   const over = eachDoc?.over;
   if (isRecord(over) && typeof over.var === 'string') {
@@ -127,7 +128,7 @@ function buildScopes(doc: PolicyLike & Record<string, unknown>, input: SchemaVie
     itemView = items(view, lookup);
   }
   const eachLets = new Map(mainLets);
-  const each: DomainScope = { lets: eachLets, input, item: itemView, params, lookup };
+  const each: DomainScope = { lets: eachLets, input, item: itemView, params, lookup, engineNames: new Set(['itemIndex']) };
   add(eachDoc?.let, eachLets, each);
   // Totals see the per-item results, whose values the analysis does not follow: they stay unknown.
   add(doc.totals, mainLets, main);
