@@ -23,6 +23,9 @@ afterAll(() => server?.close());
 
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** How explanations write dates: "May 2, 2024", "Oct 11". */
+const longDate = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+const monthDay = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 /** An order of two tees and a gift card, placed and delivered `placedDaysAgo`/`deliveredDaysAgo` before `at`. */
 function order(at: number, placedDaysAgo: number, deliveredDaysAgo: number) {
@@ -102,6 +105,21 @@ describe('POST /v1/tenants: a tenant from the returns template decides returns e
     const d = await decide({ order: order(at, 17, 15), request: { reason: 'changed_mind', items: [{ sku: 'TEE', quantity: 1 }] } }, at);
     expect(d).toMatchObject({ eligible: false, rule: 'nothing-returnable', refundAmount: 0, returnBy: isoDay(at - 15 * DAY + 14 * DAY) });
     expect(d.items[0]).toMatchObject({ eligible: false, rule: 'past-return-window' });
+  });
+
+  it('explains its decisions in the merchant\'s words, with what would have changed them', async () => {
+    const at = Date.now() + 1000;
+    const late = await server.post('/v1/policies/returns/decide', { input: { order: order(at, 17, 15), request: { reason: 'changed_mind', items: [{ sku: 'TEE', quantity: 1 }] } }, at: new Date(at).toISOString(), explain: true }, created.secret);
+    expect(late.status, late.text).toBe(200);
+    const lastDay = longDate(isoDay(at - 15 * DAY + 14 * DAY));
+    expect(late.body.explanation.reasons.map((r: { text: string }) => r.text)).toEqual(['None of the returned items can be accepted: no refund', `TEE: delivered 15 days ago; the last day to return was ${lastDay}`]);
+    expect(late.body.explanation.wouldChange.map((w: { text: string }) => w.text)).toEqual([`a return asked by ${lastDay} would have been accepted`]);
+    const holidayOrder = await server.post('/v1/policies/returns/decide', { input: { order: order(at, 45, 40), request: { reason: 'changed_mind', items: [{ sku: 'TEE', quantity: 1 }] } }, at: new Date(at).toISOString(), explain: true }, created.secret);
+    expect(holidayOrder.body.explanation.reasons.map((r: { text: string }) => r.text)).toEqual([
+      'Refund of $31.50: $36.00 for the items minus a $4.50 return fee',
+      `bought ${longDate(isoDay(at - 45 * DAY))}, inside the holiday window (${monthDay(holiday.purchasedFrom)}–${monthDay(holiday.purchasedThrough)}): returnable until ${longDate(holiday.returnUntil)}`,
+      `TEE: returned by the last day (${longDate(holiday.returnUntil)}): $36.00 refunded, after a $4.00 restocking fee`,
+    ]);
   });
 
   it('the excluded category is refused, and store credit waives the return fee', async () => {
