@@ -27,6 +27,7 @@ import { normalizeInstant, SummaryBuilder } from '../engine/index.ts';
 import type { CaseResult, CompiledPolicy, FieldMovement, SimulationCase, SimulationSummary } from '../engine/index.ts';
 import { decimalSum } from '../engine/operators/money.ts';
 import { ServiceError, toProblem } from '../errors.ts';
+import { countDecisionsInRange, decisionsForReplay } from '../store/decisions.ts';
 import { listSamples } from '../store/samples.ts';
 import type { ChangedCase, ChangedOrder, FailedTenantDecision, ProblemDetails, SimulateTenantRequest, SimulateTenantResponse, SimulateTenantStreamLine, SimulationSide, TenantSimulationPolicy, TenantSimulationSummary } from '../types/schemas.gen.ts';
 import type { PolicyCache, PolicyEntry } from './policy-cache.ts';
@@ -57,9 +58,10 @@ interface PolicyRun {
 interface Order {
   index: number;
   id: string;
+  /** The instant it is decided at (for logged decisions: the latest of its decisions). */
   at: string;
-  order: unknown;
-  requests: Record<string, unknown>;
+  /** Per policy of the simulation that decides it: the decision input and its instant. */
+  cases: Map<string, { input: unknown; at: string }>;
 }
 
 interface Prepared {
@@ -171,7 +173,7 @@ async function prepare(deps: SimulateDeps, actor: Actor, input: SimulateTenantRe
   for (const policy of input.policies ?? []) runs.push(policyRun(deps.cache, tenant, entries.get(policy)!, null, { active: true }));
 
   const orders = await resolveOrders(deps, tenant, new Set(runs.map((r) => r.policy)), input.cases, now);
-  const total = orders.reduce((n, o) => n + runs.filter((r) => o.requests[r.policy] !== undefined).length, 0);
+  const total = orders.reduce((n, o) => n + o.cases.size, 0);
   if (total > deps.maxCases) {
     throw new ServiceError('invalid_body', `a simulation evaluates at most ${deps.maxCases} decisions (SIMULATE_MAX_CASES)`, [{ path: '/cases', message: `holds ${total} decisions (orders times their policies), more than ${deps.maxCases}` }]);
   }
@@ -191,10 +193,12 @@ function policyRun(cache: PolicyCache, tenant: string, entry: PolicyEntry, candi
   };
 }
 
-/** The orders, each with its requests for the policies of the simulation (the others dropped). */
+/** The orders, each with its decision inputs for the policies of the simulation (other policies' requests dropped). */
 async function resolveOrders(deps: SimulateDeps, tenant: string, policies: Set<string>, cases: SimulateTenantRequest['cases'], now: string): Promise<Order[]> {
+  if ('decisions' in cases) return loggedOrders(deps, tenant, [...policies], cases.decisions, now);
   const keep = (requests: unknown): Record<string, unknown> =>
     Object.fromEntries(Object.entries((requests ?? {}) as Record<string, unknown>).filter(([p]) => policies.has(p)));
+  const inputs = (order: unknown, requests: Record<string, unknown>, at: string) => new Map(Object.entries(requests).map(([policy, request]) => [policy, { input: { order, request }, at }]));
   if ('samples' in cases) {
     const all = await listSamples(deps.db, tenant);
     let chosen = all.filter((s) => Object.keys(keep(s.document.requests)).length > 0);
@@ -208,7 +212,10 @@ async function resolveOrders(deps: SimulateDeps, tenant: string, policies: Set<s
       if (problems.length) throw new ServiceError('invalid_body', 'some named samples cannot be used in this simulation', problems);
       chosen = cases.samples.map((name) => byName.get(name)!);
     }
-    return chosen.map((s, index) => ({ index, id: s.name, at: normalizeInstant(s.at) ?? s.at, order: s.document.order, requests: keep(s.document.requests) }));
+    return chosen.map((s, index) => {
+      const at = normalizeInstant(s.at) ?? s.at;
+      return { index, id: s.name, at, cases: inputs(s.document.order, keep(s.document.requests), at) };
+    });
   }
   const problems: Array<{ path: string; message: string }> = [];
   const orders = cases.orders.map((o, index) => {
@@ -217,10 +224,70 @@ async function resolveOrders(deps: SimulateDeps, tenant: string, policies: Set<s
     const requests = keep(o.requests);
     if (!Object.keys(requests).length) problems.push({ path: `/cases/orders/${index}/requests`, message: `has no request for any policy of the simulation (${[...policies].join(', ')})` });
     const orderId = (o.order as { id?: unknown }).id;
-    return { index, id: o.id ?? (typeof orderId === 'string' ? orderId : `#${index}`), at: at ?? '', order: o.order, requests };
+    return { index, id: o.id ?? (typeof orderId === 'string' ? orderId : `#${index}`), at: at ?? '', cases: inputs(o.order, requests, at ?? '') };
   });
   if (problems.length) throw new ServiceError('invalid_body', 'some orders cannot be simulated', problems);
   return orders;
+}
+
+/** Rows read from the decision log per query. */
+const LOG_PAGE = 500;
+
+/**
+ * Logged decisions as orders: each policy's decisions with `at` in [from, until), oldest first (at
+ * most `limit` per policy), grouped by the order they decided (input.order.id; a decision without
+ * one is an order of its own). Per order and policy the latest decision in the range counts (a
+ * question asked again supersedes the earlier answer); each is decided again at its own `at`.
+ * The orders come in the order of their latest decision.
+ */
+async function loggedOrders(deps: SimulateDeps, tenant: string, policies: string[], range: { from: string; until?: string; limit?: number }, now: string): Promise<Order[]> {
+  const from = normalizeInstant(range.from);
+  const until = range.until === undefined ? now : normalizeInstant(range.until);
+  const problems = [
+    ...(from === null ? [{ path: '/cases/decisions/from', message: 'must be an ISO-8601 date-time with a time zone' }] : []),
+    ...(until === null ? [{ path: '/cases/decisions/until', message: 'must be an ISO-8601 date-time with a time zone' }] : []),
+    ...(from !== null && until !== null && Date.parse(until) <= Date.parse(from) ? [{ path: '/cases/decisions/until', message: 'must be later than "from"' }] : []),
+    ...(range.limit !== undefined && range.limit > deps.maxCases ? [{ path: '/cases/decisions/limit', message: `must be at most ${deps.maxCases} (SIMULATE_MAX_CASES)` }] : []),
+  ];
+  if (problems.length) throw new ServiceError('invalid_body', 'the decision range is not valid', problems);
+  let total = 0;
+  const counts = new Map<string, number>();
+  for (const policy of policies) {
+    const count = await countDecisionsInRange(deps.db, tenant, policy, from!, until!);
+    counts.set(policy, Math.min(count, range.limit ?? count));
+    total += counts.get(policy)!;
+  }
+  if (total > deps.maxCases) {
+    // Never cut a range silently: the summary would claim to cover what it did not.
+    throw new ServiceError('unprocessable', `the range holds ${total} decisions of these policies, more than SIMULATE_MAX_CASES (${deps.maxCases}): narrow it or pass cases.decisions.limit`, [
+      { path: '/cases/decisions', message: `holds ${total} decisions, more than ${deps.maxCases}` },
+    ]);
+  }
+  const byOrder = new Map<string, { id: string; at: string; cases: Map<string, { input: unknown; at: string }> }>();
+  for (const policy of policies) {
+    let read = 0;
+    let after: { at: string; id: string } | undefined;
+    while (read < counts.get(policy)!) {
+      const rows = await decisionsForReplay(deps.db, tenant, policy, { from: from!, until: until!, after }, Math.min(LOG_PAGE, counts.get(policy)! - read));
+      if (!rows.length) break;
+      for (const row of rows) {
+        const at = normalizeInstant(row.at) ?? row.at;
+        const orderId = (row.input as { order?: { id?: unknown } } | null)?.order?.id;
+        const key = typeof orderId === 'string' ? `order:${orderId}` : `decision:${row.id}`;
+        const group = byOrder.get(key) ?? { id: typeof orderId === 'string' ? orderId : row.id, at, cases: new Map() };
+        // Oldest first: a later decision of the same order and policy replaces the earlier one.
+        group.cases.set(policy, { input: row.input, at });
+        if (at > group.at) group.at = at;
+        byOrder.set(key, group);
+      }
+      read += rows.length;
+      const last = rows[rows.length - 1]!;
+      after = { at: last.at, id: last.id };
+    }
+  }
+  return [...byOrder.values()]
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id.localeCompare(b.id)))
+    .map((o, index) => ({ index, ...o }));
 }
 
 interface OrderResult {
@@ -240,21 +307,21 @@ async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): Asyn
     const decisions: Record<string, ChangedCase> = {};
     const failed: FailedTenantDecision[] = [];
     for (const r of p.runs) {
-      const request = order.requests[r.policy];
-      if (request === undefined) continue;
-      const c: SimulationCase = { id: order.id, input: { order: order.order, request }, at: order.at };
+      const one = order.cases.get(r.policy);
+      if (one === undefined) continue;
+      const c: SimulationCase = { id: order.id, input: one.input, at: one.at };
       const { result, baselineVersion, baselineAsOf } = await r.compare(c, 'active');
       results.push({ run: r, result });
       if (result.changed) {
         decisions[r.policy] = {
-          index: order.index, id: order.id, at: order.at, baselineVersion, ...(baselineAsOf === undefined ? {} : { baselineAsOf }),
+          index: order.index, id: order.id, at: c.at, baselineVersion, ...(baselineAsOf === undefined ? {} : { baselineAsOf }),
           before: result.before.ok ? result.before.decision : { error: result.before.error },
           after: result.after.ok ? result.after.decision : { error: result.after.error },
           ruleBefore: result.ruleBefore, ruleAfter: result.ruleAfter, changes: result.changes,
         };
       }
       if (!result.before.ok || !result.after.ok) {
-        failed.push({ policy: r.policy, index: order.index, id: order.id, at: order.at, ...(result.before.ok ? {} : { before: result.before.error }), ...(result.after.ok ? {} : { after: result.after.error }) });
+        failed.push({ policy: r.policy, index: order.index, id: order.id, at: c.at, ...(result.before.ok ? {} : { before: result.before.error }), ...(result.after.ok ? {} : { after: result.after.error }) });
       }
     }
     const changedPolicies = results.filter((x) => x.result.changed).map((x) => x.run.policy);

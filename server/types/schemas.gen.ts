@@ -1910,7 +1910,7 @@ export interface SimulateTenantRequest {
    */
   policies?: string[];
   /**
-   * The orders: the tenant's samples (each with a request per policy), or inline orders in the same shape. Each order is decided by every policy of the simulation it has a request for. At most SIMULATE_MAX_CASES decisions (orders times their policies) per request.
+   * The orders: the tenant's samples (each with a request per policy), inline orders in the same shape, or the policies' logged decisions in a time range grouped by order. Each order is decided by every policy of the simulation it has a request for. At most SIMULATE_MAX_CASES decisions (orders times their policies) per request.
    */
   cases:
     | {
@@ -1967,6 +1967,25 @@ export interface SimulateTenantRequest {
             at?: string;
           }[]
         ];
+      }
+    | {
+        /**
+         * Logged decisions of the simulation's policies with 'at' in [from, until), grouped by the order they decided (input.order.id). Per order and policy the latest decision in the range counts; each is decided again with its logged input at its logged 'at'.
+         */
+        decisions: {
+          /**
+           * Inclusive start of the range of 'at'.
+           */
+          from: string;
+          /**
+           * Exclusive end of the range of 'at'. Default: the time the request arrived.
+           */
+          until?: string;
+          /**
+           * Read only the first (oldest) 'limit' decisions of the range per policy. Without it, a range holding more than SIMULATE_MAX_CASES decisions of these policies is refused (422) rather than cut silently.
+           */
+          limit?: number;
+        };
       };
   /**
    * Most changed orders listed in the answer (the summary always covers every order), 1 to 1000. Default 100. Ignored when streaming.
@@ -2141,7 +2160,7 @@ export interface ChangedOrder {
    */
   id: string;
   /**
-   * The instant the order was decided at.
+   * The instant the order was decided at (over logged decisions: the latest of its decisions; each decision has its own 'at').
    */
   at: string;
   /**

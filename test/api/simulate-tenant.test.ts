@@ -185,3 +185,62 @@ describe('what it refuses', () => {
     expect(res.body.errors[0].path).toMatch(/^\/changes\/1\/candidate\/document\/rules\/0\/when/);
   });
 });
+
+describe('over logged decisions', () => {
+  it('groups the policies\' logged decisions by order, the latest per order and policy, and gives the samples\' summary', async () => {
+    const decider = await server.key('soom', 'decider');
+    const logged: string[] = [];
+    for (const name of samples) {
+      const s = JSON.parse(readFileSync(new URL(`../../policies/soom/samples/${name}.json`, import.meta.url), 'utf8'));
+      for (const policy of ['returns', 'points', 'cancellation']) {
+        if (!s.requests[policy]) continue;
+        const res = await server.post(`/v1/policies/${policy}/decide`, { input: { order: s.order, request: s.requests[policy] }, at: s.at }, decider);
+        expect(res.status, res.text).toBe(200);
+        logged.push(`${policy} ${s.order.id}`);
+      }
+    }
+    // The first order's points asked again an hour later: only this later decision counts.
+    const first = JSON.parse(readFileSync(new URL(`../../policies/soom/samples/${samples[0]}.json`, import.meta.url), 'utf8'));
+    const again = new Date(Date.parse(first.at) + 3_600_000).toISOString();
+    expect((await server.post('/v1/policies/points/decide', { input: { order: first.order, request: {} }, at: again }, decider)).status).toBe(200);
+    expect(logged).toHaveLength(8);
+
+    const fromLog = await server.post('/v1/simulate', { ...body(), cases: { decisions: { from: '2024-01-01T00:00:00Z' } } }, soomEditor);
+    expect(fromLog.status, fromLog.text).toBe(200);
+    const fromSamples = await server.post('/v1/simulate', body(), soomEditor);
+    // Same orders, same decisions: the same summary (9 logged, 8 count: the repeated question once).
+    expect(fromLog.body.summary).toEqual(fromSamples.body.summary);
+    const firstOrder = fromLog.body.orders.find((o: { id: string }) => o.id === first.order.id);
+    expect(firstOrder).toMatchObject({ changed: ['returns', 'points'], at: again.replace('.000Z', 'Z') });
+    expect(firstOrder.decisions.points.at).toBe(again.replace('.000Z', 'Z'));
+    expect(firstOrder.decisions.returns.at).toBe(first.at);
+    // Order ids, not sample names, name the orders.
+    const orderIdOf = (sampleName: string) => JSON.parse(readFileSync(new URL(`../../policies/soom/samples/${sampleName}.json`, import.meta.url), 'utf8')).order.id;
+    expect(fromLog.body.orders.map((o: { id: string }) => o.id).sort()).toEqual(fromSamples.body.orders.map((o: { id: string }) => orderIdOf(o.id)).sort());
+  });
+
+  it('refuses a range that ends before it starts, naming /cases/decisions/until', async () => {
+    const bad = await server.post('/v1/simulate', { ...body(), cases: { decisions: { from: '2024-02-01T00:00:00Z', until: '2024-01-01T00:00:00Z' } } }, soomEditor);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ path: '/cases/decisions/until', message: 'must be later than "from"' }]);
+  });
+});
+
+describe('bounds', () => {
+  it('counts decisions (orders times their policies) against SIMULATE_MAX_CASES, for samples and for the log alike', async () => {
+    const small = await startServer({ env: { SIMULATE_MAX_CASES: '7' } });
+    try {
+      const editor = await small.key('soom', 'editor');
+      // The five orders make 8 decisions (3 returns, 4 points, 1 cancellation): one too many.
+      const res = await small.post('/v1/simulate', body(), editor);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ path: '/cases', message: 'holds 8 decisions (orders times their policies), more than 7' }]);
+      // Without cancellation (and its one order): 7 decisions.
+      const fewer = await small.post('/v1/simulate', { ...body(), policies: [], cases: { samples: samples.slice(0, 4) } }, editor);
+      expect(fewer.status, fewer.text).toBe(200);
+      expect(fewer.body.summary.evaluated).toBe(7);
+    } finally {
+      await small.close();
+    }
+  });
+});

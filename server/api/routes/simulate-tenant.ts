@@ -1,7 +1,7 @@
 /**
  * The tenant-wide what-if (issue 8, point 4):
  *   POST /v1/simulate   (write: editor, admin)
- *     {changes: [{policy, candidate}], policies?, cases, limit?} → {policies, summary, orders, more?, errors}
+ *     {changes: [{policy, candidate}], policies?, cases: samples | orders | logged decisions, limit?} → {policies, summary, orders, more?, errors}
  *     With `Accept: application/x-ndjson`: progress lines, one line per changed order as it is
  *     compared, failed decisions, and a last line with the summary (or a problem).
  *
@@ -26,7 +26,8 @@ export const simulateTenantRoutes = {
       'A what-if over several policies of the tenant and the same orders, with one combined summary. Each entry of `changes` names a policy ' +
       'and its candidate (`{"draft": true}`, `{"version": n}` or an unsaved `{"document": {...}}`), compared with the version that decides each ' +
       'case today (the version active at its `at`, or at its order\'s placedAt when that version pins to it); `policies` lists policies evaluated ' +
-      'unchanged over the same orders. Orders: the tenant\'s samples (`{"samples": true}` or names) or inline `{id?, order, requests: {policy: request}, at?}`; ' +
+      'unchanged over the same orders. Orders: the tenant\'s samples (`{"samples": true}` or names), inline `{id?, order, requests: {policy: request}, at?}`, ' +
+      'or the policies\' logged decisions in a range (`{"decisions": {from, until?, limit?}}`, grouped by input.order.id, the latest per order and policy); ' +
       'each order is decided by every policy of the simulation it has a request for. The summary covers every order: orders, changed orders, ' +
       'decisions evaluated and changed, failures per side, rule transitions per policy, per policy the summary of POST /v1/policies/{policy}/simulate, ' +
       'and per decision field the money moved by every policy added up. The first `limit` (default 100) changed orders are listed with the policies ' +
