@@ -331,6 +331,18 @@ describe('outputs a rule forgets to set', () => {
     expect(at(analyse(doc))).toEqual(['missing-output /each/otherwise/then']);
   });
 
+  it('reports a table row or default that leaves out an output column', () => {
+    const doc = policy({
+      tables: { fees: { inputs: [{ name: 'r' }], outputs: [{ name: 'fee' }, { name: 'note' }], rows: [{ when: { r: 'a' }, then: { fee: 1, note: 'a' } }, { when: { r: 'b' }, then: { fee: 2 } }], default: { note: 'none' } } },
+      rules: [rule('r', true, { fee: { table: ['fees', { r: v('request.reason') }, 'fee'] } })],
+      otherwise: { then: { fee: 0 } },
+    });
+    expect(analyse(doc).filter((w) => w.code === 'missing-output')).toEqual([
+      { path: '/tables/fees/default', code: 'missing-output', message: 'the default of table `fees` does not set `fee` (the lookup gives null for it)' },
+      { path: '/tables/fees/rows/1/then', code: 'missing-output', message: 'row 2 of table `fees` does not set `note` (the lookup gives null for it)' },
+    ]);
+  });
+
   it('does not ask for rule (the engine sets it) or the each results field', () => {
     const doc = policy({
       output: { type: 'object', required: ['ok', 'rule', 'items'], properties: { ok: {}, rule: {}, items: {} } },

@@ -2,7 +2,8 @@
  * Outputs a rule forgets to set: per block of rules (the order-level rules with their
  * `otherwise`, the per-item rules of `each` with theirs), every field the decision schema
  * requires (for `each`, what it requires of each element of `into`) or that another rule of
- * the block sets must be set by each rule, or the decisions of that rule lack it.
+ * the block sets must be set by each rule, or the decisions of that rule lack it. Likewise a
+ * decision table's row (or default) must set every output column the table declares.
  */
 import { isRecord, pointer } from '../expression-sites.ts';
 import { items, property } from './domains.ts';
@@ -52,10 +53,29 @@ export function missingOutputs(rules: unknown, otherwise: unknown, base: string,
   return out;
 }
 
+function tableOutputs(tables: unknown): Warning[] {
+  if (!isRecord(tables)) return [];
+  const out: Warning[] = [];
+  for (const [name, t] of Object.entries(tables)) {
+    if (!isRecord(t) || !Array.isArray(t.outputs) || !Array.isArray(t.rows)) continue;
+    const columns = t.outputs.filter(isRecord).map((c) => String(c.name));
+    const check = (then: unknown, path: string, label: string) => {
+      if (!isRecord(then)) return;
+      const missing = columns.filter((c) => !Object.hasOwn(then, c));
+      if (missing.length) {
+        out.push({ path, code: 'missing-output', message: `${label} of table \`${name}\` does not set ${missing.map((c) => `\`${c}\``).join(', ')} (the lookup gives null for ${missing.length === 1 ? 'it' : 'them'})` });
+      }
+    };
+    t.rows.forEach((r, i) => check(isRecord(r) ? r.then : null, pointer('/tables', name, 'rows', i, 'then'), `row ${i + 1}`));
+    if (isRecord(t.default)) check(t.default, pointer('/tables', name, 'default'), 'the default');
+  }
+  return out;
+}
+
 export function outputWarnings(doc: Record<string, unknown>, output: SchemaView | null, lookup: SchemaLookup): Warning[] {
   const each = isRecord(doc.each) ? doc.each : null;
   const into = each ? (typeof each.into === 'string' ? each.into : 'items') : null;
-  const out = missingOutputs(doc.rules, doc.otherwise, '/rules', requiredOf(output), engineFields(into));
+  const out = [...tableOutputs(doc.tables), ...missingOutputs(doc.rules, doc.otherwise, '/rules', requiredOf(output), engineFields(into))];
   if (each && into) out.push(...missingOutputs(each.rules, each.otherwise, '/each/rules', requiredOf(items(property(output, into, lookup), lookup)), engineFields(null)));
   return out;
 }
