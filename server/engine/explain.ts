@@ -1,7 +1,8 @@
 /**
  * Explanations a merchant can read: from the compiled policy and a traced evaluation, the
- * reasons of a decision in plain language (the deciding rules' `explain.reason` texts and the
- * `explain` texts of truthy derived values, with the decision's own values put in), and for a
+ * reasons of a decision in plain language (the deciding rules' `explain.reason` texts, or their
+ * descriptions where they have none, and the `explain` texts of truthy derived values, with the
+ * decision's own values put in), and for a
  * denied or partial outcome what would have changed it: among the rules with a better
  * `explain.outcome` tried before the deciding one, the one with the fewest failing conditions,
  * or one of the deciding rule's own conditions, with the value tested and what it was compared
@@ -136,6 +137,15 @@ function prepareText(text: Text | undefined, languages: Set<string>): PreparedTe
   return { variants };
 }
 
+/**
+ * A rule without an explain.reason is explained by its description, verbatim (no placeholders:
+ * a description was not written as a template), for every language: a policy written before
+ * explanations existed still says why.
+ */
+function described(description: string | undefined): PreparedText | null {
+  return description ? { variants: new Map([['*', [description]]]) } : null;
+}
+
 function planOf(policy: CompiledPolicy): Plan {
   const hit = plans.get(policy.document);
   if (hit) return hit;
@@ -164,7 +174,7 @@ function planOf(policy: CompiledPolicy): Plan {
           id: r.id,
           path,
           grade: (r.explain?.outcome as OutcomeGrade | undefined) ?? null,
-          reason: prepareText(r.explain?.reason as Text | undefined, languages),
+          reason: prepareText(r.explain?.reason as Text | undefined, languages) ?? described(r.description),
           // Conditions are compiled (in object mode) only for a rule whose outcome is graded.
           conditions: r.explain?.outcome
             ? ruleConditions(r.when).map(({ pointer, node }) => {
@@ -187,7 +197,7 @@ function planOf(policy: CompiledPolicy): Plan {
         id: otherwise.id ?? 'otherwise',
         path: `${base}/otherwise`,
         grade: (otherwise.explain?.outcome as OutcomeGrade | undefined) ?? null,
-        reason: prepareText(otherwise.explain?.reason as Text | undefined, languages),
+        reason: prepareText(otherwise.explain?.reason as Text | undefined, languages) ?? described(otherwise.description),
         conditions: [],
       },
     ],

@@ -262,6 +262,16 @@ describe('explanation texts', () => {
     expect(problems).toHaveLength(7);
   });
 
+  it('explains a rule without an explain text by its description, verbatim', () => {
+    const doc = structuredClone(read('soom/membership.json')) as { rules: Array<Record<string, unknown>> };
+    delete doc.rules[0]!.explain;
+    const policy = compileOk(doc);
+    const { input, at } = seedCase(policy, policy.document.tests!.find((t) => (t.expect as { rule?: string }).rule === 'guest-no-membership')!.name);
+    expect(explained(policy, input, at, { language: 'ko' }).reasons).toEqual([
+      { text: 'A guest (non-member) order: there is no membership to be active, dormant or canceled.', rule: 'guest-no-membership', path: '/rules/0' },
+    ]);
+  });
+
   it('refuses a text that is not a string or a map of language tags (schema)', () => {
     const doc = structuredClone(solumDoc) as { rules: Array<Record<string, unknown>> };
     doc.rules[2]!.explain = { reason: { EN: 'x' }, outcome: 'maybe' };
