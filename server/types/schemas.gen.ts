@@ -99,7 +99,7 @@ export interface AnalysisWarning {
    */
   path: string;
   /**
-   * unreachable-rule: a rule no input reaches under first match; unreachable-otherwise: the rules before `otherwise` match every input; table-gap: input combinations no table row matches (no default); table-unreachable-row: a row earlier rows cover entirely, or no possible input matches; unused-param: a param nothing reads; missing-output: a rule leaves out a decision field the output schema requires or other rules of its block set; empty-date-window: a date window whose start is after its end.
+   * unreachable-rule: a rule no input reaches under first match; unreachable-otherwise: the rules before `otherwise` match every input; table-gap: input combinations no table row matches (no default); table-unreachable-row: a row earlier rows cover entirely, or no possible input matches; unused-param: a param nothing reads; missing-output: a rule leaves out a decision field the output schema requires or other rules of its block set, or a table row an output column of its table; empty-date-window: a date window whose start is after its end.
    */
   code:
     | "unreachable-rule"
