@@ -23,7 +23,7 @@
  *   await sim.addTest(await sim.testDraft(sim.get().result!.changes[0]!));   // a new embedded test
  */
 import { applyEdits, modify } from 'jsonc-parser';
-import { activeVersionAt, compareCase, compile, diff, evaluate, explain, normalizeInstant, SummaryBuilder } from '../../server/engine/index.ts';
+import { activeVersionAt, chooseFrom, compareCase, compile, diff, evaluate, explain, normalizeInstant, pinToOf, SummaryBuilder } from '../../server/engine/index.ts';
 import type { Activation, CaseOutcome, CaseResult, CompiledPolicy, Decision, EvaluationError, Explanation, FieldChange, PolicyDoc, Problem, SchemaRegistry, SimulationCase, SimulationSummary, Trace } from '../../server/engine/index.ts';
 import type { ChangedCase, FailedCase, SampleSummary, SampleView, SimulateRequest, SimulateStreamLine, SimulationSummaryBody } from '../../server/types/schemas.gen.ts';
 import { ApiError } from './api.ts';
@@ -384,18 +384,35 @@ export function createSimulation(deps: SimulationDeps): Simulation {
     }
     const runChoice = choice;
     const baseline = s.baseline.kind === 'logged' ? ({ kind: 'active' } as const) : s.baseline;
-    const versionFor = (c: SimCase): number | null => (baseline.kind === 'version' ? baseline.version : activeVersionAt(deps.activations, c.at));
-    // Fetch and compile the baselines the cases need (once each; a later run finds them ready).
-    const needed = [...new Set(cases.map(versionFor))].filter((v): v is number => v !== null);
-    let compiled: Map<number, CompiledPolicy>;
+    const governingFor = (c: SimCase): number | null => (baseline.kind === 'version' ? baseline.version : activeVersionAt(deps.activations, c.at));
+    // Fetch and compile the baselines the cases need (once each; a later run finds them ready):
+    // the versions active at the cases' instants, then those their pinTo hands cases to.
+    const compiled = new Map<number, CompiledPolicy>();
+    const load = async (versions: Iterable<number | null>) => {
+      const needed = [...new Set(versions)].filter((v): v is number => v !== null && !compiled.has(v));
+      for (const [v, p] of await Promise.all(needed.map(async (v) => [v, await version(v)] as const))) compiled.set(v, p);
+    };
+    // As the server chooses (engine/effective-date.ts): the version active at `at` governs, and
+    // its pinTo may hand the case to the version active when the order was placed.
+    const chosen = new Map<SimCase, { version: number | null; error?: EvaluationError }>();
     try {
-      const list = await Promise.all(needed.map(async (v) => [v, await version(v)] as const));
-      compiled = new Map(list);
+      await load(cases.map(governingFor));
+      for (const c of cases) {
+        const g = governingFor(c);
+        if (g === null || baseline.kind === 'version') {
+          chosen.set(c, { version: g });
+          continue;
+        }
+        const choice = chooseFrom(deps.activations, g, pinToOf(compiled.get(g)!), c.at, c.input);
+        chosen.set(c, choice.ok ? { version: choice.version } : { version: null, ...(choice.kind === 'invalid_input' ? { error: { kind: 'input' as const, problems: [choice.problem] } } : {}) });
+      }
+      await load([...chosen.values()].map((x) => x.version));
     } catch (err) {
       if (id === runId) store.set({ error: { message: `The baseline cannot be loaded: ${message(err)}`, problems: [] } });
       return;
     }
     if (id !== runId) return;
+    const versionFor = (c: SimCase) => chosen.get(c)!;
 
     const money = moneyFieldsOf(cand.policy.document, deps.schemaFiles);
     const acc = new Accumulator(money);
@@ -654,23 +671,26 @@ export function createSimulation(deps: SimulationDeps): Simulation {
 /** Decides every case with its baseline and the candidate: the engine's compareCase, one case per pull. */
 function* compareEach(
   cases: SimCase[],
-  versionFor: (c: SimCase) => number | null,
+  versionFor: (c: SimCase) => { version: number | null; error?: EvaluationError },
   baselines: Map<number, CompiledPolicy>,
   candidate: CompiledPolicy,
 ): Generator<{ c: SimCase; version: number | null; result: CaseResult }> {
   for (const c of cases) {
-    const v = versionFor(c);
-    yield { c, version: v, result: v === null ? withoutBaseline(candidate, c) : compareCase(baselines.get(v)!, candidate, c) };
+    const { version: v, error } = versionFor(c);
+    yield { c, version: v, result: v === null ? withoutBaseline(candidate, c, error) : compareCase(baselines.get(v)!, candidate, c) };
   }
 }
 
-/** A case at an instant no version covers (as the server answers it): only the candidate decides. */
-export function withoutBaseline(candidate: CompiledPolicy, c: SimulationCase): CaseResult {
-  const before = { ok: false as const, error: { kind: 'runtime' as const, path: '', message: `no version of the policy is active at ${c.at}`, budgetExceeded: false } };
+/**
+ * A case the baseline cannot decide (as the server answers it): no version covers its instant,
+ * or `error` (the order has no valid placedAt under pinTo "order.placedAt"). Only the candidate decides.
+ */
+export function withoutBaseline(candidate: CompiledPolicy, c: SimulationCase, error?: EvaluationError): CaseResult {
+  const before = { ok: false as const, error: error ?? { kind: 'runtime' as const, path: '', message: `no version of the policy is active at ${c.at}`, budgetExceeded: false } };
   const evaluated = evaluate(candidate, c.input, c.at);
   const after: CaseOutcome = evaluated.ok ? { ok: true, decision: evaluated.decision } : { ok: false, error: evaluated.error };
   const changes = diff({ error: before.error }, after.ok ? after.decision : { error: after.error }, '');
-  return { id: c.id, at: c.at, changed: changes.length > 0, before, after, ruleBefore: 'error:no-active-version', ruleAfter: after.ok ? String(after.decision.rule) : `error:${after.error.kind}`, changes };
+  return { id: c.id, at: c.at, changed: changes.length > 0, before, after, ruleBefore: error ? `error:${error.kind}` : 'error:no-active-version', ruleAfter: after.ok ? String(after.decision.rule) : `error:${after.error.kind}`, changes };
 }
 
 /**
