@@ -1,13 +1,30 @@
 /**
  * Renders docs/policies.md from policies/: for each seed policy its versions and activations,
  * its params (value, unit, what it means, the merchant's sentence or why it is a default),
- * its decision tables and its rules in order. Generated, so it never drifts from the documents.
+ * its decision tables, its rules in order and the warnings of the static analysis. Generated, so
+ * it never drifts from the documents.
  */
 import { loadPolicyDir } from '../server/catalog/policy-files.ts';
 import type { PolicyDoc } from '../server/engine/index.ts';
+import { analyzePolicy } from '../server/engine/analysis/index.ts';
+import { schemaRegistry } from '../server/catalog/schema-files.ts';
 
 const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 const json = (v: unknown) => `\`${JSON.stringify(v)}\``;
+
+/** The static analysis of each version (README: Static analysis), once when the versions agree. */
+function analysis(versions: Array<{ version: number; document: unknown }>): string[] {
+  const registry = schemaRegistry();
+  const found = versions.map((v) => ({ version: v.version, warnings: analyzePolicy(v.document, { schema: (id) => registry.schema(id) }) }));
+  const same = found.every((f) => JSON.stringify(f.warnings) === JSON.stringify(found[0]!.warnings));
+  const out: string[] = [];
+  for (const f of same ? [found[0]!] : found) {
+    const where = same ? '' : ` of version ${f.version}`;
+    if (!f.warnings.length) out.push(`Static analysis${where}: no warnings.`, '');
+    else out.push(`Static analysis${where}:`, '', ...f.warnings.map((w) => `- \`${w.path}\` (${w.code}): ${cell(w.message)}`), '');
+  }
+  return out;
+}
 
 export function renderPoliciesDoc(): string {
   const { tenants } = loadPolicyDir();
@@ -16,7 +33,8 @@ export function renderPoliciesDoc(): string {
     '',
     'Generated from `policies/` by `npm run docs:policies`; do not edit by hand. Each rule, param and',
     'test quotes the sentence of the merchant\'s text it comes from; where the text is blank or',
-    'contradicts itself, the param says so and gives its documented default.',
+    'contradicts itself, the param says so and gives its documented default. Each policy ends with the',
+    'warnings of its static analysis (README, "Static analysis").',
     '',
   ];
   for (const t of [...tenants].sort((a, b) => a.tenant.localeCompare(b.tenant))) {
@@ -48,6 +66,7 @@ export function renderPoliciesDoc(): string {
       if (doc.each) out.push('Per item, first match:', '', ...rules(doc.each.rules, doc.each.otherwise), '');
       out.push(doc.each ? 'Then for the whole request, first match:' : 'Rules, first match:', '', ...rules(doc.rules, doc.otherwise), '');
       out.push(`${doc.tests?.length ?? 0} embedded tests.`, '');
+      out.push(...analysis(p.versions));
     }
   }
   return out.join('\n');
