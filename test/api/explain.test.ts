@@ -109,6 +109,16 @@ describe('the README\'s worked example', () => {
     const res = await decide('returns', { ...sampleBody(sample('solum', 'solum-return-day-31-esl-original'), 'returns'), explain: true });
     expect({ version: res.body.version, eligible: res.body.decision.eligible, explanation: res.body.explanation }).toEqual(shown);
   });
+
+  it('shows the Korean explanation the CLI (the same engine code) gives for the Soom sample it names', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('The same for a Soom cancellation, in Korean'));
+    const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)![1]!);
+    const s = sample('soom', 'soom-cancel-25h-after-payment-made-to-order-doll');
+    expect(s.at).toBe('2024-07-02T14:03:00Z');
+    const local = catalog.decide('soom', 'cancellation', { order: s.order, request: s.requests.cancellation }, s.at, { explain: true, language: 'ko' });
+    expect(local.ok && local.answer.explanation).toEqual(shown);
+  });
 });
 
 describe('decide/batch with explain', () => {
