@@ -47,7 +47,8 @@ describe('GET /v1/templates', () => {
     expect(res.status, res.text).toBe(200);
     expectSchema(res, 'api/template-list.schema.json');
     const t = res.body.templates.find((x: { template: string }) => x.template === 'returns-standard');
-    expect(t.policies).toEqual([{ key: 'returns', title: 'Returns and refunds' }]);
+    expect(t.policies).toEqual([{ key: 'returns', title: 'Returns and refunds' }, { key: 'cancellation', title: 'Order cancellation' }]);
+    expect(t.params.find((p: { name: string }) => p.name === 'refundMethods').policies).toEqual(['returns', 'cancellation']);
     expect(t.samples).toBeGreaterThanOrEqual(5);
     const byName = Object.fromEntries(t.params.map((p: { name: string }) => [p.name, p]));
     expect(byName.returnWindowDays).toMatchObject({ default: 30, unit: 'days', required: false, policies: ['returns'], schema: { type: 'integer', minimum: 1 } });
@@ -65,7 +66,7 @@ describe('POST /v1/tenants: a tenant from the returns template decides returns e
   beforeAll(async () => {
     const res = await server.post('/v1/tenants', {
       tenant: 'acme', name: 'Acme Outfitters', template: 'returns-standard', reason: 'test: onboarding Acme',
-      params: { returnWindowDays: 14, restockingFeeRate: 0.1, returnShippingFee: 4.5, excludedCategories: ['gift_card'], holidayWindow: holiday, returnAddress: 'Acme returns, 9 Dock Road' },
+      params: { returnWindowDays: 14, restockingFeeRate: 0.1, returnShippingFee: 4.5, excludedCategories: ['gift_card'], holidayWindow: holiday, returnAddress: 'Acme returns, 9 Dock Road', cancelWindowHours: 48, refundBusinessDays: { original_payment: { minBusinessDays: 3, maxBusinessDays: 7 }, store_credit: { minBusinessDays: 0, maxBusinessDays: 0 } } },
     }, OPERATOR_KEY);
     expect(res.status, res.text).toBe(201);
     expectSchema(res, 'api/tenant-created.schema.json');
@@ -81,7 +82,7 @@ describe('POST /v1/tenants: a tenant from the returns template decides returns e
 
   it('answers the tenant, version 1 of its policy, the filled params and an admin key shown once', async () => {
     expect(created.tenant).toMatchObject({ id: 'acme', name: 'Acme Outfitters', template: 'returns-standard' });
-    expect(created.policies).toEqual([{ key: 'returns', version: 1, contentHash: expect.stringMatching(/^sha256:/), activeFrom: expect.any(String) }]);
+    expect(created.policies).toEqual(['returns', 'cancellation'].map((key) => ({ key, version: 1, contentHash: expect.stringMatching(/^sha256:/), activeFrom: expect.any(String) })));
     expect(created.params).toMatchObject({ returnWindowDays: 14, returnShippingFee: 4.5, excludeFinalSale: true });
     expect(created.secret).toMatch(new RegExp(`^pk_${created.key.prefix}_`));
     const me = await server.get('/v1/me', created.secret);
@@ -96,7 +97,7 @@ describe('POST /v1/tenants: a tenant from the returns template decides returns e
   it('inside the 14-day window: 10% restocking on each returned tee and the 4.50 return fee are deducted', async () => {
     const at = Date.now() + 1000;
     const d = await decide({ order: order(at, 12, 10), request: { reason: 'changed_mind', items: [{ sku: 'TEE', quantity: 2 }] } }, at);
-    expect(d).toMatchObject({ eligible: true, rule: 'refund', itemsRefundAmount: 72, returnShippingFee: 4.5, refundAmount: 67.5, returnBy: isoDay(at - 10 * DAY + 14 * DAY), returnTo: 'Acme returns, 9 Dock Road', holidayWindowApplied: false });
+    expect(d).toMatchObject({ eligible: true, rule: 'refund', itemsRefundAmount: 72, returnShippingFee: 4.5, refundAmount: 67.5, returnBy: isoDay(at - 10 * DAY + 14 * DAY), returnTo: 'Acme returns, 9 Dock Road', holidayWindowApplied: false, refundEta: { minBusinessDays: 3, maxBusinessDays: 7 } });
     expect(d.items).toEqual([expect.objectContaining({ sku: 'TEE', eligible: true, restockingFee: 8, refundAmount: 72, rule: 'returnable' })]);
   });
 
@@ -105,6 +106,20 @@ describe('POST /v1/tenants: a tenant from the returns template decides returns e
     const d = await decide({ order: order(at, 17, 15), request: { reason: 'changed_mind', items: [{ sku: 'TEE', quantity: 1 }] } }, at);
     expect(d).toMatchObject({ eligible: false, rule: 'nothing-returnable', refundAmount: 0, returnBy: isoDay(at - 15 * DAY + 14 * DAY) });
     expect(d.items[0]).toMatchObject({ eligible: false, rule: 'past-return-window' });
+  });
+
+  it('its cancellation policy uses the filled window (48 hours) and the refund times both policies share', async () => {
+    const at = Date.now() + 1000;
+    const unshipped = (hoursAgo: number) => ({ ...order(at, 0, 0), placedAt: new Date(at - hoursAgo * 3_600_000).toISOString(), shipping: { cost: 0, shippedAt: null, deliveredAt: null } });
+    const cancel = async (hoursAgo: number) => {
+      const res = await server.post('/v1/policies/cancellation/decide', { input: { order: unshipped(hoursAgo), request: {} }, at: new Date(at).toISOString(), explain: true }, created.secret);
+      expect(res.status, res.text).toBe(200);
+      return res.body;
+    };
+    const inside = await cancel(30);
+    expect(inside.decision).toMatchObject({ allowed: true, rule: 'cancel-and-refund', refundAmount: 130, refundMethod: 'original_payment', refundEta: { minBusinessDays: 3, maxBusinessDays: 7 } });
+    expect(inside.explanation.reasons.map((r: { text: string }) => r.text)).toEqual(['Cancelled: $130.00 refunded ($0.00 cancellation fee kept)']);
+    expect((await cancel(49)).decision).toMatchObject({ allowed: false, rule: 'past-cancel-window', refundAmount: 0 });
   });
 
   it('explains its decisions in the merchant\'s words, with what would have changed them', async () => {
@@ -125,7 +140,7 @@ describe('POST /v1/tenants: a tenant from the returns template decides returns e
   it('the excluded category is refused, and store credit waives the return fee', async () => {
     const at = Date.now() + 1000;
     const d = await decide({ order: order(at, 5, 3), request: { reason: 'changed_mind', items: [{ sku: 'GIFT', quantity: 1 }, { sku: 'TEE', quantity: 1 }], refundMethod: 'store_credit' } }, at);
-    expect(d).toMatchObject({ eligible: true, refundMethod: 'store_credit', returnShippingFee: 0, refundAmount: 36, refundEta: { minBusinessDays: 0, maxBusinessDays: 1 } });
+    expect(d).toMatchObject({ eligible: true, refundMethod: 'store_credit', returnShippingFee: 0, refundAmount: 36, refundEta: { minBusinessDays: 0, maxBusinessDays: 0 } });
     expect(d.items.map((i: { rule: string }) => i.rule)).toEqual(['excluded-category', 'returnable']);
   });
 
@@ -150,7 +165,7 @@ describe('POST /v1/tenants: a tenant from the returns template decides returns e
 
   it('is isolated: it sees only its own policy and samples, and other tenants do not see it', async () => {
     const list = await server.get('/v1/policies', created.secret);
-    expect(list.body.policies.map((p: { key: string }) => p.key)).toEqual(['returns']);
+    expect(list.body.policies.map((p: { key: string }) => p.key).sort()).toEqual(['cancellation', 'returns']);
     expect((await server.get('/v1/policies/points', created.secret)).status).toBe(404);
     const sample = (await server.get('/v1/samples', created.secret)).body.samples[0].name;
     const solum = await server.key('solum', 'admin');
@@ -204,8 +219,8 @@ describe('POST /v1/tenants: one transaction', () => {
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     const count = async (sql: string) => Number((await server.runtime.db.execute({ sql, args: ['racer'] })).rows[0]!.n);
     expect(await count('SELECT COUNT(*) AS n FROM tenants WHERE id = ?')).toBe(1);
-    expect(await count('SELECT COUNT(*) AS n FROM policy_versions WHERE tenant = ?')).toBe(1);
-    expect(await count('SELECT COUNT(*) AS n FROM activations WHERE tenant = ?')).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM policy_versions WHERE tenant = ?')).toBe(2);
+    expect(await count('SELECT COUNT(*) AS n FROM activations WHERE tenant = ?')).toBe(2);
     expect(await count('SELECT COUNT(*) AS n FROM api_keys WHERE tenant = ?')).toBe(1);
     expect(await count('SELECT COUNT(*) AS n FROM samples WHERE tenant = ?')).toBe(results.find((r) => r.status === 201)!.body.samples);
     expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE tenant = ? AND action = 'tenant.create'")).toBe(1);

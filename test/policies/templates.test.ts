@@ -56,7 +56,7 @@ for (const template of templates) {
 
       it(`${policy.key}: every test pins the params it depends on, so it passes whatever the merchant fills in`, () => {
         // Other values for every param (valid against its schema): the tests must still pass.
-        const others: Record<string, unknown> = { returnWindowDays: 7, restockingFeeRate: 0.5, returnShippingFee: 99, storeCreditWaivesReturnFee: false, merchantErrorReasons: ['defective'], excludeFinalSale: false, excludeDiscounted: true, excludedCategories: ['apparel'], holidayWindow: { purchasedFrom: '2024-01-01', purchasedThrough: '2024-12-31', returnUntil: '2025-06-30' }, refundMethods: ['store_credit'], refundBusinessDays: { original_payment: { minBusinessDays: 1, maxBusinessDays: 2 }, store_credit: { minBusinessDays: 3, maxBusinessDays: 4 } }, returnAddress: 'Elsewhere' };
+        const others: Record<string, unknown> = { returnWindowDays: 7, restockingFeeRate: 0.5, returnShippingFee: 99, storeCreditWaivesReturnFee: false, merchantErrorReasons: ['defective'], cancelWindowHours: 1, cancellationFeeRate: 0.3, excludeFinalSale: false, excludeDiscounted: true, excludedCategories: ['apparel'], holidayWindow: { purchasedFrom: '2024-01-01', purchasedThrough: '2024-12-31', returnUntil: '2025-06-30' }, refundMethods: ['store_credit'], refundBusinessDays: { original_payment: { minBusinessDays: 1, maxBusinessDays: 2 }, store_credit: { minBusinessDays: 3, maxBusinessDays: 4 } }, returnAddress: 'Elsewhere' };
         const given = Object.fromEntries(template.params.filter((p) => p.name in others).map((p) => [p.name, others[p.name]]));
         expect(Object.keys(given).length, 'the other values cover the template params').toBe(template.params.length);
         const filled = fillTemplate(template, given);
@@ -68,7 +68,8 @@ for (const template of templates) {
         if (!recompiled.ok) return;
         expect(runPolicyTests(recompiled.policy).filter((t) => !t.passed).map((t) => t.name)).toEqual([]);
         // ...and the values did change the document's decisions where a test does not pin them.
-        const sample = template.samples.find((s) => s.name === 'return-day-10-change-of-mind')!.sample as { at: string; order: unknown; requests: Record<string, unknown> };
+        const probe: Record<string, string> = { returns: 'return-day-10-change-of-mind', cancellation: 'cancel-2-hours-after-order' };
+        const sample = template.samples.find((s) => s.name === probe[policy.key])!.sample as { at: string; order: unknown; requests: Record<string, unknown> };
         const input = { order: sample.order, request: sample.requests[policy.key] };
         const before = evaluate(compiled.policy, input, sample.at);
         const after = evaluate(recompiled.policy, input, sample.at);
