@@ -17,7 +17,7 @@ export const decideRoutes = {
     path: '/v1/policies/{policy}/decide',
     tag: 'decisions',
     summary: 'Decide',
-    description: 'Decides with the version of the policy active at `at` (default: now). The input is validated against the policy\'s input schema first: a 400 lists every problem with its JSON path. The answer is sent once the decision is in the decision log.',
+    description: 'Decides with the version of the policy active at `at` (default: now), or, when that version has `pinTo: "order.placedAt"`, with the version active when the order was placed (`input.order.placedAt`; missing or invalid: a 400 at /input/order/placedAt). The answer says which version decided and as of which instant (`version`, `versionAsOf`, `pinTo`). The input is validated against the policy\'s input schema first: a 400 lists every problem with its JSON path. The answer is sent once the decision is in the decision log.',
     permission: 'decide',
     body: 'api/decide-request.schema.json',
     responses: { 200: { description: 'The decision', schema: 'api/decision-answer.schema.json' } },
