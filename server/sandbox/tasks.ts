@@ -5,7 +5,7 @@
  * is compiled in the worker (cached by content hash), so nothing compiled crosses threads.
  *
  *   tests     compile + the document's embedded tests (draft test runs, publish)
- *   compare   a chunk of simulation cases: baseline version vs candidate (simulate)
+ *   compare   simulation cases, each with the baseline the service chose, vs the candidate (simulate)
  *   evaluate  one input at one instant (replay of a logged decision against the draft)
  *
  * `unsafe` (evaluate only) lowers or lifts the static limits and the evaluation budget. Nothing
@@ -15,12 +15,14 @@
  * @example
  *   runTask({ kind: 'evaluate', document: { hash, text }, input, at: '2024-01-20T15:00:00Z' }, compiled);
  */
-import { compareCase, compile, diff, evaluate } from '../engine/index.ts';
+import { compile, evaluate } from '../engine/index.ts';
 import type { CaseResult, CompiledPolicy, CompileResult, EvaluateResult, SchemaRegistry } from '../engine/index.ts';
 import type { Limits } from '../engine/safety.ts';
 import type { Budget } from '../engine/types.ts';
 import { checkDocument, runTests } from '../services/policy-document.ts';
 import type { TestReport } from '../services/policy-document.ts';
+import { comparePlanned } from '../services/simulation-compare.ts';
+import type { BaselinePlan } from '../services/simulation-compare.ts';
 import type { PathProblem } from '../types/schemas.gen.ts';
 
 /** A document as sent to a worker: its JSON text and a hash of it (the worker's cache key). */
@@ -33,8 +35,8 @@ export interface SandboxCase {
   id: string;
   input: unknown;
   at: string;
-  /** The baseline version deciding this case; null when no version is active at `at`. */
-  baseline: number | null;
+  /** The baseline the service chose for the case (simulation-compare.ts baselineChooser). */
+  plan: BaselinePlan;
 }
 
 export type SandboxTask =
@@ -48,11 +50,15 @@ export interface UnsafeOptions {
   budget?: Partial<Budget>;
 }
 
+/** Work per compare task before it answers with the cases done so far. */
+const COMPARE_SLICE_MS = 50;
+
 export type TestsOutcome = { ok: true; report: TestReport } | { ok: false; problems: PathProblem[] };
 
 export interface TaskResults {
   tests: TestsOutcome;
-  compare: CaseResult[];
+  /** The results of the first `results.length` cases; the caller sends the rest again. */
+  compare: { results: CaseResult[] };
   evaluate: EvaluateResult;
 }
 
@@ -92,12 +98,17 @@ export function runTask(task: SandboxTask, documents: CompiledDocuments, registr
     }
     case 'compare': {
       const candidate = documents.compiled(task.candidate);
-      return task.cases.map((c) => {
-        if (c.baseline === null) return withoutBaseline(candidate, c);
-        const ref = task.baselines[c.baseline];
-        if (!ref) throw new Error(`no baseline document for version ${c.baseline}`);
-        return compareCase(documents.compiled(ref), candidate, c);
-      });
+      const results: CaseResult[] = [];
+      // Slices of about COMPARE_SLICE_MS, so one task stays far below the sandbox's time budget
+      // however many cases it was given; the caller sends the rest again.
+      const started = performance.now();
+      for (const c of task.cases) {
+        const ref = c.plan.version === null ? null : task.baselines[c.plan.version];
+        if (ref === undefined) throw new Error(`no baseline document for version ${c.plan.version}`);
+        results.push(comparePlanned(ref === null ? null : documents.compiled(ref), candidate, c, c.plan));
+        if (performance.now() - started > COMPARE_SLICE_MS) break;
+      }
+      return { results };
     }
     case 'evaluate': {
       const compiled = documents.get(task.document, task.unsafe?.limits);
@@ -107,11 +118,3 @@ export function runTask(task: SandboxTask, documents: CompiledDocuments, registr
   }
 }
 
-/** A case at an instant no version covers: the baseline has no decision, only the candidate. */
-export function withoutBaseline(candidate: CompiledPolicy, c: { id: string; input: unknown; at: string }): CaseResult {
-  const before = { ok: false as const, error: { kind: 'runtime' as const, path: '', message: `no version of the policy is active at ${c.at}`, budgetExceeded: false } };
-  const evaluated = evaluate(candidate, c.input, c.at);
-  const after = evaluated.ok ? { ok: true as const, decision: evaluated.decision } : { ok: false as const, error: evaluated.error };
-  const changes = diff({ error: before.error }, after.ok ? after.decision : { error: after.error }, '');
-  return { id: c.id, at: c.at, changed: changes.length > 0, before, after, ruleBefore: 'error:no-active-version', ruleAfter: after.ok ? String(after.decision.rule) : `error:${after.error.kind}`, changes };
-}

@@ -16,6 +16,7 @@
 import { diff, evaluate, explain, normalizeInstant } from '../engine/index.ts';
 import type { CompiledPolicy, EvaluateResult } from '../engine/index.ts';
 import { ServiceError } from '../errors.ts';
+import { documentRef } from '../sandbox/pool.ts';
 import { getDecision as getDecisionRow, queryDecisions } from '../store/decisions.ts';
 import type { DecisionFilter, DecisionRecord, FieldValue } from '../store/decisions.ts';
 import type { DecisionList, LoggedDecision, ReplayOutcome, ReplayRequest, ReplayResponse } from '../types/schemas.gen.ts';
@@ -113,7 +114,11 @@ export async function replayDecision(deps: CandidateDeps, { actor, id, input }: 
   }
   const at = canonical(d.at);
   const logged: ReplayOutcome = { version: d.version, decision: d.decision, error: d.error };
-  const replayed: ReplayOutcome = { ...side, ...outcome(evaluate(compiled, d.input, at)) };
+  // The draft is tenant code nobody has published: evaluated in the sandbox when there is one.
+  const result = input.draft && deps.sandbox
+    ? await deps.sandbox.run({ kind: 'evaluate', document: documentRef(compiled.document), input: d.input, at }, '/draft')
+    : evaluate(compiled, d.input, at);
+  const replayed: ReplayOutcome = { ...side, ...outcome(result) };
   const changes = diff(payload(logged), payload(replayed), '');
   return { id: d.id, policy: d.policy, at, logged, replayed, equal: changes.length === 0, changes };
 }

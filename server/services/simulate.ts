@@ -28,6 +28,7 @@ import { resolveCandidate } from './simulation-candidate.ts';
 import type { CandidateDeps } from './simulation-candidate.ts';
 import { resolveCases } from './simulation-cases.ts';
 import { caseComparer } from './simulation-compare.ts';
+import { compareInSandbox } from '../sandbox/simulation.ts';
 import type { CaseSet, IndexedCase } from './simulation-cases.ts';
 import { assertCan } from './roles.ts';
 import type { Actor } from './roles.ts';
@@ -164,6 +165,19 @@ interface RunResult { case: IndexedCase; baselineVersion: number | null; baselin
 
 /** Compares every case, yielding to the event loop between slices and stopping at the deadline. */
 async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): AsyncGenerator<RunResult> {
+  if (deps.sandbox) {
+    const cases = compareInSandbox({
+      sandbox: deps.sandbox, cache: deps.cache, tenant: p.tenant, policy: p.policy, activations: p.activations,
+      candidate: p.candidate.compiled, cases: p.cases.iterate(), versionFor: p.baseline.versionFor, ...(signal ? { signal } : {}),
+    });
+    for await (const r of cases) {
+      yield r;
+      if (performance.now() > p.deadline) {
+        throw new ServiceError('unprocessable', `the simulation ran past SIMULATE_TIMEOUT_MS (${deps.timeoutMs} ms) after ${r.case.index + 1} of ${p.cases.total} cases: simulate fewer cases`);
+      }
+    }
+    return;
+  }
   const compare = caseComparer(deps.cache, p.tenant, p.policy, p.activations, p.candidate.compiled);
   let slice = performance.now();
   for await (const c of p.cases.iterate()) {

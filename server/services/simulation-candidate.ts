@@ -13,6 +13,7 @@
 import { compile } from '../engine/index.ts';
 import type { CompiledPolicy, SchemaRegistry } from '../engine/index.ts';
 import { ServiceError, prefixPaths } from '../errors.ts';
+import type { Sandbox } from '../sandbox/pool.ts';
 import type { Client } from '../store/client.ts';
 import { getDraft } from '../store/drafts.ts';
 import { listVersions } from '../store/policies.ts';
@@ -23,6 +24,11 @@ export interface CandidateDeps {
   db: Client;
   cache: PolicyCache;
   registry: SchemaRegistry;
+  /**
+   * Where a draft or an unsaved document is evaluated (simulate, replay against the draft): the
+   * API always passes the sandbox; without one, on this thread (tests of the verbs, the CLI).
+   */
+  sandbox?: Sandbox;
 }
 
 export type CandidateSpec = { draft: true } | { version: number } | { document: object };

@@ -22,11 +22,17 @@ export interface Compared {
   baselineAsOf?: string;
 }
 
+/** What decides a case's baseline: a version (and the instant it was chosen as of), or why none can. */
+export type BaselinePlan =
+  | { version: number; asOf?: string }
+  | { version: null; error: EvaluationError; rule: string };
+
 /**
- * A comparer for one policy. `candidate` null means "no change": the baseline decides both
- * sides (evaluated once), so a policy evaluated only for the combined view never differs.
+ * The baseline of each case of one policy, chosen as decide chooses, and the compiled versions
+ * it uses (kept per run). The choice is the service's; the evaluations may run elsewhere (the
+ * sandbox: server/sandbox/simulation.ts).
  */
-export function caseComparer(cache: PolicyCache, tenant: string, policy: string, activations: readonly Activation[], candidate: CompiledPolicy | null) {
+export function baselineChooser(cache: PolicyCache, tenant: string, policy: string, activations: readonly Activation[]) {
   const compiled = new Map<number, CompiledPolicy>();
   const baselineOf = async (version: number): Promise<CompiledPolicy> => {
     let p = compiled.get(version);
@@ -39,20 +45,37 @@ export function caseComparer(cache: PolicyCache, tenant: string, policy: string,
     }
     return p;
   };
-  const compare = (baseline: CompiledPolicy, c: SimulationCase): CaseResult => (candidate ? compareCase(baseline, candidate, c) : unchanged(baseline, c));
-
-  return async (c: SimulationCase, version: number | 'active'): Promise<Compared> => {
-    if (version !== 'active') return { result: compare(await baselineOf(version), c), baselineVersion: version };
+  const choose = async (c: SimulationCase, version: number | 'active'): Promise<BaselinePlan> => {
+    if (version !== 'active') return { version };
     // As decide chooses: the version active at `at` governs, its pinTo may hand the case to the
     // version active when the order was placed (engine/effective-date.ts).
     const governing = activeVersionAt(activations, c.at);
     const choice = governing === null ? null : chooseFrom(activations, governing, pinToOf(await baselineOf(governing)), c.at, c.input);
-    if (choice?.ok) return { result: compare(await baselineOf(choice.version), c), baselineVersion: choice.version, baselineAsOf: choice.versionAsOf };
+    if (choice?.ok) return { version: choice.version, asOf: choice.versionAsOf };
     const error: EvaluationError = choice && choice.kind === 'invalid_input'
       ? { kind: 'input', problems: [choice.problem] }
       : { kind: 'runtime', path: '', message: `no version of the policy is active at ${choice?.asOf ?? c.at}`, budgetExceeded: false };
-    const rule = error.kind === 'input' ? 'error:input' : 'error:no-active-version';
-    return { result: candidate ? withoutBaseline(candidate, c, error, rule) : failedBoth(c, error, rule), baselineVersion: null };
+    return { version: null, error, rule: error.kind === 'input' ? 'error:input' : 'error:no-active-version' };
+  };
+  return { choose, baselineOf };
+}
+
+/** One case compared by this thread's engine, as planned. */
+export function comparePlanned(baseline: CompiledPolicy | null, candidate: CompiledPolicy | null, c: SimulationCase, plan: BaselinePlan): CaseResult {
+  if (plan.version === null) return candidate ? withoutBaseline(candidate, c, plan.error, plan.rule) : failedBoth(c, plan.error, plan.rule);
+  return candidate ? compareCase(baseline!, candidate, c) : unchanged(baseline!, c);
+}
+
+/**
+ * A comparer for one policy. `candidate` null means "no change": the baseline decides both
+ * sides (evaluated once), so a policy evaluated only for the combined view never differs.
+ */
+export function caseComparer(cache: PolicyCache, tenant: string, policy: string, activations: readonly Activation[], candidate: CompiledPolicy | null) {
+  const { choose, baselineOf } = baselineChooser(cache, tenant, policy, activations);
+  return async (c: SimulationCase, version: number | 'active'): Promise<Compared> => {
+    const plan = await choose(c, version);
+    const result = comparePlanned(plan.version === null ? null : await baselineOf(plan.version), candidate, c, plan);
+    return { result, baselineVersion: plan.version, ...(plan.version !== null && plan.asOf !== undefined ? { baselineAsOf: plan.asOf } : {}) };
   };
 }
 

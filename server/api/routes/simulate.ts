@@ -58,7 +58,7 @@ export const simulateRoutes = {
 
 /** The simulation's dependencies out of the app's. */
 export function simulateDeps(deps: AppDeps): SimulateDeps {
-  return { db: deps.db, cache: deps.cache, registry: schemaRegistry(), maxCases: deps.config.simulateMaxCases, timeoutMs: deps.config.simulateTimeoutMs };
+  return { db: deps.db, cache: deps.cache, registry: schemaRegistry(), maxCases: deps.config.simulateMaxCases, timeoutMs: deps.config.simulateTimeoutMs, sandbox: deps.sandbox };
 }
 
 export function registerSimulate(app: Hono<AppEnv>, deps: AppDeps): void {

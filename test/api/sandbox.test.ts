@@ -1,0 +1,119 @@
+/**
+ * The sandbox through the API: a draft inside every static bound and the engine's per-evaluation
+ * budget, but heavy in total (1,000 embedded tests of ~10^6 iteration steps each, minutes of
+ * work), is stopped at SANDBOX_TIMEOUT_MS when its tests run (draft/test, publish): 422
+ * evaluation-failed naming the time budget, no version made, the draft unchanged. Meanwhile and
+ * after, the process answers /healthz and decides; the next draft test run is served by a new
+ * worker. Simulations and replays against the draft run in the sandbox too, with the same answers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eslReturn } from '../helpers/orders.ts';
+import { expectProblem } from '../helpers/problems.ts';
+import { startServer } from '../helpers/server.ts';
+import type { ApiResponse, TestServer } from '../helpers/server.ts';
+
+const TIMEOUT_MS = 1500;
+let server: TestServer;
+let admin: string;
+let decider: string;
+let valid: Record<string, unknown>;
+const decideBody = { input: eslReturn('2024-03-01T10:00:00Z'), at: '2024-03-10T10:00:00Z' };
+
+const thousand = Array.from({ length: 1000 }, (_, i) => i);
+/** ~10^6 steps: `some` over 1,000 × 999 elements, never true. Within the budget of one evaluation. */
+const heavyWhen = { some: [thousand, { some: [thousand.slice(1), { '==': [{ var: '' }, -1] }] }] };
+const heavy = () => ({
+  key: 'returns', title: 'heavy but within bounds', input: { type: 'object' },
+  rules: [{ id: 'heavy', description: 'a lot of work, each evaluation within its budget', when: heavyWhen, then: { ok: true } }],
+  otherwise: { then: { ok: false } },
+  tests: Array.from({ length: 1000 }, (_, i) => ({ name: `t${i}`, at: '2024-01-01T00:00:00Z', input: {}, expect: { ok: false } })),
+});
+
+async function draftEtag(): Promise<string> {
+  return (await server.get('/v1/policies/returns/draft', admin)).headers.get('etag')!;
+}
+
+async function save(document: unknown): Promise<ApiResponse> {
+  return server.request('PUT', '/v1/policies/returns/draft', { key: admin, body: { document }, headers: { 'If-Match': await draftEtag() } });
+}
+
+beforeAll(async () => {
+  server = await startServer({ env: { SANDBOX_TIMEOUT_MS: String(TIMEOUT_MS), SANDBOX_WORKERS: '1' } });
+  admin = await server.key('solum', 'admin');
+  decider = await server.key('solum', 'decider');
+  valid = (await server.get('/v1/policies/returns', admin)).body.active.document;
+  const created = await server.request('PUT', '/v1/policies/returns/draft', { key: admin, body: { document: valid }, headers: { 'If-None-Match': '*' } });
+  expect(created.status, created.text).toBe(201);
+  await server.runtime.sandbox.whenReady(60_000);
+}, 120_000);
+afterAll(() => server?.close());
+
+function expectTimeBudget(res: ApiResponse, path: string): void {
+  expectProblem(res, 422, '/problems/evaluation-failed');
+  expect(res.body.budget).toEqual({ kind: 'time', limit: TIMEOUT_MS, unit: 'ms' });
+  expect(res.body.detail).toContain(`SANDBOX_TIMEOUT_MS = ${TIMEOUT_MS} ms`);
+  expect(res.body.errors).toEqual([{ path, message: 'exceeded the time budget' }]);
+}
+
+describe('the sandbox through the API', () => {
+  it('a draft test run within every bound but heavy in total is stopped at the timeout; the process serves others meanwhile', async () => {
+    const saved = await save(heavy());
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.body.valid, saved.text.slice(0, 300)).toBe(true);
+    const killedBefore = server.runtime.sandbox.stats.killed.time;
+
+    let testAnsweredAt = 0;
+    const testing = server.post('/v1/policies/returns/draft/test', {}, admin).then((res) => {
+      testAnsweredAt = performance.now();
+      return res;
+    });
+    // While the worker grinds, this process answers.
+    const health = await server.get('/healthz');
+    const decided = await server.post('/v1/policies/returns/decide', decideBody, decider);
+    const servedAt = performance.now();
+    expect(health.status).toBe(200);
+    expect(decided.status, decided.text).toBe(200);
+
+    expectTimeBudget(await testing, '/tests');
+    expect(servedAt).toBeLessThan(testAnsweredAt);
+    expect(server.runtime.sandbox.stats.killed.time).toBe(killedBefore + 1);
+  });
+
+  it('publishing that draft is refused the same way: no version made, the draft unchanged', async () => {
+    const versions = (await server.get('/v1/policies/returns/versions', admin)).body;
+    const etag = await draftEtag();
+    const res = await server.request('POST', '/v1/policies/returns/draft/publish', { key: admin, body: { reason: 'heavy' }, headers: { 'If-Match': etag } });
+    expectTimeBudget(res, '/tests');
+    expect((await server.get('/v1/policies/returns/versions', admin)).body).toEqual(versions);
+    expect(await draftEtag()).toBe(etag);
+  });
+
+  it('after the kills, a new worker runs the next draft test run, and decide answers as before', async () => {
+    expect((await save(valid)).status).toBe(200);
+    const report = await server.post('/v1/policies/returns/draft/test', {}, admin);
+    expect(report.status, report.text.slice(0, 300)).toBe(200);
+    expect(report.body.passed).toBe(true);
+    expect(report.body.total).toBeGreaterThan(10);
+    expect((await server.get('/healthz')).status).toBe(200);
+    expect((await server.post('/v1/policies/returns/decide', decideBody, decider)).status).toBe(200);
+  });
+
+  it('simulation (paged and streamed) and replay against the draft answer from the sandbox as the engine would', async () => {
+    const body = { candidate: { draft: true }, baseline: { version: 1 }, cases: { samples: true } };
+    const paged = await server.post('/v1/policies/returns/simulate', body, admin);
+    expect(paged.status, paged.text.slice(0, 300)).toBe(200);
+    expect(paged.body.summary.evaluated).toBe(35);
+    const streamed = await server.request('POST', '/v1/policies/returns/simulate', { key: admin, body, headers: { Accept: 'application/x-ndjson' } });
+    expect(streamed.status).toBe(200);
+    const lines = streamed.text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.at(-1).summary).toEqual(paged.body.summary);
+    expect(lines.filter((l) => l.change).map((l) => l.change)).toEqual(paged.body.changes);
+
+    const decided = await server.post('/v1/policies/returns/decide', decideBody, decider);
+    const replay = await server.post(`/v1/decisions/${decided.body.id}/replay`, { draft: true }, admin);
+    expect(replay.status, replay.text).toBe(200);
+    // The draft is the active version's document: the same decision.
+    expect(replay.body.replayed.decision).toEqual(decided.body.decision);
+    expect(replay.body.equal).toBe(true);
+  });
+});
