@@ -362,6 +362,11 @@ function DecisionDetail({ api, id, hasTrace }: { api: Api; id: string; hasTrace:
         Decision at {formatInstant(decision.at)}
         <span class="muted small"> · version {decision.version}</span>
       </h2>
+      {decision.pinTo === 'order.placedAt' && (
+        <p class="small" data-testid="decision-version-as-of">
+          Version {decision.version} was in force when the order was placed ({formatInstant(decision.versionAsOf)}): this policy decides each order with the rules it was bought under.
+        </p>
+      )}
       <p class="muted small">
         <code>{decision.id}</code> · {decision.rule ? <>rule <code>{decision.rule}</code></> : 'failed'} · asked by {decision.keyId ? <code>{decision.keyId}</code> : 'the CLI'} · logged {formatInstant(decision.createdAt)} · {decision.durationMs.toFixed(2)} ms
       </p>
