@@ -90,7 +90,20 @@ describe('unreachable rules (first match)', () => {
         rule('ninety', { '==': [v('request.days'), '90'] }),
       ],
     }));
-    expect(at(ws)).toEqual(['unreachable-rule /rules/1/when', 'unreachable-rule /rules/2/when', 'unreachable-rule /rules/4/when']);
+    // days is an integer (the schema), so days == "90" holds only for 90: taken by `long`.
+    expect(at(ws)).toEqual(['unreachable-rule /rules/1/when', 'unreachable-rule /rules/2/when', 'unreachable-rule /rules/4/when', 'unreachable-rule /rules/5/when']);
+  });
+
+  it('splits a number of the input schema at the bounds the rules compare it with', () => {
+    const days = v('request.days');
+    const ws = analyse(policy({ rules: [rule('within', { '<=': [days, 30] }), rule('late', { '>': [days, 30] }), rule('odd', { '===': [days, 45] })] }));
+    expect(ws.map((w) => w.message)).toEqual([
+      'rule `odd` never applies: every input it matches is decided first by rule `late`',
+      '`otherwise` never applies: rules `within`, `late` together match every input',
+    ]);
+    // With the bounds apart, day 30 is left for the otherwise; a computed number is never split.
+    expect(analyse(policy({ rules: [rule('within', { '<': [days, 30] }), rule('late', { '>': [days, 30] })] }))).toEqual([]);
+    expect(analyse(policy({ rules: [rule('within', { '<=': [{ '+': [days, 0] }, 30] }), rule('late', { '>': [{ '+': [days, 0] }, 30] })] }))).toEqual([]);
   });
 
   it('reports a rule covered by several earlier rules together, and a dead otherwise', () => {
@@ -150,7 +163,7 @@ describe('unreachable rules (first match)', () => {
         rule('member-coupon', { and: [v('request.member'), v('request.coupon')] }),
         rule('member', v('request.member')),
         rule('either', { or: [v('request.coupon'), { '>': [v('request.days'), 60] }] }),
-        rule('from-30', { '>=': [v('request.days'), 30] }),
+        rule('over-30', { '>': [v('request.days'), 30] }),
         rule('strict', { '===': [v('request.note'), 'x'] }),
         rule('loose', { '==': [v('request.note'), 'x'] }),
       ],

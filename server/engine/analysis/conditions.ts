@@ -16,6 +16,8 @@
  */
 import { truthy } from '../operators/standard.ts';
 import { isRecord } from '../expression-sites.ts';
+import { numberReps } from './numbers.ts';
+import type { NumRange } from './numbers.ts';
 
 export type Lit = string | number | boolean | null;
 
@@ -318,8 +320,12 @@ export function contradictory(clause: Clause): boolean {
 const MAX_UNKNOWN_ATOMS = 12;
 const MAX_ASSIGNMENTS = 4096;
 
-/** The values a term (a canonical expression such as `var(request.reason)`) can take, when they are few and known; else null. */
-export type FiniteDomains = (term: string) => readonly Lit[] | null;
+/**
+ * The values a term (a canonical expression such as `var(request.reason)`) can take, when the
+ * input schema says: a few literals (an enum, a boolean, null when it may be absent) and, for
+ * a number, its range; else null.
+ */
+export type FiniteDomains = (term: string) => { values: readonly Lit[]; range?: NumRange } | null;
 
 /** The term an atom is about, when its truth follows from the term's value. */
 function termOf(atom: Atom): string {
@@ -331,24 +337,44 @@ function onValue(atom: Atom, v: Lit): boolean {
   return atom.kind === 'prop' ? truthy(v) : atomOnValue(atom, v)!;
 }
 
-/**
- * Whether every input the clause admits satisfies one of the earlier clauses, and which of
- * them take part. Atoms the clause does not decide are enumerated: an atom about a term whose
- * values are known and few (an enum or a boolean of the input schema) through those values
- * (each value fixes every atom on the term), any other atom as an independent proposition
- * (more combinations than inputs can make, so a "covered" answer is sound).
- */
 /** Work the rule analysis may still do (literal checks and enumerated cases); at 0 it claims nothing more. */
 export interface WorkBudget {
   left: number;
 }
 
+/** The numbers the atoms on a term compare it with (its classes' boundaries). */
+function pointsOn(term: string, atoms: Iterable<Atom>): number[] {
+  const out: number[] = [];
+  for (const a of atoms) {
+    if (termOf(a) !== term) continue;
+    if (a.kind === 'num') out.push(...[a.lo, a.hi].filter(Number.isFinite));
+    else if (a.kind === 'eq') out.push(Number(a.value));
+    else if (a.kind === 'in') out.push(...a.values.map(Number));
+    else out.push(0); // truthiness: 0 is the falsy number
+  }
+  return out.filter(Number.isFinite);
+}
+
+/**
+ * Whether every input the clause admits satisfies one of the earlier clauses, and which of
+ * them take part. Atoms the clause does not decide are enumerated: an atom about a term whose
+ * values the input schema gives (an enum, a boolean, a number's range split at the points the
+ * atoms compare it with) through one value per class (each value fixes every atom on the
+ * term), any other atom as an independent proposition (more combinations than inputs can
+ * make, so a "covered" answer is sound).
+ */
 export function coveredBy(clause: Clause, earlier: Array<{ clause: Clause; owner: number }>, domains: FiniteDomains = () => null, budget: WorkBudget = { left: Infinity }): number[] | null {
   type Open = { lit: Literal; key: string };
+  const valuesOf = (term: string, atoms: () => Iterable<Atom>): readonly Lit[] | null => {
+    const d = domains(term);
+    if (!d) return null;
+    return d.range ? [...d.values, ...numberReps(d.range, pointsOn(term, atoms()))] : d.values;
+  };
+  const admitted = (term: string, values: readonly Lit[]) => values.filter((v) => clause.every((c) => termOf(c.atom) !== term || onValue(c.atom, v) !== c.neg));
   // A clause that no value the schema allows satisfies is reached by nothing at all.
   for (const { atom } of clause) {
-    const values = domains(termOf(atom));
-    if (values && !values.some((v) => clause.every((c) => termOf(c.atom) !== termOf(atom) || onValue(c.atom, v) !== c.neg))) return [];
+    const values = valuesOf(termOf(atom), () => clause.map((c) => c.atom));
+    if (values && admitted(termOf(atom), values).length === 0) return [];
   }
   const open: Array<{ lits: Open[]; owner: number }> = [];
   budget.left -= earlier.length + clause.length;
@@ -374,8 +400,8 @@ export function coveredBy(clause: Clause, earlier: Array<{ clause: Clause; owner
     for (const { lit } of o.lits) {
       const term = termOf(lit.atom);
       if (terms.has(term)) continue;
-      const values = domains(term);
-      if (values) terms.set(term, values.filter((v) => clause.every((c) => termOf(c.atom) !== term || onValue(c.atom, v) !== c.neg)));
+      const values = valuesOf(term, () => [...clause.map((c) => c.atom), ...open.flatMap((x) => x.lits.map((l) => l.lit.atom))]);
+      if (values) terms.set(term, admitted(term, values));
     }
   }
   const keys = [...new Set(open.flatMap((o) => o.lits.filter((l) => !terms.has(termOf(l.lit.atom))).map((l) => l.key)))];

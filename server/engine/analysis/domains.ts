@@ -11,14 +11,9 @@ import { isRecord } from '../expression-sites.ts';
 import { truthy } from '../operators/standard.ts';
 import { isLiteral, paramValue } from './conditions.ts';
 import type { Lit } from './conditions.ts';
+import type { NumRange } from './numbers.ts';
 
-export interface NumRange {
-  integer: boolean;
-  lo: number;
-  loIn: boolean;
-  hi: number;
-  hiIn: boolean;
-}
+export type { NumRange } from './numbers.ts';
 
 export interface Domain {
   values: Lit[];

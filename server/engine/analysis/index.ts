@@ -20,7 +20,7 @@
 import { expressionSites, isRecord } from '../expression-sites.ts';
 import type { ExpressionSiteKind, PolicyLike } from '../expression-sites.ts';
 import { isInputsMap } from '../safety-tables.ts';
-import type { ConditionContext, FiniteDomains, Lit } from './conditions.ts';
+import type { ConditionContext, FiniteDomains } from './conditions.ts';
 import { emptyDateWindows } from './dates.ts';
 import { ANY, domainOf, items, property, union, viewOf } from './domains.ts';
 import type { Domain, DomainScope, SchemaLookup, SchemaView } from './domains.ts';
@@ -93,16 +93,19 @@ function sortWarnings(list: Warning[]): Warning[] {
   return [...list].sort(cmp);
 }
 
-/** Values of `var` reads that the schema (through derived values) pins to a few literals; params are not pinned (see domainOf). */
+/**
+ * Values of `var` reads that the schema (through derived values) pins to a few literals or a
+ * number's range; params are not pinned (see domainOf).
+ */
 function finiteDomains(scope: DomainScope): FiniteDomains {
-  const cache = new Map<string, readonly Lit[] | null>();
+  const cache = new Map<string, ReturnType<FiniteDomains>>();
   return (term) => {
     if (cache.has(term)) return cache.get(term)!;
     const m = /^var\((.+)\)$/.exec(term);
     const d = m ? domainOf({ var: m[1] }, scope, 0, false) : null;
-    const values = d && !d.open && !d.num && d.values.length > 0 && d.values.length <= 16 ? d.values : null;
-    cache.set(term, values);
-    return values;
+    const known = d && !d.open && d.values.length <= 16 && (d.values.length > 0 || d.num) ? { values: d.values, ...(d.num ? { range: d.num } : {}) } : null;
+    cache.set(term, known);
+    return known;
   };
 }
 

@@ -13,7 +13,9 @@
 import { isRecord, pointer } from '../expression-sites.ts';
 import { compileCell } from '../tables.ts';
 import type { Lit } from './conditions.ts';
-import type { Domain, NumRange } from './domains.ts';
+import type { Domain } from './domains.ts';
+import { numberReps } from './numbers.ts';
+import type { NumRange } from './numbers.ts';
 import type { Warning } from './warnings.ts';
 
 /** Cell tests (combinations × rows × columns) beyond this are not run: that part of the table is not analysed. */
@@ -45,23 +47,6 @@ function splitPoints(cells: unknown[]): { nums: number[]; strs: string[]; lits: 
     for (const v of Object.values(cell)) (Array.isArray(v) ? v : [v]).forEach(add);
   }
   return { nums: [...nums].sort((a, b) => a - b), strs: [...strs].sort(), lits: [...lits] };
-}
-
-const inRange = (r: NumRange, v: number) =>
-  (!r.integer || Number.isInteger(v)) && (v > r.lo || (v === r.lo && r.loIn)) && (v < r.hi || (v === r.hi && r.hiIn));
-
-/** One number per class of a range the points split it into (each point, each stretch between). */
-function numberReps(range: NumRange, points: number[]): number[] {
-  const pts = [...points, ...[range.lo, range.hi].filter(Number.isFinite)].sort((a, b) => a - b);
-  const cand = new Set<number>(pts);
-  if (pts.length === 0) cand.add(0);
-  for (let i = 0; i < pts.length; i++) {
-    const p = pts[i]!;
-    cand.add(p - 1).add(p + 1).add(Math.floor(p) + 1).add(Math.ceil(p) - 1);
-    if (i + 1 < pts.length) cand.add((p + pts[i + 1]!) / 2);
-  }
-  for (const v of [...cand]) if (range.integer && !Number.isInteger(v)) cand.delete(v);
-  return [...cand].filter((v) => inRange(range, v)).sort((a, b) => a - b);
 }
 
 /** One string per class the string points split all strings into, none equal to a literal unless it is one. */
