@@ -125,7 +125,8 @@ export function fillTemplate(template: TemplateSource, given: Record<string, unk
 }
 
 export async function createTenantFromTemplate(deps: TenantDeps, input: CreateTenantInput): Promise<TenantCreated> {
-  const { actor, db } = { actor: input.actor, db: deps.db };
+  const { actor } = input;
+  const { db } = deps;
   assertCan(actor, 'tenants');
   const template = templatesOf(deps.policiesDir).find((t) => t.template === input.template);
   if (!template) {

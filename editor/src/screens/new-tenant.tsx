@@ -22,8 +22,8 @@ type TemplateParam = Template['params'][number];
 /** The form's first value of a param: its default, or nothing for a required one (the merchant fills it in). */
 export function initialValue(p: TemplateParam): unknown {
   if (!p.required) return p.default;
-  const type = (p.schema as { type?: unknown } | null)?.type;
-  return type === 'string' ? '' : type === 'number' || type === 'integer' ? null : null;
+  // A text field starts empty; anything else (a number, a list, an object) starts as null.
+  return (p.schema as { type?: unknown } | null)?.type === 'string' ? '' : null;
 }
 
 /** A template param as a field of the params form; `path` is where the API names its problems. */
