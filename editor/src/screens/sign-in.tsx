@@ -42,7 +42,8 @@ export function SignIn({ session }: { session: Session }): JSX.Element {
         </button>
         <p id="key-help" class="help">
           The key stays in this tab only and is forgotten when you close it. No key? Ask an admin, or on the server run{' '}
-          <code>npm run -s policy -- keys create --tenant &lt;tenant&gt; --role editor</code>.
+          <code>npm run -s policy -- keys create --tenant &lt;tenant&gt; --role editor</code>. A platform operator signs in with an
+          operator key (<code>po_…</code>) to create new tenants.
         </p>
       </form>
     </main>
