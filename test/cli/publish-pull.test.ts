@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOperatorKey } from '../../server/services/operator-keys.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
@@ -56,6 +57,10 @@ describe('policy pull', () => {
     const refused = await runCli(['pull', '--dir', dir, '--key', `pk_000000000000_${'A'.repeat(43)}`], undefined, env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('refused the API key');
+    const operator = (await createOperatorKey(server.runtime.db, { actor: 'test' })).secret;
+    const noTenant = await runCli(['pull', '--dir', dir, '--key', operator], undefined, env);
+    expect(noTenant.code).toBe(2);
+    expect(noTenant.stderr).toContain('this key belongs to no tenant');
     const down = await runCli(['pull', '--dir', dir, '--url', 'http://127.0.0.1:9'], undefined, env);
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('cannot reach the server at http://127.0.0.1:9');
