@@ -139,7 +139,8 @@ export interface Api {
   timeline(policy: string, range?: { from?: string; until?: string }): Promise<PolicyTimeline>;
   listDecisions(query: DecisionQuery): Promise<DecisionList>;
   /** One logged decision; `recomputeTrace` asks for the trace when it was not stored. */
-  getDecision(id: string, options?: { recomputeTrace?: boolean }): Promise<LoggedDecision>;
+  /** `explain`: with the decision's reasons in plain language, recomputed by the server (GET /v1/decisions/{id}?explain=true). */
+  getDecision(id: string, options?: { recomputeTrace?: boolean; explain?: boolean }): Promise<LoggedDecision>;
   replayDecision(id: string, body: ReplayRequest): Promise<ReplayResponse>;
 
   // Simulation (screens/simulate.tsx)
@@ -221,7 +222,10 @@ export function createApi(options: ApiOptions): Api {
     },
     timeline: async (policy, range = {}) => (await call<PolicyTimeline>('GET', `/v1/policies/${enc(policy)}/timeline${queryString(range)}`))!,
     listDecisions: async (query) => (await call<DecisionList>('GET', `/v1/decisions${queryString(query)}`))!,
-    getDecision: async (id, options = {}) => (await call<LoggedDecision>('GET', `/v1/decisions/${enc(id)}${options.recomputeTrace ? '?trace=recompute' : ''}`))!,
+    getDecision: async (id, options = {}) => {
+      const query = [options.recomputeTrace ? 'trace=recompute' : '', options.explain ? 'explain=true' : ''].filter(Boolean).join('&');
+      return (await call<LoggedDecision>('GET', `/v1/decisions/${enc(id)}${query ? `?${query}` : ''}`))!;
+    },
     replayDecision: async (id, body) => (await call<ReplayResponse>('POST', `/v1/decisions/${enc(id)}/replay`, { body }))!,
 
     // Simulation (screens/simulate.tsx)
