@@ -93,8 +93,13 @@ export class CompiledDocuments {
 export function runTask(task: SandboxTask, documents: CompiledDocuments, registry: SchemaRegistry): TaskResults[SandboxTask['kind']] {
   switch (task.kind) {
     case 'tests': {
-      const checked = checkDocument(registry, task.policyKey, JSON.parse(task.document.text));
-      return checked.ok ? { ok: true, report: runTests(checked.policy) } : { ok: false, problems: checked.problems };
+      // Compiled once per document (cached by hash): a draft's tests are run again and again
+      // as it is edited. The key check is checkDocument's, as the service made it.
+      const compiled = documents.get(task.document);
+      if (!compiled.ok) return { ok: false, problems: compiled.problems.map(({ path, message }) => ({ path, message })) };
+      const checked = compiled.policy.key === task.policyKey ? null : checkDocument(registry, task.policyKey, compiled.policy.document);
+      if (checked && !checked.ok) return { ok: false, problems: checked.problems };
+      return { ok: true, report: runTests(compiled.policy) };
     }
     case 'compare': {
       const candidate = documents.compiled(task.candidate);

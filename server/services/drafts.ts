@@ -141,9 +141,11 @@ export function createDrafts(deps: DraftsDeps) {
   async function test({ actor, policy }: { actor: Actor; policy: string }): Promise<DraftTestReport> {
     assertCan(actor, 'read');
     const draft = await load(actor, policy);
-    const checked = checkDocument(deps.registry, policy, draft.document);
+    // In the sandbox both the compile and the tests run off this thread (the worker keeps the
+    // compiled draft by content hash, so re-running an unchanged draft's tests does not recompile).
+    const checked = deps.sandbox ? await deps.sandbox.testDocument(policy, draft.document) : checkDocument(deps.registry, policy, draft.document);
     if (!checked.ok) throw new ServiceError('unprocessable', 'the draft does not compile, so its tests cannot run', checked.problems);
-    return { policy, etag: draft.etag, ...(deps.sandbox ? await deps.sandbox.runTests(policy, draft.document) : runTests(checked.policy)) };
+    return { policy, etag: draft.etag, ...('report' in checked ? checked.report : runTests(checked.policy)) };
   }
 
   return { get, save, remove, validate, test };

@@ -66,9 +66,10 @@ export async function publishDraft(deps: PublishDeps, input: PublishInput): Prom
   if (!draft) throw noDraft(policy);
   if (expected !== '*' && !expected.includes(draft.etag)) throw stale(policy, 'published');
 
-  const checked = checkDocument(deps.registry, policy, draft.document);
+  // Compiled and tested in the sandbox when there is one (the draft is tenant code nobody has published).
+  const checked = deps.sandbox ? await deps.sandbox.testDocument(policy, draft.document) : checkDocument(deps.registry, policy, draft.document);
   if (!checked.ok) throw new ServiceError('unprocessable', 'the draft does not compile, so it cannot be published', checked.problems);
-  const report = deps.sandbox ? await deps.sandbox.runTests(policy, draft.document) : runTests(checked.policy);
+  const report = 'report' in checked ? checked.report : runTests(checked.policy);
   if (!report.passed) {
     const failing = report.tests.filter((t) => !t.passed);
     throw new ServiceError(
