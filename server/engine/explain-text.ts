@@ -160,6 +160,8 @@ const numberFormats = new Map<string, Intl.NumberFormat>();
 function cachedFormat(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
   let f = numberFormats.get(key);
   if (!f) {
+    // Keyed by language and currency, which come from inputs: bounded, so no input can grow it without end.
+    if (numberFormats.size >= 256) numberFormats.clear();
     f = make();
     numberFormats.set(key, f);
   }
