@@ -26,10 +26,12 @@
  *   const outcome = await sandbox.testDocument('returns', doc);   // {ok: true, report} | {ok: false, problems}
  *   await sandbox.close();
  */
-import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { ServiceError } from '../errors.ts';
-import type { DocumentRef, SandboxTask, TaskResults, TestsOutcome } from './tasks.ts';
+import { documentRef } from './document-ref.ts';
+import type { SandboxTask, TaskResults, TestsOutcome } from './tasks.ts';
+
+export { documentRef } from './document-ref.ts';
 
 export interface SandboxOptions {
   /** Worker threads kept (SANDBOX_WORKERS). */
@@ -202,12 +204,6 @@ export class Sandbox {
     slot.job = null;
     slot.worker.unref();
   }
-}
-
-/** A document for a task: its JSON text and the hash the worker caches its compilation by. */
-export function documentRef(document: unknown): DocumentRef {
-  const text = JSON.stringify(document);
-  return { hash: createHash('sha256').update(text).digest('base64url'), text };
 }
 
 function budgetExceeded(kind: BudgetKind, options: SandboxOptions, subject: string): ServiceError {

@@ -12,6 +12,9 @@
  */
 import { activeVersionAt, chooseFrom, compareCase, diff, evaluate, pinToOf } from '../engine/index.ts';
 import type { Activation, CaseResult, CompiledPolicy, EvaluationError, SimulationCase } from '../engine/index.ts';
+import { documentRef } from '../sandbox/document-ref.ts';
+import type { Sandbox } from '../sandbox/pool.ts';
+import type { DocumentRef } from '../sandbox/tasks.ts';
 import type { PolicyCache } from './policy-cache.ts';
 
 export interface Compared {
@@ -70,11 +73,28 @@ export function comparePlanned(baseline: CompiledPolicy | null, candidate: Compi
  * A comparer for one policy. `candidate` null means "no change": the baseline decides both
  * sides (evaluated once), so a policy evaluated only for the combined view never differs.
  */
-export function caseComparer(cache: PolicyCache, tenant: string, policy: string, activations: readonly Activation[], candidate: CompiledPolicy | null) {
+export function caseComparer(
+  cache: PolicyCache, tenant: string, policy: string, activations: readonly Activation[], candidate: CompiledPolicy | null,
+  /** Where the candidate is evaluated, case by case (`subject` names it in a budget problem); without one, on this thread. */
+  sandbox?: { sandbox: Sandbox; subject: string },
+) {
   const { choose, baselineOf } = baselineChooser(cache, tenant, policy, activations);
+  const candidateRef = sandbox && candidate ? documentRef(candidate.document) : null;
+  const refs = new Map<number, DocumentRef>();
+  const evaluate = async (c: SimulationCase, plan: BaselinePlan): Promise<CaseResult> => {
+    const baseline = plan.version === null ? null : await baselineOf(plan.version);
+    if (!sandbox || !candidateRef) return comparePlanned(baseline, candidate, c, plan);
+    const baselines: Record<number, DocumentRef> = {};
+    if (plan.version !== null) {
+      if (!refs.has(plan.version)) refs.set(plan.version, documentRef(baseline!.document));
+      baselines[plan.version] = refs.get(plan.version)!;
+    }
+    const { results } = await sandbox.sandbox.run({ kind: 'compare', candidate: candidateRef, baselines, cases: [{ id: c.id, input: c.input, at: c.at, plan }] }, sandbox.subject);
+    return results[0]!;
+  };
   return async (c: SimulationCase, version: number | 'active'): Promise<Compared> => {
     const plan = await choose(c, version);
-    const result = comparePlanned(plan.version === null ? null : await baselineOf(plan.version), candidate, c, plan);
+    const result = await evaluate(c, plan);
     return { result, baselineVersion: plan.version, ...(plan.version !== null && plan.asOf !== undefined ? { baselineAsOf: plan.asOf } : {}) };
   };
 }

@@ -7,7 +7,8 @@
  * worker. Simulations and replays against the draft run in the sandbox too, with the same answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eslReturn } from '../helpers/orders.ts';
+import { caseComparer } from '../../server/services/simulation-compare.ts';
+import { eslReturn, samples } from '../helpers/orders.ts';
 import { expectProblem } from '../helpers/problems.ts';
 import { startServer } from '../helpers/server.ts';
 import type { ApiResponse, TestServer } from '../helpers/server.ts';
@@ -115,5 +116,20 @@ describe('the sandbox through the API', () => {
     // The draft is the active version's document: the same decision.
     expect(replay.body.replayed.decision).toEqual(decided.body.decision);
     expect(replay.body.equal).toBe(true);
+  });
+
+  it('a case comparer given the sandbox (the hook for the tenant-wide what-if) compares exactly as on this thread', async () => {
+    const rt = server.runtime;
+    const entry = (await rt.cache.policy('solum', 'returns'))!;
+    const v1 = await rt.cache.compiled('solum', 'returns', 1);
+    if (!v1.ok) throw new Error('version 1 compiles');
+    const here = caseComparer(rt.cache, 'solum', 'returns', entry.activations, v1.policy);
+    const there = caseComparer(rt.cache, 'solum', 'returns', entry.activations, v1.policy, { sandbox: rt.sandbox, subject: '/changes/0' });
+    const cases = samples('solum').filter((s) => s.requests.returns !== undefined);
+    expect(cases.length).toBeGreaterThan(10);
+    for (const s of cases) {
+      const c = { id: s.name, input: { order: s.order, request: s.requests.returns }, at: s.at };
+      expect(await there(c, 'active')).toEqual(await here(c, 'active'));
+    }
   });
 });
