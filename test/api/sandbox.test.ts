@@ -7,6 +7,7 @@
  * worker. Simulations and replays against the draft run in the sandbox too, with the same answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentRef } from '../../server/sandbox/pool.ts';
 import { caseComparer } from '../../server/services/simulation-compare.ts';
 import { eslReturn, samples } from '../helpers/orders.ts';
 import { expectProblem } from '../helpers/problems.ts';
@@ -132,4 +133,32 @@ describe('the sandbox through the API', () => {
       expect(await there(c, 'active')).toEqual(await here(c, 'active'));
     }
   });
+
+  it('an allocation bomb given to the server\'s own sandbox (static checks and budget lifted, test-only) is stopped at the memory limit; the server answers right after', async () => {
+    const bomb = {
+      key: 'returns', title: 'bomb', input: { type: 'object' },
+      rules: [{ id: 'r', when: true, then: { x: { map: [thousand, { map: [thousand, { merge: [thousand, { var: '' }] }] }] } } }],
+      otherwise: { then: { x: null } },
+    };
+    // A server of its own, whose time budget is longer than filling its heap takes.
+    const other = await startServer({ env: { SANDBOX_TIMEOUT_MS: '120000', SANDBOX_MEMORY_MB: '96', SANDBOX_WORKERS: '1' } });
+    try {
+      await other.runtime.sandbox.whenReady(60_000);
+      const unsafe = { budget: { steps: Number.POSITIVE_INFINITY, maxCollection: Number.POSITIVE_INFINITY } };
+      const task = other.runtime.sandbox.run({ kind: 'evaluate', document: documentRef(bomb), input: {}, at: '2024-01-01T00:00:00Z', unsafe }, '/rules/0/then/x');
+      const err = await task.then(() => null, (e: unknown) => e as { status: number; extra: { members: unknown } });
+      expect(err?.status).toBe(422);
+      expect(err?.extra.members).toEqual({ budget: { kind: 'memory', limit: 96, unit: 'MB' } });
+      expect(other.runtime.sandbox.stats.killed.memory).toBe(1);
+      expect((await other.get('/healthz')).status).toBe(200);
+      const decided = await other.post('/v1/policies/returns/decide', decideBody, await other.key('solum', 'decider'));
+      expect(decided.status, decided.text).toBe(200);
+      const editor = await other.key('solum', 'editor');
+      const created = await other.request('PUT', '/v1/policies/returns/draft', { key: editor, body: { document: valid }, headers: { 'If-None-Match': '*' } });
+      expect(created.status).toBe(201);
+      expect((await other.post('/v1/policies/returns/draft/test', {}, editor)).status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
 });
