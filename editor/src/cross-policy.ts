@@ -55,11 +55,19 @@ export function crossPolicyBody(current: string, text: string, choices: Readonly
 }
 
 export interface MoneyMove {
+  /** The orders' currency ("" for orders without one). */
+  currency: string;
   /** The decision field, e.g. /refundAmount. */
   field: string;
   net: number;
   up: number;
   down: number;
+}
+
+interface Movement {
+  up: number;
+  down: number;
+  net: number;
 }
 
 export interface PolicyRow {
@@ -72,10 +80,16 @@ export interface PolicyRow {
   money: MoneyMove[];
 }
 
-/** One row per policy of the answer, then the combined row (policy "all"). */
+/**
+ * One row per policy of the answer, then the combined row (policy "all"); the amounts moved per
+ * currency of the orders (summary.byCurrency), never dollars and won added up.
+ */
 export function summaryRows(res: SimulateTenantResponse, current: string): PolicyRow[] {
-  const moves = (fields: Record<string, { up: number; down: number; net: number } | undefined>): MoneyMove[] =>
-    Object.entries(fields).flatMap(([field, m]) => (m && (m.up !== 0 || m.down !== 0) ? [{ field, net: m.net, up: m.up, down: m.down }] : []));
+  const currencies = Object.entries(res.summary.byCurrency).sort(([a], [b]) => a.localeCompare(b));
+  const moves = (pick: (c: { fields: Record<string, Movement | undefined>; byPolicy: Record<string, Record<string, Movement | undefined> | undefined> }) => Record<string, Movement | undefined> | undefined): MoneyMove[] =>
+    currencies.flatMap(([currency, c]) =>
+      Object.entries(pick(c!) ?? {}).flatMap(([field, m]) => (m && (m.up !== 0 || m.down !== 0) ? [{ currency, field, net: m.net, up: m.up, down: m.down }] : [])),
+    );
   const rows = res.policies.map((p): PolicyRow => {
     const s = res.summary.byPolicy[p.policy]!;
     return {
@@ -84,10 +98,10 @@ export function summaryRows(res: SimulateTenantResponse, current: string): Polic
       evaluated: s.evaluated,
       changed: s.changed,
       failed: Math.max(s.errors.before, s.errors.after),
-      money: moves(s.fields),
+      money: moves((c) => c.byPolicy[p.policy]),
     };
   });
   const all = res.summary;
-  rows.push({ policy: 'all', compared: 'combined', evaluated: all.evaluated, changed: all.changed, failed: Math.max(all.errors.before, all.errors.after), money: moves(all.fields) });
+  rows.push({ policy: 'all', compared: 'combined', evaluated: all.evaluated, changed: all.changed, failed: Math.max(all.errors.before, all.errors.after), money: moves((c) => c.fields) });
   return rows;
 }

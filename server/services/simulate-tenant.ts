@@ -293,9 +293,15 @@ async function loggedOrders(deps: SimulateDeps, tenant: string, policies: string
 interface OrderResult {
   order: Order;
   /** Per policy that decided the order (policy order), its comparison. */
-  results: Array<{ run: PolicyRun; result: CaseResult }>;
+  results: Array<{ run: PolicyRun; result: CaseResult; currency: string }>;
   changed: ChangedOrder | null;
   failed: FailedTenantDecision[];
+}
+
+/** The order's currency ("" when the input has none: its own bucket). */
+function currencyOf(input: unknown): string {
+  const currency = (input as { order?: { currency?: unknown } } | null)?.order?.currency;
+  return typeof currency === 'string' ? currency : '';
 }
 
 /** Every order through every policy it has a request for, yielding between slices, stopping at the deadline. */
@@ -311,7 +317,7 @@ async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): Asyn
       if (one === undefined) continue;
       const c: SimulationCase = { id: order.id, input: one.input, at: one.at };
       const { result, baselineVersion, baselineAsOf } = await r.compare(c, 'active');
-      results.push({ run: r, result });
+      results.push({ run: r, result, currency: currencyOf(one.input) });
       if (result.changed) {
         decisions[r.policy] = {
           index: order.index, id: order.id, at: c.at, baselineVersion, ...(baselineAsOf === undefined ? {} : { baselineAsOf }),
@@ -340,10 +346,16 @@ async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): Asyn
   }
 }
 
-/** Per policy the policy simulation's summary, per order whether anything changed, and the combination. */
+/**
+ * Per policy the policy simulation's summary, per order whether anything changed, and the
+ * combination; the money again per currency of the orders (input.order.currency), since adding
+ * dollars to won means nothing.
+ */
 class CombinedSummary {
   private orders = 0;
   private changedOrders = 0;
+  /** Per currency, per policy: the changed decisions only (their fields are what moved). */
+  private readonly perCurrency = new Map<string, Map<string, SummaryBuilder>>();
 
   constructor(private readonly runs: PolicyRun[]) {}
 
@@ -351,23 +363,26 @@ class CombinedSummary {
     if (!r.results.length) return;
     this.orders++;
     if (r.changed) this.changedOrders++;
-    for (const { run, result } of r.results) run.summary.add(result);
+    for (const { run, result, currency } of r.results) {
+      run.summary.add(result);
+      if (!result.changed) continue;
+      let byPolicy = this.perCurrency.get(currency);
+      if (!byPolicy) this.perCurrency.set(currency, (byPolicy = new Map()));
+      let b = byPolicy.get(run.policy);
+      if (!b) byPolicy.set(run.policy, (b = new SummaryBuilder()));
+      b.add(result);
+    }
   }
 
   summary(): TenantSimulationSummary {
     const byPolicy: Record<string, SimulationSummary> = {};
     for (const r of this.runs) byPolicy[r.policy] = r.summary.summary();
     const all = Object.entries(byPolicy);
-    const fields = new Map<string, FieldMovement>();
-    for (const [, s] of all) {
-      for (const [field, m] of Object.entries(s.fields)) {
-        const sum = fields.get(field) ?? { changed: 0, up: 0, down: 0, net: 0 };
-        sum.changed += m.changed;
-        sum.up = decimalSum([sum.up, m.up]);
-        sum.down = decimalSum([sum.down, m.down]);
-        sum.net = decimalSum([sum.up, -sum.down]);
-        fields.set(field, sum);
-      }
+    const fields = combine(all.map(([, s]) => s.fields));
+    const byCurrency: TenantSimulationSummary['byCurrency'] = {};
+    for (const [currency, policies] of [...this.perCurrency.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const each = Object.fromEntries([...policies.entries()].map(([policy, b]) => [policy, b.summary().fields]));
+      byCurrency[currency] = { fields: combine(Object.values(each)), byPolicy: each };
     }
     const byRule = all
       .flatMap(([policy, s]) => s.byRule.map((t) => ({ policy, ...t })))
@@ -381,7 +396,25 @@ class CombinedSummary {
       errors: { before: all.reduce((n, [, s]) => n + s.errors.before, 0), after: all.reduce((n, [, s]) => n + s.errors.after, 0) },
       byPolicy,
       byRule,
-      fields: Object.fromEntries([...fields.entries()].sort(([a], [b]) => a.localeCompare(b))),
+      fields,
+      byCurrency,
     };
   }
+}
+
+/** Field movements added up over several summaries, by field. */
+function combine(list: Array<Record<string, FieldMovement | undefined>>): Record<string, FieldMovement> {
+  const fields = new Map<string, FieldMovement>();
+  for (const one of list) {
+    for (const [field, m] of Object.entries(one)) {
+      if (!m) continue;
+      const sum = fields.get(field) ?? { changed: 0, up: 0, down: 0, net: 0 };
+      sum.changed += m.changed;
+      sum.up = decimalSum([sum.up, m.up]);
+      sum.down = decimalSum([sum.down, m.down]);
+      sum.net = decimalSum([sum.up, -sum.down]);
+      fields.set(field, sum);
+    }
+  }
+  return Object.fromEntries([...fields.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }

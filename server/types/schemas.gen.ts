@@ -2122,33 +2122,75 @@ export interface TenantSimulationSummary {
     count: number;
   }[];
   /**
-   * Combined over the policies: per decision field (JSON Pointer as in byPolicy), the changes of every policy with that field added up (e.g. /refundAmount of returns and of cancellation). Numbers are summed as they are, in each order's currency, as in the per-policy summaries: combine orders of one currency for a money total.
+   * The money moved again, per currency of the orders (input.order.currency; "" for an input without one): for each currency, per policy and combined, the changed fields with their sums over the changed decisions of orders in that currency. These are the money totals to read: 'fields' adds amounts of different currencies as plain numbers.
    */
-  fields: {
+  byCurrency: {
     [k: string]:
       | {
+          fields: Fields;
           /**
-           * Decisions in which this field changed.
+           * Per policy with a changed decision in this currency.
            */
-          changed: number;
-          /**
-           * Sum of the increases.
-           */
-          up: number;
-          /**
-           * Sum of the decreases, as a positive number.
-           */
-          down: number;
-          /**
-           * up - down.
-           */
-          net: number;
+          byPolicy: {
+            [k: string]: Fields1 | undefined;
+          };
         }
       | undefined;
   };
+  fields: Fields1;
 }
 /**
  * Figures over every case of the request, whatever the page.
+ */
+export interface Fields {
+  [k: string]:
+    | {
+        /**
+         * Decisions in which this field changed.
+         */
+        changed: number;
+        /**
+         * Sum of the increases.
+         */
+        up: number;
+        /**
+         * Sum of the decreases, as a positive number.
+         */
+        down: number;
+        /**
+         * up - down.
+         */
+        net: number;
+      }
+    | undefined;
+}
+/**
+ * Combined over the policies: per decision field (JSON Pointer as in byPolicy), the changes of every policy with that field added up (e.g. /refundAmount of returns and of cancellation). Numbers are summed as they are, whatever the order's currency, as in the per-policy summaries; byCurrency has the money per currency.
+ */
+export interface Fields1 {
+  [k: string]:
+    | {
+        /**
+         * Decisions in which this field changed.
+         */
+        changed: number;
+        /**
+         * Sum of the increases.
+         */
+        up: number;
+        /**
+         * Sum of the decreases, as a positive number.
+         */
+        down: number;
+        /**
+         * up - down.
+         */
+        net: number;
+      }
+    | undefined;
+}
+/**
+ * An order with at least one changed decision.
  */
 export interface ChangedOrder {
   /**

@@ -85,6 +85,8 @@ describe('Soom returns and points changed together, cancellation unchanged, over
       '/inventoryCharge': { changed: 1, up: 6.1, down: 0, net: 6.1 },
       '/refundAmount': { changed: 1, up: 0, down: 6.1, net: -6.1 },
     });
+    // Every order is in dollars: one currency, the same figures.
+    expect(summary.byCurrency).toEqual({ USD: { fields: summary.fields, byPolicy: { returns: summary.byPolicy.returns.fields, points: summary.byPolicy.points.fields } } });
     expect(res.body.policies).toEqual([
       { policy: 'returns', changed: true, candidate: { document: true }, baseline: { active: true } },
       { policy: 'points', changed: true, candidate: { document: true }, baseline: { active: true } },
@@ -146,6 +148,36 @@ describe('Soom returns and points changed together, cancellation unchanged, over
     expect(res.body.summary).toMatchObject({ orders: 1, changedOrders: 1, evaluated: 2, changed: 1 });
     expect(res.body.orders[0]).toMatchObject({ id: s.order.id, changed: ['points'], unchanged: ['returns'] });
     expect(res.body.summary.fields).toEqual({ '/earned': { changed: 1, up: 1.22, down: 0, net: 1.22 } });
+  });
+});
+
+describe('orders in several currencies', () => {
+  it('gives the money per currency: dollars and won are never added up there', async () => {
+    // soom-krw-return-changed-mind-6-days-after-shipping, in KRW (no minor unit): wig 64,500 +
+    // supplies 24,750 + 21,500 = 110,750 paid. 25%: 27,687.5 → charge 27,688, refund 83,062.
+    // 30%: 33,225, refund 77,525 (charge +5,537, refund -5,537). Points 1%: 1,107.5 → 1,108;
+    // 2%: 2,215 (+1,107).
+    const res = await server.post('/v1/simulate', { ...body(), policies: [], cases: { samples: [samples[0], 'soom-krw-return-changed-mind-6-days-after-shipping'] } }, soomEditor);
+    expect(res.status, res.text).toBe(200);
+    const { byCurrency, fields } = res.body.summary;
+    expect(byCurrency.KRW).toEqual({
+      fields: {
+        '/earned': { changed: 1, up: 1107, down: 0, net: 1107 },
+        '/inventoryCharge': { changed: 1, up: 5537, down: 0, net: 5537 },
+        '/refundAmount': { changed: 1, up: 0, down: 5537, net: -5537 },
+      },
+      byPolicy: {
+        returns: { '/inventoryCharge': { changed: 1, up: 5537, down: 0, net: 5537 }, '/refundAmount': { changed: 1, up: 0, down: 5537, net: -5537 } },
+        points: { '/earned': { changed: 1, up: 1107, down: 0, net: 1107 } },
+      },
+    });
+    expect(byCurrency.USD.fields).toEqual({
+      '/earned': { changed: 1, up: 1.22, down: 0, net: 1.22 },
+      '/inventoryCharge': { changed: 1, up: 6.1, down: 0, net: 6.1 },
+      '/refundAmount': { changed: 1, up: 0, down: 6.1, net: -6.1 },
+    });
+    // The plain fields add the numbers whatever the currency, as the policy simulation does.
+    expect(fields['/refundAmount']).toEqual({ changed: 2, up: 0, down: 5543.1, net: -5543.1 });
   });
 });
 
@@ -227,7 +259,7 @@ describe('over logged decisions', () => {
 });
 
 describe('bounds', () => {
-  it('counts decisions (orders times their policies) against SIMULATE_MAX_CASES, for samples and for the log alike', async () => {
+  it('counts decisions (orders times their policies) against SIMULATE_MAX_CASES', async () => {
     const small = await startServer({ env: { SIMULATE_MAX_CASES: '7' } });
     try {
       const editor = await small.key('soom', 'editor');

@@ -43,7 +43,7 @@ describe('the body', () => {
 });
 
 describe('the rows', () => {
-  it('give each policy what decided after, its counts and the money it moved, then the combination', () => {
+  it('give each policy what decided after, its counts and the money it moved per currency, then the combination', () => {
     const side = { active: true as const };
     const s = (evaluated: number, changed: number, fields: Record<string, { changed: number; up: number; down: number; net: number }>) => ({ evaluated, changed, unchanged: evaluated - changed, errors: { before: 0, after: 0 }, byRule: [], fields });
     const answer: SimulateTenantResponse = {
@@ -60,16 +60,30 @@ describe('the rows', () => {
           cancellation: s(1, 0, {}),
         },
         byRule: [],
-        fields: { '/earned': { changed: 3, up: 13.99, down: 0, net: 13.99 }, '/refundAmount': { changed: 1, up: 0, down: 6.1, net: -6.1 } },
+        // Summed whatever the currency: not what the rows show.
+        fields: { '/earned': { changed: 3, up: 13.99, down: 0, net: 13.99 }, '/refundAmount': { changed: 2, up: 0, down: 5543.1, net: -5543.1 } },
+        byCurrency: {
+          USD: {
+            fields: { '/earned': { changed: 3, up: 13.99, down: 0, net: 13.99 }, '/refundAmount': { changed: 1, up: 0, down: 6.1, net: -6.1 } },
+            byPolicy: { returns: { '/refundAmount': { changed: 1, up: 0, down: 6.1, net: -6.1 } }, points: { '/earned': { changed: 3, up: 13.99, down: 0, net: 13.99 } } },
+          },
+          KRW: {
+            fields: { '/refundAmount': { changed: 1, up: 0, down: 5537, net: -5537 } },
+            byPolicy: { returns: { '/refundAmount': { changed: 1, up: 0, down: 5537, net: -5537 }, '/resolution': { changed: 1, up: 0, down: 0, net: 0 } } },
+          },
+        },
       },
       orders: [],
       errors: [],
     };
     expect(summaryRows(answer, 'returns')).toEqual([
-      { policy: 'returns', compared: 'this document', evaluated: 3, changed: 1, failed: 0, money: [{ field: '/refundAmount', net: -6.1, up: 0, down: 6.1 }] },
-      { policy: 'points', compared: 'its draft', evaluated: 4, changed: 3, failed: 0, money: [{ field: '/earned', net: 13.99, up: 13.99, down: 0 }] },
+      { policy: 'returns', compared: 'this document', evaluated: 3, changed: 1, failed: 0, money: [{ currency: 'KRW', field: '/refundAmount', net: -5537, up: 0, down: 5537 }, { currency: 'USD', field: '/refundAmount', net: -6.1, up: 0, down: 6.1 }] },
+      { policy: 'points', compared: 'its draft', evaluated: 4, changed: 3, failed: 0, money: [{ currency: 'USD', field: '/earned', net: 13.99, up: 13.99, down: 0 }] },
       { policy: 'cancellation', compared: 'unchanged', evaluated: 1, changed: 0, failed: 0, money: [] },
-      { policy: 'all', compared: 'combined', evaluated: 8, changed: 4, failed: 1, money: [{ field: '/earned', net: 13.99, up: 13.99, down: 0 }, { field: '/refundAmount', net: -6.1, up: 0, down: 6.1 }] },
+      {
+        policy: 'all', compared: 'combined', evaluated: 8, changed: 4, failed: 1,
+        money: [{ currency: 'KRW', field: '/refundAmount', net: -5537, up: 0, down: 5537 }, { currency: 'USD', field: '/earned', net: 13.99, up: 13.99, down: 0 }, { currency: 'USD', field: '/refundAmount', net: -6.1, up: 0, down: 6.1 }],
+      },
     ]);
   });
 });

@@ -11,6 +11,7 @@ import type { Api } from '../api.ts';
 import { crossPolicyBody, otherPolicies, summaryRows } from '../cross-policy.ts';
 import type { OtherPolicy, PolicyChoice, PolicyRow } from '../cross-policy.ts';
 import type { PolicyEditor } from '../policy-editor.ts';
+import { fieldLabel } from './simulation-format.tsx';
 import type { SimulateTenantResponse } from '../../../server/types/schemas.gen.ts';
 
 interface Props {
@@ -115,7 +116,7 @@ function CrossResult({ answer, rows }: { answer: SimulateTenantResponse; rows: P
             <th scope="col">decided by</th>
             <th scope="col">decisions</th>
             <th scope="col">changed</th>
-            <th scope="col">moved (net)</th>
+            <th scope="col">moved (net, per currency)</th>
           </tr>
         </thead>
         <tbody>
@@ -125,7 +126,7 @@ function CrossResult({ answer, rows }: { answer: SimulateTenantResponse; rows: P
               <td>{r.compared}</td>
               <td>{r.evaluated}</td>
               <td>{r.changed}</td>
-              <td>{r.money.length ? r.money.map((m) => `${m.field} ${m.net > 0 ? '+' : ''}${m.net}`).join(', ') : '–'}</td>
+              <td>{r.money.length ? r.money.map((m) => `${fieldLabel(m.field)} ${m.net > 0 ? '+' : ''}${m.net}${m.currency ? ` ${m.currency}` : ''}`).join(', ') : '–'}</td>
             </tr>
           ))}
         </tbody>
