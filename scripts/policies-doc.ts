@@ -26,8 +26,8 @@ function analysis(versions: Array<{ version: number; document: unknown }>): stri
   return out;
 }
 
-export function renderPoliciesDoc(): string {
-  const { tenants } = loadPolicyDir();
+export function renderPoliciesDoc(dir?: string): string {
+  const { tenants } = loadPolicyDir(dir);
   const out = [
     '# Seed policies',
     '',
@@ -42,6 +42,16 @@ export function renderPoliciesDoc(): string {
     for (const p of [...t.policies].sort((a, b) => a.key.localeCompare(b.key))) {
       const doc = p.versions[0]!.document as PolicyDoc;
       out.push(`### ${t.tenant}/${p.key}: ${doc.title}`, '', cell(doc.description), '');
+      // Effective dates (README, "Effective dates"): which instant chooses the deciding version.
+      const pins = new Set(p.versions.map((v) => (v.document as PolicyDoc).pinTo ?? 'decision'));
+      out.push(
+        pins.size > 1
+          ? `Which version decides: each version says (pinTo ${[...pins].map((x) => `"${x}"`).join(', ')}); the one active at the decision's \`at\` governs.`
+          : pins.has('order.placedAt')
+            ? 'Which version decides: the one active when the order was placed (`pinTo: "order.placedAt"`).'
+            : 'Which version decides: the one active at the decision\'s `at` (`pinTo` "decision", the default).',
+        '',
+      );
       if (p.versions.length > 1 || p.activations.length > 1) {
         out.push('Versions and activations:', '');
         for (const v of p.versions) out.push(`- version ${v.version}: \`${v.file}\`${v.note ? `, ${v.note}` : ''}`);
