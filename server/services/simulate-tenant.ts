@@ -34,6 +34,7 @@ import type { PolicyCache, PolicyEntry } from './policy-cache.ts';
 import { assertCan } from './roles.ts';
 import type { Actor } from './roles.ts';
 import type { SimulateDeps } from './simulate.ts';
+import type { Sandbox } from '../sandbox/pool.ts';
 import { documentCandidate, draftCandidate, publishedVersion } from './simulation-candidate.ts';
 import { caseComparer } from './simulation-compare.ts';
 
@@ -168,7 +169,8 @@ async function prepare(deps: SimulateDeps, actor: Actor, input: SimulateTenantRe
     } else {
       ({ compiled, side } = documentCandidate(deps, change.policy, spec.document, `${path}/document`));
     }
-    runs.push(policyRun(deps.cache, tenant, entries.get(change.policy)!, compiled, side));
+    // The candidate is evaluated in the sandbox (a draft or document is tenant code nobody has published).
+    runs.push(policyRun(deps.cache, tenant, entries.get(change.policy)!, compiled, side, deps.sandbox ? { sandbox: deps.sandbox, subject: path } : undefined));
   }
   for (const policy of input.policies ?? []) runs.push(policyRun(deps.cache, tenant, entries.get(policy)!, null, { active: true }));
 
@@ -184,11 +186,11 @@ async function tenantPolicy(cache: PolicyCache, tenant: string, policy: string):
   return POLICY_KEY.test(policy) ? cache.policy(tenant, policy) : null;
 }
 
-function policyRun(cache: PolicyCache, tenant: string, entry: PolicyEntry, candidate: CompiledPolicy | null, side: SimulationSide): PolicyRun {
+function policyRun(cache: PolicyCache, tenant: string, entry: PolicyEntry, candidate: CompiledPolicy | null, side: SimulationSide, sandbox?: { sandbox: Sandbox; subject: string }): PolicyRun {
   return {
     policy: entry.key,
     side: { policy: entry.key, changed: candidate !== null, candidate: candidate ? side : { active: true }, baseline: { active: true } },
-    compare: caseComparer(cache, tenant, entry.key, entry.activations, candidate),
+    compare: caseComparer(cache, tenant, entry.key, entry.activations, candidate, sandbox),
     summary: new SummaryBuilder(),
   };
 }
