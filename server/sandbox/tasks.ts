@@ -62,10 +62,16 @@ export interface TaskResults {
   evaluate: EvaluateResult;
 }
 
-/** Compiled documents of one worker, by content hash (and limits, for the unsafe test path). */
+/**
+ * Compiled documents of one worker, by content hash (and limits, for the unsafe test path),
+ * least recently used first out. Bounded by count and by the size of their JSON text: a
+ * compiled document takes tens of times its text in heap, and the worker's heap is the
+ * sandbox's memory budget (a 1 MB document must not push the next task past it).
+ */
 export class CompiledDocuments {
-  private readonly entries = new Map<string, CompileResult>();
-  constructor(private readonly registry: SchemaRegistry, private readonly max = 32) {}
+  private readonly entries = new Map<string, { result: CompileResult; size: number }>();
+  private size = 0;
+  constructor(private readonly registry: SchemaRegistry, private readonly max = 32, private readonly maxTextBytes = 2_000_000) {}
 
   get(ref: DocumentRef, limits?: Partial<Limits>): CompileResult {
     const key = limits ? `${ref.hash}:${JSON.stringify(limits)}` : ref.hash;
@@ -74,11 +80,16 @@ export class CompiledDocuments {
       // Most recently used last, so the oldest is first to go.
       this.entries.delete(key);
       this.entries.set(key, hit);
-      return hit;
+      return hit.result;
     }
     const result = compile(JSON.parse(ref.text), { registry: this.registry, sourceText: ref.text, ...(limits ? { limits } : {}) });
-    this.entries.set(key, result);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { result, size: ref.text.length });
+    this.size += ref.text.length;
+    while (this.entries.size > 1 && (this.entries.size > this.max || this.size > this.maxTextBytes)) {
+      const [oldest, entry] = this.entries.entries().next().value!;
+      this.entries.delete(oldest);
+      this.size -= entry.size;
+    }
     return result;
   }
 

@@ -161,3 +161,20 @@ describe('sandbox configuration', () => {
     for (const name of ['SANDBOX_WORKERS', 'SANDBOX_TIMEOUT_MS', 'SANDBOX_MEMORY_MB']) expect((error as InstanceType<typeof ConfigError>).problems.join('\n')).toContain(name);
   });
 });
+
+describe('the worker\'s compiled documents', () => {
+  it('are reused by content hash and bounded by the size of their text, oldest out first', async () => {
+    const { CompiledDocuments } = await import('../../server/sandbox/tasks.ts');
+    const refs = [1, 2, 3].map((n) => documentRef(policy(n)));
+    const size = refs[0]!.text.length;
+    const cache = new CompiledDocuments(schemaRegistry(), 32, size * 2 + 1);
+    const first = cache.get(refs[0]!);
+    expect(first.ok).toBe(true);
+    expect(cache.get(refs[0]!)).toBe(first);
+    cache.get(refs[1]!);
+    cache.get(refs[2]!);
+    // Three texts exceed the bound of two: the least recently used (the first) was dropped.
+    expect(cache.get(refs[2]!)).toBe(cache.get(refs[2]!));
+    expect(cache.get(refs[0]!)).not.toBe(first);
+  });
+});
