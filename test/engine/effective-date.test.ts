@@ -88,6 +88,14 @@ describe('both pin modes on the holiday activation (LocalCatalog: what the CLI d
     expect(a.answer.decision).toMatchObject({ eligible: true, returnBy: '2024-01-31' });
   });
 
+  it('answers "no active version" naming the order date when no version was in force then', () => {
+    const source = catalog.policy('solum', 'returns-by-order')!;
+    const later = new LocalCatalog([{ tenant: 'solum', name: 'Solum', samples: [], policies: [{ ...source, activations: [{ version: 1, from: '2023-10-01T00:00:00Z' }] }] }]);
+    // Decided Nov 1 (version 1 in force and pinned to the order), bought Sep 20: nothing was in force then.
+    const outcome = later.decide('solum', 'returns-by-order', pinCases.P.input, pinCases.P.at);
+    expect(outcome).toMatchObject({ ok: false, kind: 'no_active_version', message: 'no version of solum/returns-by-order is active at 2023-09-20T10:00:00Z (when the order was placed)' });
+  });
+
   it('refuses an order without placedAt under "order.placedAt", naming /order/placedAt', () => {
     const input = structuredClone(pinCases.Q.input) as { order: Record<string, unknown> };
     delete input.order.placedAt;
