@@ -75,7 +75,7 @@ export function comparePlanned(baseline: CompiledPolicy | null, candidate: Compi
  */
 export function caseComparer(
   cache: PolicyCache, tenant: string, policy: string, activations: readonly Activation[], candidate: CompiledPolicy | null,
-  /** Where the candidate is evaluated, case by case (`subject` names it in a budget problem); without one, on this thread. */
+  /** Where the candidate is evaluated, case by case (`subject` names it in a budget problem): the tenant-wide what-if passes the sandbox; without one, on this thread. */
   sandbox?: { sandbox: Sandbox; subject: string },
 ) {
   const { choose, baselineOf } = baselineChooser(cache, tenant, policy, activations);
