@@ -22,6 +22,7 @@
  *     policies: ['cancellation'], cases: { samples: true } } });
  *   answer.summary.changedOrders; answer.summary.byPolicy.points.fields['/earned'];
  */
+import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { normalizeInstant, SummaryBuilder } from '../engine/index.ts';
 import type { CaseResult, CompiledPolicy, FieldMovement, SimulationCase, SimulationSummary } from '../engine/index.ts';
@@ -33,6 +34,7 @@ import type { ChangedCase, ChangedOrder, FailedTenantDecision, ProblemDetails, S
 import type { PolicyCache, PolicyEntry } from './policy-cache.ts';
 import { assertCan } from './roles.ts';
 import type { Actor } from './roles.ts';
+import { decodeCursor, encodeCursor } from './simulate.ts';
 import type { SimulateDeps } from './simulate.ts';
 import type { Sandbox } from '../sandbox/pool.ts';
 import { documentCandidate, draftCandidate, publishedVersion } from './simulation-candidate.ts';
@@ -69,12 +71,25 @@ interface Prepared {
   runs: PolicyRun[];
   orders: Order[];
   deadline: number;
+  /** The request's clock (defaults of `at` and of a range's end), kept by the cursor across pages. */
+  now: string;
+  /** Of the question (the body without its page, the drafts' ETags), for cursors. */
+  fingerprint: () => string;
 }
 
-/** The whole simulation as one answer: the summary, the first `limit` changed orders, the first failed decisions. */
+/**
+ * The whole simulation as one answer: the summary over every order, one page of changed orders
+ * (after the cursor's, at most page.limit), the first failed decisions. Every page recomputes
+ * the run (the summary must cover it); the cursor ties the next page to the same question (the
+ * body without its page, the drafts' ETags) and the first page's clock.
+ */
 export async function simulateTenant(deps: SimulateDeps, { actor, input }: SimulateTenantInput): Promise<SimulateTenantResponse> {
-  const p = await prepare(deps, actor, input);
-  const limit = input.limit ?? DEFAULT_ORDERS;
+  const cursor = input.page?.cursor === undefined ? null : decodeCursor(input.page.cursor);
+  const p = await prepare(deps, actor, input, cursor?.n);
+  if (cursor && cursor.f !== p.fingerprint()) {
+    throw new ServiceError('invalid_body', 'the cursor belongs to another simulation (a different body, or a draft changed since): start again without it', [{ path: '/page/cursor', message: 'does not match this simulation' }]);
+  }
+  const limit = input.page?.limit ?? DEFAULT_ORDERS;
   const combined = new CombinedSummary(p.runs);
   const orders: ChangedOrder[] = [];
   const errors: FailedTenantDecision[] = [];
@@ -82,11 +97,16 @@ export async function simulateTenant(deps: SimulateDeps, { actor, input }: Simul
   for await (const r of run(deps, p)) {
     combined.add(r);
     if (errors.length < MAX_LISTED_ERRORS) errors.push(...r.failed.slice(0, MAX_LISTED_ERRORS - errors.length));
-    if (!r.changed) continue;
+    if (!r.changed || (cursor && r.order.index <= cursor.i)) continue;
     if (orders.length < limit) orders.push(r.changed);
     else more++;
   }
-  return { policies: p.runs.map((x) => x.side), summary: combined.summary(), orders, ...(more ? { more } : {}), errors };
+  const answer: SimulateTenantResponse = { policies: p.runs.map((x) => x.side), summary: combined.summary(), orders, errors };
+  if (more) {
+    answer.more = more;
+    answer.nextCursor = encodeCursor({ f: p.fingerprint(), i: orders[orders.length - 1]!.index, n: p.now });
+  }
+  return answer;
 }
 
 /**
@@ -128,9 +148,10 @@ export async function simulateTenantStream(
   })();
 }
 
-async function prepare(deps: SimulateDeps, actor: Actor, input: SimulateTenantRequest): Promise<Prepared> {
+async function prepare(deps: SimulateDeps, actor: Actor, input: SimulateTenantRequest, cursorNow?: string): Promise<Prepared> {
   assertCan(actor, 'write');
-  const now = normalizeInstant((deps.now?.() ?? new Date()).toISOString())!;
+  // A next page uses the first page's clock, so defaults derived from "now" do not move.
+  const now = cursorNow ?? normalizeInstant((deps.now?.() ?? new Date()).toISOString())!;
   const deadline = performance.now() + deps.timeoutMs;
   const tenant = actor.tenant;
 
@@ -179,7 +200,14 @@ async function prepare(deps: SimulateDeps, actor: Actor, input: SimulateTenantRe
   if (total > deps.maxCases) {
     throw new ServiceError('invalid_body', `a simulation evaluates at most ${deps.maxCases} decisions (SIMULATE_MAX_CASES)`, [{ path: '/cases', message: `holds ${total} decisions (orders times their policies), more than ${deps.maxCases}` }]);
   }
-  return { runs, orders, deadline };
+  const { page: _page, ...question } = input;
+  let digest: string | undefined;
+  const fingerprint = (): string =>
+    (digest ??= createHash('sha256')
+      .update(JSON.stringify([tenant, question, runs.map((r) => r.side.candidate.etag ?? null)]))
+      .digest('base64url')
+      .slice(0, 16));
+  return { runs, orders, deadline, now, fingerprint };
 }
 
 async function tenantPolicy(cache: PolicyCache, tenant: string, policy: string): Promise<PolicyEntry | null> {

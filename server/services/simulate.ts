@@ -66,7 +66,8 @@ interface Prepared {
   deadline: number;
 }
 
-interface Cursor { f: string; i: number; n: string }
+/** A next-page cursor: the question's fingerprint, the last listed index, the first page's clock. Shared with simulate-tenant.ts. */
+export interface Cursor { f: string; i: number; n: string }
 
 /** One page of changed cases, the summary over all, the first failed cases. */
 export async function simulate(deps: SimulateDeps, { actor, policy, input }: SimulateInput): Promise<SimulateResponse> {
@@ -214,11 +215,11 @@ function failed(c: IndexedCase, r: CaseResult): FailedCase {
   return { index: c.index, id: c.id, at: c.at, ...(r.before.ok ? {} : { before: r.before.error }), ...(r.after.ok ? {} : { after: r.after.error }) };
 }
 
-function encodeCursor(c: Cursor): string {
+export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
 
-function decodeCursor(text: string): Cursor {
+export function decodeCursor(text: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
     if (typeof c.f === 'string' && Number.isSafeInteger(c.i) && c.i >= 0 && typeof c.n === 'string' && normalizeInstant(c.n) === c.n) return c;

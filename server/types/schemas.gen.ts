@@ -1988,9 +1988,18 @@ export interface SimulateTenantRequest {
         };
       };
   /**
-   * Most changed orders listed in the answer (the summary always covers every order), 1 to 1000. Default 100. Ignored when streaming.
+   * Paging of the changed orders (the summary always covers every order). Ignored when streaming (Accept: application/x-ndjson).
    */
-  limit?: number;
+  page?: {
+    /**
+     * Most changed orders in this answer, 1 to 1000. Default 100.
+     */
+    limit?: number;
+    /**
+     * The nextCursor of the previous answer to the same body.
+     */
+    cursor?: string;
+  };
 }
 
 // api/simulate-tenant-response.schema.json
@@ -2004,13 +2013,17 @@ export interface SimulateTenantResponse {
   policies: TenantSimulationPolicy[];
   summary: TenantSimulationSummary;
   /**
-   * The changed orders (at most 'limit'), in order: each with the policies whose decision changed and those decisions before and after.
+   * A page of the changed orders (at most page.limit, after page.cursor's), in order: each with the policies whose decision changed and those decisions before and after.
    */
   orders: ChangedOrder[];
   /**
-   * How many changed orders are not listed (beyond 'limit'); absent when all are.
+   * How many changed orders follow this page; absent when none do.
    */
   more?: number;
+  /**
+   * Present when more changed orders follow: send the same body with page.cursor set to it.
+   */
+  nextCursor?: string;
   /**
    * The first 100 decisions (in order) whose evaluation failed on either side.
    */

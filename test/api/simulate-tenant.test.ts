@@ -113,11 +113,26 @@ describe('Soom returns and points changed together, cancellation unchanged, over
     expect(res.body.orders[2].decisions.points.changes).toEqual([{ path: '/earned', before: 6.34, after: 12.68 }]);
     expect(Object.keys(res.body.orders[1].decisions)).toEqual(['points']);
     expect(res.body.more).toBeUndefined();
-    // limit cuts the list, never the summary.
-    const one = await server.post('/v1/simulate', { ...body(), limit: 1 }, soomEditor);
-    expect(one.body.orders).toHaveLength(1);
+    // A page cuts the list, never the summary; the cursor gives the next page of the same question.
+    const one = await server.post('/v1/simulate', { ...body(), page: { limit: 1 } }, soomEditor);
+    expect(one.body.orders.map((o: { id: string }) => o.id)).toEqual([samples[0]]);
     expect(one.body.more).toBe(2);
     expect(one.body.summary.changedOrders).toBe(3);
+    const two = await server.post('/v1/simulate', { ...body(), page: { limit: 1, cursor: one.body.nextCursor } }, soomEditor);
+    expect(two.body.orders.map((o: { id: string }) => o.id)).toEqual([samples[1]]);
+    expect(two.body.more).toBe(1);
+    expect(two.body.summary).toEqual(one.body.summary);
+    const last = await server.post('/v1/simulate', { ...body(), page: { limit: 5, cursor: two.body.nextCursor } }, soomEditor);
+    expect(last.body.orders.map((o: { id: string }) => o.id)).toEqual([samples[2]]);
+    expect(last.body.more).toBeUndefined();
+    expect(last.body.nextCursor).toBeUndefined();
+    // A cursor answers only the question it came from.
+    const other = await server.post('/v1/simulate', { ...body(), cases: { samples: samples.slice(0, 4) }, page: { cursor: one.body.nextCursor } }, soomEditor);
+    expect(other.status).toBe(400);
+    expect(other.body.errors).toEqual([{ path: '/page/cursor', message: 'does not match this simulation' }]);
+    const forged = await server.post('/v1/simulate', { ...body(), page: { cursor: 'not-a-cursor' } }, soomEditor);
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors[0].path).toBe('/page/cursor');
   });
 
   it('streams the same run as NDJSON: progress, each changed order, the summary last', async () => {

@@ -1,7 +1,7 @@
 /**
  * The tenant-wide what-if (issue 8, point 4):
  *   POST /v1/simulate   (write: editor, admin)
- *     {changes: [{policy, candidate}], policies?, cases: samples | orders | logged decisions, limit?} → {policies, summary, orders, more?, errors}
+ *     {changes: [{policy, candidate}], policies?, cases: samples | orders | logged decisions, page?} → {policies, summary, orders, more?, nextCursor?, errors}
  *     With `Accept: application/x-ndjson`: progress lines, one line per changed order as it is
  *     compared, failed decisions, and a last line with the summary (or a problem).
  *
@@ -30,7 +30,8 @@ export const simulateTenantRoutes = {
       'or the policies\' logged decisions in a range (`{"decisions": {from, until?, limit?}}`, grouped by input.order.id, the latest per order and policy); ' +
       'each order is decided by every policy of the simulation it has a request for. The summary covers every order: orders, changed orders, ' +
       'decisions evaluated and changed, failures per side, rule transitions per policy, per policy the summary of POST /v1/policies/{policy}/simulate, ' +
-      'and per decision field the money moved by every policy added up. The first `limit` (default 100) changed orders are listed with the policies ' +
+      'and per decision field the money moved by every policy added up (and again per currency). The changed orders come a page at a time (`page.limit`, default 100; ' +
+      '`page.cursor` ← `nextCursor`; every page recomputes the run, so the summary is always whole), each with the policies ' +
       'that changed and each changed decision before and after. A policy key of another tenant is answered exactly as a missing one (422 naming ' +
       'the body path). At most SIMULATE_MAX_CASES decisions and SIMULATE_TIMEOUT_MS per request. With `Accept: application/x-ndjson` the answer ' +
       'is streamed (schemas/api/simulate-tenant-stream-line.schema.json): `{"progress"}`, `{"order"}` per changed order, `{"error"}`, and last ' +
