@@ -4,6 +4,7 @@
  * engine runs here unchanged (server/engine is pure); a document travels as its JSON text and
  * is compiled in the worker (cached by content hash), so nothing compiled crosses threads.
  *
+ *   check     compile + the static analysis: problems and warnings (draft reads and saves)
  *   tests     compile + the document's embedded tests (draft test runs, publish)
  *   compare   simulation cases, each with the baseline the service chose, vs the candidate (simulate)
  *   evaluate  one input at one instant (replay of a logged decision against the draft)
@@ -19,11 +20,11 @@ import { compile, evaluate } from '../engine/index.ts';
 import type { CaseResult, CompiledPolicy, CompileResult, EvaluateResult, SchemaRegistry } from '../engine/index.ts';
 import type { Limits } from '../engine/safety.ts';
 import type { Budget } from '../engine/types.ts';
-import { checkDocument, runTests } from '../services/policy-document.ts';
+import { analyzeDocument, checkCompiled, runTests } from '../services/policy-document.ts';
 import type { TestReport } from '../services/policy-document.ts';
 import { comparePlanned } from '../services/simulation-compare.ts';
 import type { BaselinePlan } from '../services/simulation-compare.ts';
-import type { PathProblem } from '../types/schemas.gen.ts';
+import type { AnalysisWarning, PathProblem } from '../types/schemas.gen.ts';
 
 /** A document as sent to a worker: its JSON text and a hash of it (the worker's cache key). */
 export interface DocumentRef {
@@ -41,6 +42,7 @@ export interface SandboxCase {
 
 export type SandboxTask =
   | { kind: 'tests'; policyKey: string; document: DocumentRef }
+  | { kind: 'check'; policyKey: string; document: DocumentRef }
   | { kind: 'compare'; candidate: DocumentRef; baselines: Record<number, DocumentRef>; cases: SandboxCase[] }
   | { kind: 'evaluate'; document: DocumentRef; input: unknown; at: string; trace?: boolean; unsafe?: UnsafeOptions };
 
@@ -57,6 +59,8 @@ export type TestsOutcome = { ok: true; report: TestReport } | { ok: false; probl
 
 export interface TaskResults {
   tests: TestsOutcome;
+  /** checkDocument's problems (empty when it compiles) and, when it compiles, the static analysis's warnings. */
+  check: { problems: PathProblem[]; warnings: AnalysisWarning[] };
   /** The results of the first `results.length` cases; the caller sends the rest again. */
   compare: { results: CaseResult[] };
   evaluate: EvaluateResult;
@@ -69,28 +73,35 @@ export interface TaskResults {
  * sandbox's memory budget (a 1 MB document must not push the next task past it).
  */
 export class CompiledDocuments {
-  private readonly entries = new Map<string, { result: CompileResult; size: number }>();
+  private readonly entries = new Map<string, { result: CompileResult; document: unknown; size: number }>();
   private size = 0;
   constructor(private readonly registry: SchemaRegistry, private readonly max = 32, private readonly maxTextBytes = 2_000_000) {}
 
   get(ref: DocumentRef, limits?: Partial<Limits>): CompileResult {
+    return this.entry(ref, limits).result;
+  }
+
+  /** The compiled document and the document itself (as parsed from its text). */
+  entry(ref: DocumentRef, limits?: Partial<Limits>): { result: CompileResult; document: unknown } {
     const key = limits ? `${ref.hash}:${JSON.stringify(limits)}` : ref.hash;
     const hit = this.entries.get(key);
     if (hit) {
       // Most recently used last, so the oldest is first to go.
       this.entries.delete(key);
       this.entries.set(key, hit);
-      return hit.result;
+      return hit;
     }
-    const result = compile(JSON.parse(ref.text), { registry: this.registry, sourceText: ref.text, ...(limits ? { limits } : {}) });
-    this.entries.set(key, { result, size: ref.text.length });
+    const document: unknown = JSON.parse(ref.text);
+    const result = compile(document, { registry: this.registry, sourceText: ref.text, ...(limits ? { limits } : {}) });
+    const made = { result, document, size: ref.text.length };
+    this.entries.set(key, made);
     this.size += ref.text.length;
     while (this.entries.size > 1 && (this.entries.size > this.max || this.size > this.maxTextBytes)) {
       const [oldest, entry] = this.entries.entries().next().value!;
       this.entries.delete(oldest);
       this.size -= entry.size;
     }
-    return result;
+    return made;
   }
 
   /** A document the main thread compiled before sending it; failing here is a bug, not the tenant's. */
@@ -105,12 +116,15 @@ export function runTask(task: SandboxTask, documents: CompiledDocuments, registr
   switch (task.kind) {
     case 'tests': {
       // Compiled once per document (cached by hash): a draft's tests are run again and again
-      // as it is edited. The key check is checkDocument's, as the service made it.
-      const compiled = documents.get(task.document);
-      if (!compiled.ok) return { ok: false, problems: compiled.problems.map(({ path, message }) => ({ path, message })) };
-      const checked = compiled.policy.key === task.policyKey ? null : checkDocument(registry, task.policyKey, compiled.policy.document);
-      if (checked && !checked.ok) return { ok: false, problems: checked.problems };
-      return { ok: true, report: runTests(compiled.policy) };
+      // as it is edited, and its check (below) compiled it already.
+      const { result, document } = documents.entry(task.document);
+      const checked = checkCompiled(result, task.policyKey, document);
+      return checked.ok ? { ok: true, report: runTests(checked.policy) } : { ok: false, problems: checked.problems };
+    }
+    case 'check': {
+      const { result, document } = documents.entry(task.document);
+      const checked = checkCompiled(result, task.policyKey, document);
+      return checked.ok ? { problems: [], warnings: analyzeDocument(registry, document) } : { problems: checked.problems, warnings: [] };
     }
     case 'compare': {
       const candidate = documents.compiled(task.candidate);

@@ -20,6 +20,7 @@
  */
 import { checkShape } from '../engine/safety.ts';
 import { ServiceError, prefixPaths } from '../errors.ts';
+import { documentRef } from '../sandbox/pool.ts';
 import type { Sandbox } from '../sandbox/pool.ts';
 import type { SchemaRegistry } from '../engine/index.ts';
 import { auditStmt } from '../store/audit.ts';
@@ -58,18 +59,29 @@ export function createDrafts(deps: DraftsDeps) {
     return draft;
   }
 
-  function view(d: DraftRow): Draft {
-    const checked = checkDocument(deps.registry, d.policy, d.document);
+  async function view(d: DraftRow): Promise<Draft> {
+    // Compiling and analysing a document at the bounds (0.5 MB, 500 rules) takes the better part
+    // of a second: in the sandbox, off the thread that decides (cached there by content hash,
+    // so the draft's test run after a save does not compile it again).
+    let problems: Draft['problems'];
+    let warnings: Draft['warnings'];
+    if (deps.sandbox) {
+      ({ problems, warnings } = await deps.sandbox.run({ kind: 'check', policyKey: d.policy, document: documentRef(d.document) }, '/document'));
+    } else {
+      const checked = checkDocument(deps.registry, d.policy, d.document);
+      problems = checked.ok ? [] : checked.problems;
+      warnings = checked.ok ? analyzeDocument(deps.registry, d.document) : [];
+    }
     return {
       policy: d.policy, etag: d.etag, baseVersion: d.baseVersion, updatedAt: d.updatedAt, updatedBy: d.updatedBy,
-      valid: checked.ok, problems: checked.ok ? [] : checked.problems, warnings: checked.ok ? analyzeDocument(deps.registry, d.document) : [],
+      valid: problems.length === 0, problems, warnings,
       document: d.document as Record<string, unknown>,
     };
   }
 
   async function get({ actor, policy }: { actor: Actor; policy: string }): Promise<Draft> {
     assertCan(actor, 'read');
-    return view(await load(actor, policy));
+    return await view(await load(actor, policy));
   }
 
   async function save({ actor, policy, document, precondition }: { actor: Actor; policy: string; document: Record<string, unknown>; precondition: Precondition }): Promise<{ draft: Draft; created: boolean }> {
@@ -97,13 +109,13 @@ export function createDrafts(deps: DraftsDeps) {
       if (res!.rowsAffected !== 1) {
         throw new ServiceError('precondition_failed', `policy "${policy}" already has a draft: read it (GET /v1/policies/${policy}/draft) and send its ETag in If-Match`);
       }
-      return { draft: view((await getDraft(deps.db, actor.tenant, policy))!), created: true };
+      return { draft: await view((await getDraft(deps.db, actor.tenant, policy))!), created: true };
     }
     const tag = await chooseTag(actor, policy, expected!);
     // The ETag is compared inside the UPDATE itself: of two saves with the same ETag, one wins.
     const [res] = await deps.db.batch([updateDraftStmt({ tenant: actor.tenant, policy, document, etag, expected: tag, by: actor.keyId, at }), auditSave(actor, policy, etag, at)], 'write');
     if (res!.rowsAffected !== 1) throw stale(policy, 'saved');
-    return { draft: view((await getDraft(deps.db, actor.tenant, policy))!), created: false };
+    return { draft: await view((await getDraft(deps.db, actor.tenant, policy))!), created: false };
   }
 
   /**
@@ -133,7 +145,7 @@ export function createDrafts(deps: DraftsDeps) {
 
   async function validate({ actor, policy }: { actor: Actor; policy: string }): Promise<DraftValidation> {
     assertCan(actor, 'read');
-    const { etag, valid, problems, warnings } = view(await load(actor, policy));
+    const { etag, valid, problems, warnings } = await view(await load(actor, policy));
     return { policy, etag, valid, problems, warnings };
   }
 

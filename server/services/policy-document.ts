@@ -11,7 +11,7 @@
  *   const report = testReport(runPolicyTests(checked.policy));
  */
 import { compile, runPolicyTests } from '../engine/index.ts';
-import type { CompiledPolicy, SchemaRegistry, TestOutcome } from '../engine/index.ts';
+import type { CompiledPolicy, CompileResult, SchemaRegistry, TestOutcome } from '../engine/index.ts';
 import { analyzePolicy } from '../engine/analysis/index.ts';
 import type { AnalysisWarning, PathProblem, PolicyTestResult } from '../types/schemas.gen.ts';
 
@@ -21,7 +21,11 @@ export type CheckedDocument = { ok: true; policy: CompiledPolicy } | { ok: false
 export const POLICY_KEY = /^[a-z][a-z0-9-]{0,62}$/;
 
 export function checkDocument(registry: SchemaRegistry, policyKey: string, document: unknown): CheckedDocument {
-  const compiled = compile(document, { registry });
+  return checkCompiled(compile(document, { registry }), policyKey, document);
+}
+
+/** checkDocument for a document already compiled (the sandbox's workers keep them compiled). */
+export function checkCompiled(compiled: CompileResult, policyKey: string, document: unknown): CheckedDocument {
   const problems: PathProblem[] = compiled.ok ? [] : compiled.problems.map(({ path, message }) => ({ path, message }));
   const key = (document as { key?: unknown } | null)?.key;
   // Only when the key is otherwise fine: a missing or malformed key is already a compile problem.

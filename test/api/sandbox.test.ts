@@ -161,4 +161,30 @@ describe('the sandbox through the API', () => {
       await other.close();
     }
   }, 120_000);
+
+  it('draft saves, reads and validations compile and analyse the draft in the sandbox, as its test runs do', async () => {
+    const sandbox = server.runtime.sandbox;
+    const kinds: string[] = [];
+    const run = sandbox.run.bind(sandbox);
+    sandbox.run = ((task: { kind: string }, subject: string) => {
+      kinds.push(task.kind);
+      return run(task as never, subject);
+    }) as typeof sandbox.run;
+    try {
+      const saved = await save({ ...valid, title: 'checked in the sandbox' });
+      expect(saved.status, saved.text).toBe(200);
+      expect(saved.body.valid).toBe(true);
+      expect((await server.get('/v1/policies/returns/draft', admin)).body.valid).toBe(true);
+      expect((await server.post('/v1/policies/returns/draft/validate', {}, admin)).body.valid).toBe(true);
+      expect((await server.post('/v1/policies/returns/draft/test', {}, admin)).body.passed).toBe(true);
+      // save() reads the draft for its ETag, then PUTs it: a check each; then GET, validate, test.
+      expect(kinds).toEqual(['check', 'check', 'check', 'check', 'tests']);
+      const broken = await save({ ...valid, rules: [{ id: 'x', when: { bogus: [] }, then: {} }] });
+      expect(broken.body.valid).toBe(false);
+      expect(broken.body.problems).toEqual([{ path: '/rules/0/when', message: 'unknown operator "bogus" (see README, Operators)' }]);
+    } finally {
+      sandbox.run = run;
+      expect((await save(valid)).status).toBe(200);
+    }
+  });
 });
