@@ -1,6 +1,6 @@
 /**
  * Hostile policy documents through the API (issue 7, point 2): the corpus of
- * test/fixtures/hostile (Function payloads, prototype paths and keys, runaway iteration,
+ * test/fixtures/hostile and hostile-schema (Function payloads, prototype paths and keys, runaway iteration,
  * unknown operators), documents generated here (10,000-deep nesting, huge tables, a wrong type
  * in every position of the DSL, a 50 MB body) and each route that accepts a document:
  *
@@ -26,7 +26,8 @@ import { expectProblem } from '../helpers/problems.ts';
 import { startServer } from '../helpers/server.ts';
 import type { ApiResponse, TestServer } from '../helpers/server.ts';
 
-const dir = new URL('../fixtures/hostile/', import.meta.url);
+// hostile/: valid DSL that the safety checks refuse; hostile-schema/: refused by the DSL's schema itself.
+const dirs = [new URL('../fixtures/hostile/', import.meta.url), new URL('../fixtures/hostile-schema/', import.meta.url)];
 /** The JSON path of each fixture's offence (what the problem must name). */
 const offence: Record<string, string> = {
   'derived-named-order.json': '/let/0/name',
@@ -96,8 +97,8 @@ const wrongTypes: Array<[string, unknown]> = [
 ];
 
 function corpus(): Hostile[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  const out: Hostile[] = files.map((f) => {
+  const files = dirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => ({ f, dir }))).sort((a, b) => a.f.localeCompare(b.f));
+  const out: Hostile[] = files.map(({ f, dir }) => {
     const doc = JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Record<string, unknown>;
     if (!(f in offence)) throw new Error(`${f}: add the JSON path of its offence to the table`);
     return { name: f, text: JSON.stringify({ ...doc, key: 'returns' }), path: offence[f]! };

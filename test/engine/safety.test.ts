@@ -28,6 +28,11 @@ const hostile: Record<string, { path: string; message: RegExp }> = {
   'table-unknown': { path: '/rules/0/then/fee/table/0', message: /no table named "feez"; tables: fees/ },
   'duplicate-rule-id': { path: '/rules/1/id', message: /rule id "same" is already used at \/rules\/0\/id/ },
   'derived-named-order': { path: '/let/0/name', message: /"order" is a reserved name/ },
+  'merge-var-proto': { path: '/let/0/value/merge/1/var', message: /reads "constructor"/ },
+  'method-sets-global': { path: '/rules/0/then/ran', message: /"method" is not allowed/ },
+  'object-proto-key': { path: '/rules/0/then/ok/object/__proto__', message: /the key "__proto__" is not allowed/ },
+  'runaway-reduce-in-maps': { path: '/totals/0/value/map/1/map/1', message: /"reduce" is nested 3 deep .*the limit is 2/ },
+  'unknown-operator-in-totals': { path: '/totals/0/value', message: /unknown operator "eval"/ },
 };
 
 const fixtureDir = new URL('../fixtures/hostile/', import.meta.url);
