@@ -9,7 +9,7 @@
  * @example
  *   for await (const r of compareInSandbox(sandbox, chooser, candidateDocument, cases, versionFor)) ...
  */
-import type { CaseResult, Activation, CompiledPolicy } from '../engine/index.ts';
+import type { CaseResult, Activation } from '../engine/index.ts';
 import type { PolicyCache } from '../services/policy-cache.ts';
 import { baselineChooser } from '../services/simulation-compare.ts';
 import type { IndexedCase } from '../services/simulation-cases.ts';
@@ -33,7 +33,8 @@ export interface SandboxRun {
   tenant: string;
   policy: string;
   activations: readonly Activation[];
-  candidate: CompiledPolicy;
+  /** The candidate document (compiled in the worker). */
+  candidate: object;
   cases: AsyncIterable<IndexedCase>;
   versionFor: (c: IndexedCase) => number | 'active';
   signal?: AbortSignal;
@@ -42,7 +43,7 @@ export interface SandboxRun {
 /** Every case compared in the sandbox, in order; stops (returns) when the signal aborts. */
 export async function* compareInSandbox(run: SandboxRun): AsyncGenerator<SandboxedResult> {
   const { choose, baselineOf } = baselineChooser(run.cache, run.tenant, run.policy, run.activations);
-  const candidate = documentRef(run.candidate.document);
+  const candidate = documentRef(run.candidate);
   const documents = new Map<number, DocumentRef>();
   const refOf = async (version: number): Promise<DocumentRef> => {
     let ref = documents.get(version);

@@ -42,7 +42,7 @@ export interface SandboxCase {
 
 export type SandboxTask =
   | { kind: 'tests'; policyKey: string; document: DocumentRef }
-  | { kind: 'check'; policyKey: string; document: DocumentRef }
+  | { kind: 'check'; policyKey: string; document: DocumentRef; /** Also the static analysis (default true). */ analyze?: boolean; /** Also that the key is the policy's (default true). */ checkKey?: boolean }
   | { kind: 'compare'; candidate: DocumentRef; baselines: Record<number, DocumentRef>; cases: SandboxCase[] }
   | { kind: 'evaluate'; document: DocumentRef; input: unknown; at: string; trace?: boolean; unsafe?: UnsafeOptions };
 
@@ -123,8 +123,9 @@ export function runTask(task: SandboxTask, documents: CompiledDocuments, registr
     }
     case 'check': {
       const { result, document } = documents.entry(task.document);
-      const checked = checkCompiled(result, task.policyKey, document);
-      return checked.ok ? { problems: [], warnings: analyzeDocument(registry, document) } : { problems: checked.problems, warnings: [] };
+      const checked = task.checkKey === false ? (result.ok ? { ok: true as const } : { ok: false as const, problems: result.problems.map(({ path, message }) => ({ path, message })) }) : checkCompiled(result, task.policyKey, document);
+      if (!checked.ok) return { problems: checked.problems, warnings: [] };
+      return { problems: [], warnings: task.analyze === false ? [] : analyzeDocument(registry, document) };
     }
     case 'compare': {
       const candidate = documents.compiled(task.candidate);

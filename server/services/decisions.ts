@@ -102,11 +102,12 @@ export async function replayDecision(deps: CandidateDeps, { actor, id, input }: 
   const d = await loggedDecision(deps, actor, id);
   await policyEntry(deps.cache, actor.tenant, d.policy);
   let side: Pick<ReplayOutcome, 'version' | 'draft' | 'etag'>;
-  let compiled: CompiledPolicy;
+  let compiled: CompiledPolicy | null;
+  let document: object | null = null;
   if (input.draft) {
     const draft = await draftCandidate(deps, actor.tenant, d.policy, '/draft');
     side = { draft: true, ...(draft.side.etag ? { etag: draft.side.etag } : {}) };
-    compiled = draft.compiled;
+    ({ compiled, document } = draft);
   } else {
     const version = input.version ?? d.version;
     side = { version };
@@ -115,8 +116,8 @@ export async function replayDecision(deps: CandidateDeps, { actor, id, input }: 
   const at = canonical(d.at);
   const logged: ReplayOutcome = { version: d.version, decision: d.decision, error: d.error };
   // The draft is tenant code nobody has published: evaluated in the sandbox when there is one.
-  const result = input.draft && deps.sandbox
-    ? await deps.sandbox.run({ kind: 'evaluate', document: documentRef(compiled.document), input: d.input, at }, '/draft')
+  const result = compiled === null || (input.draft && deps.sandbox)
+    ? await deps.sandbox!.run({ kind: 'evaluate', document: documentRef(document ?? compiled!.document), input: d.input, at }, '/draft')
     : evaluate(compiled, d.input, at);
   const replayed: ReplayOutcome = { ...side, ...outcome(result) };
   const changes = diff(payload(logged), payload(replayed), '');

@@ -39,6 +39,7 @@ import type { SimulateDeps } from './simulate.ts';
 import type { Sandbox } from '../sandbox/pool.ts';
 import { documentCandidate, draftCandidate, publishedVersion } from './simulation-candidate.ts';
 import { caseComparer } from './simulation-compare.ts';
+import type { Candidate } from './simulation-compare.ts';
 
 export interface SimulateTenantInput {
   actor: Actor;
@@ -180,18 +181,19 @@ async function prepare(deps: SimulateDeps, actor: Actor, input: SimulateTenantRe
   for (const [i, change] of input.changes.entries()) {
     const path = `/changes/${i}/candidate`;
     const spec = change.candidate;
-    let compiled: CompiledPolicy;
+    let candidate: Candidate;
     let side: SimulationSide;
     if ('version' in spec) {
-      compiled = await publishedVersion(deps, tenant, change.policy, spec.version, `${path}/version`);
+      const compiled = await publishedVersion(deps, tenant, change.policy, spec.version, `${path}/version`);
+      candidate = { compiled, document: compiled.document };
       side = { version: spec.version };
-    } else if ('draft' in spec) {
-      ({ compiled, side } = await draftCandidate(deps, tenant, change.policy, `${path}/draft`));
     } else {
-      ({ compiled, side } = documentCandidate(deps, change.policy, spec.document, `${path}/document`));
+      // A draft or document is tenant code nobody has published: checked (and later compared) in the sandbox.
+      const resolved = 'draft' in spec ? await draftCandidate(deps, tenant, change.policy, `${path}/draft`) : await documentCandidate(deps, change.policy, spec.document, `${path}/document`);
+      candidate = resolved;
+      side = resolved.side;
     }
-    // The candidate is evaluated in the sandbox (a draft or document is tenant code nobody has published).
-    runs.push(policyRun(deps.cache, tenant, entries.get(change.policy)!, compiled, side, deps.sandbox ? { sandbox: deps.sandbox, subject: path } : undefined));
+    runs.push(policyRun(deps.cache, tenant, entries.get(change.policy)!, candidate, side, deps.sandbox ? { sandbox: deps.sandbox, subject: path } : undefined));
   }
   for (const policy of input.policies ?? []) runs.push(policyRun(deps.cache, tenant, entries.get(policy)!, null, { active: true }));
 
@@ -214,7 +216,7 @@ async function tenantPolicy(cache: PolicyCache, tenant: string, policy: string):
   return POLICY_KEY.test(policy) ? cache.policy(tenant, policy) : null;
 }
 
-function policyRun(cache: PolicyCache, tenant: string, entry: PolicyEntry, candidate: CompiledPolicy | null, side: SimulationSide, sandbox?: { sandbox: Sandbox; subject: string }): PolicyRun {
+function policyRun(cache: PolicyCache, tenant: string, entry: PolicyEntry, candidate: Candidate | null, side: SimulationSide, sandbox?: { sandbox: Sandbox; subject: string }): PolicyRun {
   return {
     policy: entry.key,
     side: { policy: entry.key, changed: candidate !== null, candidate: candidate ? side : { active: true }, baseline: { active: true } },

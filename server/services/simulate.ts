@@ -25,7 +25,7 @@ import type { Activation, CaseResult, CompiledPolicy } from '../engine/index.ts'
 import { ServiceError, toProblem } from '../errors.ts';
 import type { ChangedCase, FailedCase, ProblemDetails, SimulateRequest, SimulateResponse, SimulateStreamLine, SimulationSide } from '../types/schemas.gen.ts';
 import { resolveCandidate } from './simulation-candidate.ts';
-import type { CandidateDeps } from './simulation-candidate.ts';
+import type { CandidateDeps, Resolved } from './simulation-candidate.ts';
 import { resolveCases } from './simulation-cases.ts';
 import { caseComparer } from './simulation-compare.ts';
 import { compareInSandbox } from '../sandbox/simulation.ts';
@@ -55,7 +55,7 @@ const PROGRESS_MS = 250;
 interface Prepared {
   tenant: string;
   policy: string;
-  candidate: { side: SimulationSide; compiled: CompiledPolicy };
+  candidate: Resolved;
   /** A fixed or logged version for the case, or 'active': chosen by the activations (and pinTo). */
   baseline: { side: SimulationSide; versionFor: (c: IndexedCase) => number | 'active' };
   activations: Activation[];
@@ -169,7 +169,7 @@ async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): Asyn
   if (deps.sandbox) {
     const cases = compareInSandbox({
       sandbox: deps.sandbox, cache: deps.cache, tenant: p.tenant, policy: p.policy, activations: p.activations,
-      candidate: p.candidate.compiled, cases: p.cases.iterate(), versionFor: p.baseline.versionFor, ...(signal ? { signal } : {}),
+      candidate: p.candidate.document, cases: p.cases.iterate(), versionFor: p.baseline.versionFor, ...(signal ? { signal } : {}),
     });
     for await (const r of cases) {
       yield r;
@@ -179,7 +179,7 @@ async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): Asyn
     }
     return;
   }
-  const compare = caseComparer(deps.cache, p.tenant, p.policy, p.activations, p.candidate.compiled);
+  const compare = caseComparer(deps.cache, p.tenant, p.policy, p.activations, p.candidate);
   let slice = performance.now();
   for await (const c of p.cases.iterate()) {
     if (signal?.aborted) return;

@@ -11,8 +11,10 @@
  *   candidate.side;      // { version: 2 }
  */
 import { compile } from '../engine/index.ts';
+import { checkShape } from '../engine/safety.ts';
 import type { CompiledPolicy, SchemaRegistry } from '../engine/index.ts';
 import { ServiceError, prefixPaths } from '../errors.ts';
+import { documentRef } from '../sandbox/pool.ts';
 import type { Sandbox } from '../sandbox/pool.ts';
 import type { Client } from '../store/client.ts';
 import { getDraft } from '../store/drafts.ts';
@@ -35,7 +37,13 @@ export type CandidateSpec = { draft: true } | { version: number } | { document: 
 
 export interface Resolved {
   side: SimulationSide;
-  compiled: CompiledPolicy;
+  /**
+   * The candidate compiled on this thread; null for a draft or an unsaved document checked in
+   * the sandbox (compiling one at the bounds takes the better part of a second): then only
+   * `document` is used, and it is compiled and evaluated in a worker.
+   */
+  compiled: CompiledPolicy | null;
+  document: object;
 }
 
 const POLICY_KEY = /^[a-z][a-z0-9-]{0,62}$/;
@@ -61,26 +69,40 @@ export async function publishedVersion(deps: CandidateDeps, tenant: string, poli
   return result.policy;
 }
 
-/** The draft, compiled; 422 without a draft, or with the draft's paths when it does not compile. */
+/** The draft, compiled (in the sandbox when there is one); 422 without a draft, or with the draft's paths when it does not compile. */
 export async function draftCandidate(deps: CandidateDeps, tenant: string, policy: string, path: string): Promise<Resolved> {
   const draft = await getDraft(deps.db, tenant, policy);
   if (!draft) throw new ServiceError('unprocessable', `policy "${policy}" has no draft`, [{ path, message: 'there is no draft to use' }]);
-  const result = compile(draft.document, { registry: deps.registry });
-  if (!result.ok) {
-    throw new ServiceError('unprocessable', `the draft of policy "${policy}" does not compile (paths are in the draft document): fix it first`, result.problems.map((p) => ({ path: p.path, message: p.message })));
+  const checked = await checkCandidate(deps, policy, draft.document as object, path);
+  if (!checked.ok) {
+    throw new ServiceError('unprocessable', `the draft of policy "${policy}" does not compile (paths are in the draft document): fix it first`, checked.problems);
   }
-  return { side: { draft: true, etag: draft.etag }, compiled: result.policy };
+  return { side: { draft: true, etag: draft.etag }, compiled: checked.compiled, document: draft.document as object };
 }
 
-/** An unsaved document, compiled; 400 with paths under `path` when it does not. */
-export function documentCandidate(deps: CandidateDeps, policy: string, document: object, path: string): Resolved {
+/** An unsaved document, compiled (in the sandbox when there is one); 400 with paths under `path` when it does not. */
+export async function documentCandidate(deps: CandidateDeps, policy: string, document: object, path: string): Promise<Resolved> {
   const key = (document as { key?: unknown }).key;
   if (key !== undefined && key !== policy) {
     throw new ServiceError('invalid_body', `the document is policy "${String(key)}", not "${policy}"`, [{ path: `${path}/key`, message: `must be "${policy}"` }]);
   }
+  const checked = await checkCandidate(deps, policy, document, path);
+  if (!checked.ok) throw new ServiceError('invalid_body', 'the candidate document does not compile', prefixPaths(path, checked.problems));
+  return { side: { document: true }, compiled: checked.compiled, document };
+}
+
+/** compile's problems, or the compiled document (null when it was compiled in the sandbox, which keeps it). */
+async function checkCandidate(deps: CandidateDeps, policy: string, document: object, path: string): Promise<{ ok: true; compiled: CompiledPolicy | null } | { ok: false; problems: Array<{ path: string; message: string }> }> {
+  if (deps.sandbox) {
+    // The size and depth bounds first, here (iterative and cheap): a 10,000-deep document could
+    // not even be written as text for the worker (JSON.stringify overflows the stack).
+    const shape = checkShape(document);
+    if (shape.length) return { ok: false, problems: shape.map(({ path, message }) => ({ path, message })) };
+    const { problems } = await deps.sandbox.run({ kind: 'check', policyKey: policy, document: documentRef(document), analyze: false, checkKey: false }, path);
+    return problems.length ? { ok: false, problems } : { ok: true, compiled: null };
+  }
   const result = compile(document, { registry: deps.registry });
-  if (!result.ok) throw new ServiceError('invalid_body', 'the candidate document does not compile', prefixPaths(path, result.problems));
-  return { side: { document: true }, compiled: result.policy };
+  return result.ok ? { ok: true, compiled: result.policy } : { ok: false, problems: result.problems.map((p) => ({ path: p.path, message: p.message })) };
 }
 
 /** Resolves a simulation body's policy, candidate and (optional) fixed baseline version. */
@@ -93,9 +115,11 @@ export async function resolveCandidate(
   const entry = await policyEntry(deps.cache, tenant, policy);
   const spec = body.candidate;
   let candidate: Resolved;
-  if ('version' in spec) candidate = { side: { version: spec.version }, compiled: await publishedVersion(deps, tenant, policy, spec.version, '/candidate/version') };
-  else if ('draft' in spec) candidate = await draftCandidate(deps, tenant, policy, '/candidate/draft');
-  else candidate = documentCandidate(deps, policy, spec.document, '/candidate/document');
+  if ('version' in spec) {
+    const compiled = await publishedVersion(deps, tenant, policy, spec.version, '/candidate/version');
+    candidate = { side: { version: spec.version }, compiled, document: compiled.document };
+  } else if ('draft' in spec) candidate = await draftCandidate(deps, tenant, policy, '/candidate/draft');
+  else candidate = await documentCandidate(deps, policy, spec.document, '/candidate/document');
   const baseline = body.baseline as { version?: number } | undefined;
   const fixedBaseline =
     baseline?.version === undefined ? null : { version: baseline.version, compiled: await publishedVersion(deps, tenant, policy, baseline.version, '/baseline/version') };

@@ -25,6 +25,12 @@ export interface Compared {
   baselineAsOf?: string;
 }
 
+/** A simulation's candidate: compiled on this thread, or (compiled null) only its document, for the sandbox. */
+export interface Candidate {
+  compiled: CompiledPolicy | null;
+  document: object;
+}
+
 /** What decides a case's baseline: a version (and the instant it was chosen as of), or why none can. */
 export type BaselinePlan =
   | { version: number; asOf?: string }
@@ -74,16 +80,18 @@ export function comparePlanned(baseline: CompiledPolicy | null, candidate: Compi
  * sides (evaluated once), so a policy evaluated only for the combined view never differs.
  */
 export function caseComparer(
-  cache: PolicyCache, tenant: string, policy: string, activations: readonly Activation[], candidate: CompiledPolicy | null,
+  cache: PolicyCache, tenant: string, policy: string, activations: readonly Activation[], candidate: Candidate | null,
   /** Where the candidate is evaluated, case by case (`subject` names it in a budget problem): the tenant-wide what-if passes the sandbox; without one, on this thread. */
   sandbox?: { sandbox: Sandbox; subject: string },
 ) {
   const { choose, baselineOf } = baselineChooser(cache, tenant, policy, activations);
   const candidateRef = sandbox && candidate ? documentRef(candidate.document) : null;
+  const compiled = candidate === null ? null : candidate.compiled;
+  if (candidate !== null && !sandbox && compiled === null) throw new Error('a candidate checked in the sandbox must be compared there');
   const refs = new Map<number, DocumentRef>();
   const evaluate = async (c: SimulationCase, plan: BaselinePlan): Promise<CaseResult> => {
     const baseline = plan.version === null ? null : await baselineOf(plan.version);
-    if (!sandbox || !candidateRef) return comparePlanned(baseline, candidate, c, plan);
+    if (!sandbox || !candidateRef) return comparePlanned(baseline, compiled, c, plan);
     const baselines: Record<number, DocumentRef> = {};
     if (plan.version !== null) {
       if (!refs.has(plan.version)) refs.set(plan.version, documentRef(baseline!.document));

@@ -124,8 +124,9 @@ describe('the sandbox through the API', () => {
     const entry = (await rt.cache.policy('solum', 'returns'))!;
     const v1 = await rt.cache.compiled('solum', 'returns', 1);
     if (!v1.ok) throw new Error('version 1 compiles');
-    const here = caseComparer(rt.cache, 'solum', 'returns', entry.activations, v1.policy);
-    const there = caseComparer(rt.cache, 'solum', 'returns', entry.activations, v1.policy, { sandbox: rt.sandbox, subject: '/changes/0' });
+    const candidate = { compiled: v1.policy, document: v1.policy.document };
+    const here = caseComparer(rt.cache, 'solum', 'returns', entry.activations, candidate);
+    const there = caseComparer(rt.cache, 'solum', 'returns', entry.activations, { compiled: null, document: v1.policy.document }, { sandbox: rt.sandbox, subject: '/changes/0' });
     const cases = samples('solum').filter((s) => s.requests.returns !== undefined);
     expect(cases.length).toBeGreaterThan(10);
     for (const s of cases) {
@@ -185,6 +186,38 @@ describe('the sandbox through the API', () => {
     } finally {
       sandbox.run = run;
       expect((await save(valid)).status).toBe(200);
+    }
+  });
+
+  it('a simulated document or draft, a replay against the draft and a new policy\'s document are compiled in the sandbox', async () => {
+    const sandbox = server.runtime.sandbox;
+    const kinds: string[] = [];
+    const run = sandbox.run.bind(sandbox);
+    sandbox.run = ((task: { kind: string }, subject: string) => {
+      kinds.push(task.kind);
+      return run(task as never, subject);
+    }) as typeof sandbox.run;
+    try {
+      const one = samples('solum').find((s) => s.requests.returns !== undefined)!;
+      const cases = { orders: [{ input: { order: one.order, request: one.requests.returns }, at: one.at }] };
+      expect((await server.post('/v1/policies/returns/simulate', { candidate: { document: valid }, cases }, admin)).status).toBe(200);
+      expect(kinds).toEqual(['check', 'compare']);
+      kinds.length = 0;
+      expect((await server.post('/v1/policies/returns/simulate', { candidate: { draft: true }, cases }, admin)).status).toBe(200);
+      expect(kinds).toEqual(['check', 'compare']);
+      kinds.length = 0;
+      const decided = await server.post('/v1/policies/returns/decide', decideBody, decider);
+      expect((await server.post(`/v1/decisions/${decided.body.id}/replay`, { draft: true }, admin)).body.equal).toBe(true);
+      expect(kinds).toEqual(['check', 'evaluate']);
+      kinds.length = 0;
+      const created = await server.post('/v1/policies', { document: { ...valid, key: 'returns-copy' } }, admin);
+      expect(created.status, created.text.slice(0, 300)).toBe(201);
+      expect(kinds).toEqual(['check']);
+      const refused = await server.post('/v1/policies', { document: { ...valid, key: 'returns-bad', rules: [{ id: 'x', when: { bogus: [] }, then: {} }] } }, admin);
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([{ path: '/document/rules/0/when', message: 'unknown operator "bogus" (see README, Operators)' }]);
+    } finally {
+      sandbox.run = run;
     }
   });
 });

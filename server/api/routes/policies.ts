@@ -58,7 +58,7 @@ export const policyRoutes = {
 } satisfies Record<string, RouteSpec>;
 
 export function registerPolicies(app: Hono<AppEnv>, deps: AppDeps): void {
-  const policies = createPolicies({ db: deps.db, cache: deps.cache, registry: schemaRegistry() });
+  const policies = createPolicies({ db: deps.db, cache: deps.cache, registry: schemaRegistry(), sandbox: deps.sandbox });
 
   route(app, policyRoutes.list, async (c) => c.json(await policies.list({ actor: c.get('actor') })));
 
