@@ -20,13 +20,14 @@
  *   const compiled = await cache.compiled('solum', 'returns', version);
  */
 import { compile } from '../engine/index.ts';
-import type { Activation, CompileResult, SchemaRegistry } from '../engine/index.ts';
+import type { Activation, CompileResult, PolicyDoc, SchemaRegistry } from '../engine/index.ts';
 import { listActivations } from '../store/activations.ts';
 import type { Change } from '../store/change-feed.ts';
 import type { Client } from '../store/client.ts';
 import { getPolicy, getVersion, getVersionHash } from '../store/policies.ts';
 import { getTenantLanguage } from '../store/tenants.ts';
 import { Lru } from './lru.ts';
+import { logicKey } from './policy-logic.ts';
 
 export interface PolicyEntry {
   tenant: string;
@@ -48,6 +49,15 @@ export class PolicyCache {
   private readonly byHash = new Map<string, WeakRef<CompileResult>>();
   private readonly forget = new FinalizationRegistry<string>((hash) => {
     if (this.byHash.get(hash)?.deref() === undefined) this.byHash.delete(hash);
+  });
+  /**
+   * Compiled documents by logic key (policy-logic.ts): documents that differ only in their
+   * texts for people share one compiled logic, and with it the engine's hotness count and the
+   * JavaScript it generates once hot.
+   */
+  private readonly byLogic = new Map<string, WeakRef<CompileResult>>();
+  private readonly forgetLogic = new FinalizationRegistry<string>((logic) => {
+    if (this.byLogic.get(logic)?.deref() === undefined) this.byLogic.delete(logic);
   });
   private generation = 0;
   /** Each tenant's default explanation language (set when the tenant is seeded or created; read once). */
@@ -87,9 +97,20 @@ export class PolicyCache {
         const row = hash === null ? null : await getVersion(this.db, tenant, key, version);
         missing = !row;
         if (!row) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
-        const result = compile(forDeciding(row.document), { registry: this.options.registry });
+        const document = forDeciding(row.document);
+        const logic = logicKey(document);
+        const same = this.byLogic.get(logic)?.deref();
+        // Another document with the same logic (other descriptions): its compiled closures,
+        // tables, params and validators, under this version's own document and title.
+        const result: CompileResult = same?.ok
+          ? { ok: true, policy: { ...same.policy, key: (document as PolicyDoc).key, title: (document as PolicyDoc).title, document: document as PolicyDoc } }
+          : compile(document, { registry: this.options.registry });
         this.byHash.set(row.contentHash, new WeakRef(result));
         this.forget.register(result, row.contentHash);
+        if (result.ok && !same) {
+          this.byLogic.set(logic, new WeakRef(result));
+          this.forgetLogic.register(result, logic);
+        }
         return result;
       },
       // Versions are immutable once they exist, but one asked for before it is published must
