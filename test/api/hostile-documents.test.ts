@@ -113,6 +113,9 @@ function corpus(): Hostile[] {
   const wide = Array.from({ length: 10_001 }, (_, i) => i);
   out.push({ name: 'a literal array of 10,001 elements', text: JSON.stringify(withValue(tiny, '/rules/0/when', { in: [1, wide] })), path: '/rules/0/when/in/1', shape: true });
   for (const [pointer, value] of wrongTypes) out.push({ name: `wrong type at ${pointer}`, text: JSON.stringify(withValue(tiny, pointer, value)), path: pointer });
+  // Wrong types and arities inside expressions.
+  const expressions: unknown[] = [{ var: { a: 1 } }, { map: 'x' }, { map: [[1], { '+': [1] }, 3] }, { table: [1, 2] }, { in: [1] }, { '+': { a: 1 } }, { addDays: ['x'] }, { '': [] }];
+  for (const e of expressions) out.push({ name: `expression ${JSON.stringify(e)}`, text: JSON.stringify(withValue(tiny, '/rules/0/when', e)), path: '/rules/0/when' });
   return out;
 }
 
@@ -165,8 +168,8 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('hostile documents through the API', () => {
-  it('has a corpus of at least 60 documents, each with the path of its offence', () => {
-    expect(documents.length).toBeGreaterThanOrEqual(60);
+  it('has a corpus of at least 65 documents, each with the path of its offence', () => {
+    expect(documents.length).toBeGreaterThanOrEqual(65);
   });
 
   it.each(documents.map((d) => [d.name, d] as const))('%s: refused on every route at its path, nothing run, stored or polluted', async (_name, doc) => {
