@@ -47,6 +47,8 @@ beforeAll(async () => {
   const created = await server.request('PUT', '/v1/policies/returns/draft', { key: admin, body: { document: valid }, headers: { 'If-None-Match': '*' } });
   expect(created.status, created.text).toBe(201);
   await server.runtime.sandbox.whenReady(60_000);
+  // Warm: the first decide compiles the version; the race below is about the sandbox, not that.
+  expect((await server.post('/v1/policies/returns/decide', decideBody, decider)).status).toBe(200);
 }, 120_000);
 afterAll(() => server?.close());
 

@@ -89,7 +89,7 @@ describe('the sandbox', () => {
     expect(elapsed).toBeGreaterThanOrEqual(450);
     expect(elapsed).toBeLessThan(15_000);
     // The main thread went on: a 10 ms timer fired throughout (loosely: the machine is shared).
-    expect(ticks).toBeGreaterThan(10);
+    expect(ticks).toBeGreaterThan(5);
     expect(sandbox.stats.killed.time).toBe(1);
 
     // A new worker took its place and the next task is served.
