@@ -48,6 +48,8 @@ export interface Me {
   tenant: string;
   /** The tenant's display name (e.g. "Solum"). */
   tenantName: string;
+  /** The tenant's default explanation language (GET /v1/me); null: none set (English), an operator, or an older server. */
+  language: string | null;
   role: Role;
   permissions: Permission[];
   keyId: string | null;
@@ -326,7 +328,7 @@ export function parseMe(raw: unknown): Me {
   if (typeof body.tenant !== 'string' || !role) throw new ApiError(200, 'bad-answer', 'Unexpected answer from GET /v1/me', JSON.stringify(raw).slice(0, 200), [], null);
   const permissions = Array.isArray(body.permissions) ? (body.permissions.filter((p) => typeof p === 'string') as Permission[]) : GRANTS[role];
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
-  return { tenant: body.tenant, tenantName: str(body.tenantName) ?? body.tenant, role, permissions, keyId: str(body.keyId) ?? str(key.id), keyName: str(body.keyName) ?? str(key.name) };
+  return { tenant: body.tenant, tenantName: str(body.tenantName) ?? body.tenant, language: str(body.language), role, permissions, keyId: str(body.keyId) ?? str(key.id), keyName: str(body.keyName) ?? str(key.name) };
 }
 
 export function can(me: Me, permission: Permission): boolean {

@@ -1,5 +1,5 @@
 /**
- * `tenants create <id> --template <t> [--name <n>] [--param k=v ...] [--params <file>]`: a new
+ * `tenants create <id> --template <t> [--name <n>] [--language <tag>] [--param k=v ...] [--params <file>]`: a new
  * tenant from a template of policies/_templates/, on the service's own database (DATABASE_URL,
  * migrated and seeded first if needed), exactly as POST /v1/tenants makes it: version 1 of each
  * template policy with the params filled in, active from now (or --active-from), the samples,
@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { parseConfig } from '../config.ts';
-import { createTenantFromTemplate, templatesOf } from '../services/tenants.ts';
+import { LANGUAGE_TAG, createTenantFromTemplate, templatesOf } from '../services/tenants.ts';
 import { fail, withStore } from './keys.ts';
 
 /** The audit actor of tenants made from the command line. */
@@ -45,13 +45,15 @@ export function registerTenants(program: Command): void {
     .requiredOption('--template <template>', 'template id (see: tenants templates), e.g. returns-standard')
     .option('--name <name>', 'display name (default: the id)')
     .option('--description <text>', 'who the tenant is')
+    .option('--language <tag>', 'the tenant\'s default language for explanations (a BCP 47 tag such as en or ko; default: none, English)')
     .option('--param <name=value>', 'a param value (JSON, or text); repeatable', parseParam, {})
     .option('--params <file>', 'a JSON object of param values (merged under --param)')
     .option('--active-from <iso>', 'when version 1 starts deciding (default now; "beginning" for from the beginning)')
     .option('--reason <text>', 'why (recorded in the audit log)')
-    .action((tenant: string, opts: { template: string; name?: string; description?: string; param: Record<string, unknown>; params?: string; activeFrom?: string; reason?: string }) =>
+    .action((tenant: string, opts: { template: string; name?: string; description?: string; language?: string; param: Record<string, unknown>; params?: string; activeFrom?: string; reason?: string }) =>
       withStore(async (db) => {
         if (!/^[a-z][a-z0-9-]{0,62}$/.test(tenant)) fail(`tenant id ${JSON.stringify(tenant)}: lower-case letters, digits and dashes, starting with a letter (at most 63)`);
+        if (opts.language !== undefined && !LANGUAGE_TAG.test(opts.language)) fail(`--language ${JSON.stringify(opts.language)}: a BCP 47 language tag such as en or ko`);
         let fromFile: Record<string, unknown> = {};
         if (opts.params) {
           let parsed: unknown;
@@ -74,11 +76,13 @@ export function registerTenants(program: Command): void {
           {
             actor: CLI_OPERATOR, tenant, name: opts.name ?? tenant, template: opts.template, params: { ...fromFile, ...opts.param },
             ...(opts.description !== undefined ? { description: opts.description } : {}),
+            ...(opts.language !== undefined ? { language: opts.language } : {}),
             ...(activeFrom !== undefined ? { activeFrom } : {}),
             ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
           },
         );
         for (const p of created.policies) process.stdout.write(`Created tenant ${created.tenant.id} (${created.tenant.name}) from template ${created.tenant.template}: ${p.key} version 1, active from ${p.activeFrom ?? 'the beginning'}.\n`);
+        if (created.tenant.language) process.stdout.write(`Explanations default to language ${created.tenant.language}.\n`);
         process.stdout.write(`${created.samples} sample orders. Params: ${JSON.stringify(created.params)}\n`);
         process.stdout.write(`Admin key ${created.key.id} of tenant ${created.tenant.id}: store it now, it is shown only this once.\n`);
         process.stdout.write(`${created.secret}\n`);

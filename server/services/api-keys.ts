@@ -115,6 +115,8 @@ export async function revokeKey({ db, auth }: KeyDeps, input: { actor: string; t
 export interface WhoAmI {
   tenant: string;
   tenantName: string;
+  /** The tenant's default explanation language (null: none set, English; and for the operator). */
+  language: string | null;
   role: ActorRole;
   keyId: string;
   permissions: Permission[];
@@ -123,9 +125,9 @@ export interface WhoAmI {
 export async function whoAmI({ db }: KeyDeps, { actor }: { actor: Actor }): Promise<WhoAmI> {
   assertCan(actor, 'self');
   // The platform operator belongs to no tenant (tenant ''): there is nothing to look up.
-  if (actor.role === 'operator') return { tenant: '', tenantName: 'Platform operator', role: actor.role, keyId: actor.keyId, permissions: permissionsOf(actor.role) };
+  if (actor.role === 'operator') return { tenant: '', tenantName: 'Platform operator', language: null, role: actor.role, keyId: actor.keyId, permissions: permissionsOf(actor.role) };
   const tenant = await getTenant(db, actor.tenant);
-  return { tenant: actor.tenant, tenantName: tenant?.name ?? actor.tenant, role: actor.role, keyId: actor.keyId, permissions: permissionsOf(actor.role) };
+  return { tenant: actor.tenant, tenantName: tenant?.name ?? actor.tenant, language: tenant?.language ?? null, role: actor.role, keyId: actor.keyId, permissions: permissionsOf(actor.role) };
 }
 
 /** A key of the actor's own tenant (there is no way to name another tenant). */

@@ -4,7 +4,8 @@
  * params; one write batch then makes the tenant, each template policy with version 1 (the
  * document with the filled params, content-hashed), an activation from now (or `activeFrom`),
  * the template's samples, an admin key for the tenant (its secret returned this once) and the
- * audit rows, so a failure leaves nothing half-made.
+ * audit rows, so a failure leaves nothing half-made. An optional `language` is the tenant's
+ * default language for explanations (as tenant.json's `language` for a seeded tenant).
  *
  * Param values are checked against each param's JSON Schema, and the filled documents must
  * compile and pass their embedded tests (as a publish must), before anything is written.
@@ -60,13 +61,15 @@ export interface CreateTenantInput {
   description?: string | null;
   template: string;
   params?: Record<string, unknown>;
+  /** The tenant's default language for explanations (BCP 47, as a decide request's language); default none (English). */
+  language?: string | null;
   /** When version 1 of each policy starts deciding: default now; null = from the beginning (to replay older orders). */
   activeFrom?: string | null;
   reason?: string | null;
 }
 
 export interface TenantCreated {
-  tenant: { id: string; name: string; description: string | null; template: string; createdAt: string };
+  tenant: { id: string; name: string; description: string | null; language: string | null; template: string; createdAt: string };
   policies: Array<{ key: string; version: number; contentHash: string; activeFrom: string | null }>;
   samples: number;
   /** The values every param got (the filled ones and the defaults). */
@@ -75,6 +78,13 @@ export interface TenantCreated {
   /** The admin key itself: shown this once, stored only as a hash. */
   secret: string;
 }
+
+/**
+ * A language tag as a decide request's `language` and tenant.json's `language` take it (the
+ * pattern of schemas/api/decide-request.schema.json): checked here too, since the CLI calls
+ * this service without the API's body schema.
+ */
+export const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 const cache = new Map<string, { templates: TemplateSource[]; problems: Array<{ file: string; path: string; message: string }> }>();
 
@@ -128,6 +138,10 @@ export async function createTenantFromTemplate(deps: TenantDeps, input: CreateTe
   const { actor } = input;
   const { db } = deps;
   assertCan(actor, 'tenants');
+  const language = input.language ?? null;
+  if (language !== null && !LANGUAGE_TAG.test(language)) {
+    throw new ServiceError('invalid_body', `language ${JSON.stringify(language)} is not a language tag`, [{ path: '/language', message: `must match pattern "${LANGUAGE_TAG.source}" (a BCP 47 tag such as "en" or "ko")` }]);
+  }
   const template = templatesOf(deps.policiesDir).find((t) => t.template === input.template);
   if (!template) {
     const known = templatesOf(deps.policiesDir).map((t) => t.template);
@@ -162,8 +176,8 @@ export async function createTenantFromTemplate(deps: TenantDeps, input: CreateTe
   const reason = input.reason ?? `created from template ${template.template}`;
   const audit = (action: string, target: string, detail?: unknown, why: string | null = reason) => auditStmt({ tenant, actor: by, action, target, reason: why, detail, at });
   const statements: InStatement[] = [
-    insertTenantStmt({ id: tenant, name: input.name, description: input.description ?? null, createdBy: by, at }),
-    audit('tenant.create', tenant, { template: template.template, params: filled.params }),
+    insertTenantStmt({ id: tenant, name: input.name, description: input.description ?? null, language, createdBy: by, at }),
+    audit('tenant.create', tenant, { template: template.template, params: filled.params, ...(language === null ? {} : { language }) }),
   ];
   const policies: TenantCreated['policies'] = [];
   for (const { key, document } of filled.documents) {
@@ -204,7 +218,7 @@ export async function createTenantFromTemplate(deps: TenantDeps, input: CreateTe
     throw err;
   }
   return {
-    tenant: { id: tenant, name: input.name, description: input.description ?? null, template: template.template, createdAt: at },
+    tenant: { id: tenant, name: input.name, description: input.description ?? null, language, template: template.template, createdAt: at },
     policies,
     samples: template.samples.length,
     params: filled.params,

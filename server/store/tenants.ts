@@ -7,13 +7,15 @@ export interface Tenant {
   id: string;
   name: string;
   description: string | null;
+  /** The default language of decision explanations (BCP 47); null: none set (English). */
+  language: string | null;
   createdAt: string;
 }
 
-export function insertTenantStmt(t: { id: string; name: string; description?: string | null; createdBy: string; at?: string }): InStatement {
+export function insertTenantStmt(t: { id: string; name: string; description?: string | null; language?: string | null; createdBy: string; at?: string }): InStatement {
   return {
-    sql: 'INSERT INTO tenants (id, name, description, created_at, created_by) VALUES (?, ?, ?, ?, ?)',
-    args: [t.id, t.name, t.description ?? null, iso(t.at), t.createdBy],
+    sql: 'INSERT INTO tenants (id, name, description, language, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)',
+    args: [t.id, t.name, t.description ?? null, t.language ?? null, iso(t.at), t.createdBy],
   };
 }
 
@@ -32,7 +34,7 @@ export async function getTenantLanguage(db: Client, id: string): Promise<string 
 export async function getTenant(db: Client, id: string): Promise<Tenant | null> {
   const rs = await db.execute({ sql: 'SELECT * FROM tenants WHERE id = ?', args: [id] });
   const r = rs.rows[0];
-  return r ? { id: str(r, 'id'), name: str(r, 'name'), description: strOrNull(r, 'description'), createdAt: str(r, 'created_at') } : null;
+  return r ? { id: str(r, 'id'), name: str(r, 'name'), description: strOrNull(r, 'description'), language: strOrNull(r, 'language'), createdAt: str(r, 'created_at') } : null;
 }
 
 /** Every tenant's id (operators' CLI only: no API request ever lists other tenants). */

@@ -2383,6 +2383,10 @@ export interface TenantCreateRequest {
    */
   params?: {};
   /**
+   * Optional: the tenant's default language for decision explanations (a BCP 47 tag such as "en" or "ko"), used when neither the decide request nor the order's customer.language names one the policy's texts are written in (README: 'Explanations'). Default: none (English).
+   */
+  language?: string;
+  /**
    * When version 1 of each policy starts deciding (ISO-8601). Default: now. null: from the beginning (for replaying or simulating older orders).
    */
   activeFrom?: string | null;
@@ -2401,6 +2405,10 @@ export interface TenantCreated {
     id: string;
     name: string;
     description: string | null;
+    /**
+     * The tenant's default language for decision explanations (the request's language); null: none set, English.
+     */
+    language: string | null;
     /**
      * The template it was made from.
      */
@@ -2566,6 +2574,10 @@ export interface WhoAmI {
    * The tenant's display name (e.g. Solum).
    */
   tenantName: string;
+  /**
+   * The tenant's default language for decision explanations (a BCP 47 tag such as "ko"), set when the tenant was seeded or created; null when none is set (English) and for a platform operator key. Explanations use it after the decide request's language and the order's customer.language; the editor's simulation explains in the same order.
+   */
+  language: string | null;
   /**
    * The key's role: a tenant role, or operator for a platform operator key (tenant "", no tenant data).
    */

@@ -37,7 +37,7 @@ describe('GET /v1/me', () => {
     const res = await a.get('/v1/me', await key(role));
     expect(res.status).toBe(200);
     expectSchema(res, 'api/who-am-i.schema.json');
-    expect(res.body).toEqual({ tenant: 'solum', tenantName: 'Solum', role, keyId: (await a.actor('solum', role)).keyId, permissions });
+    expect(res.body).toEqual({ tenant: 'solum', tenantName: 'Solum', language: 'en', role, keyId: (await a.actor('solum', role)).keyId, permissions });
   });
 
   it('answers 401 without a key or with a bad one', async () => {

@@ -212,6 +212,69 @@ describe('POST /v1/tenants: bad params are refused with their JSON path, and not
   });
 });
 
+describe('POST /v1/tenants: the tenant\'s default explanation language', () => {
+  let created: any;
+  const at = Date.now() + 1000;
+  /** An unshipped order placed 2 hours ago by a customer in `language` (the order schema requires one; Japanese: no policy here has texts in it). */
+  const unshipped = (language: string) => {
+    const o = order(at, 0, 0);
+    return { ...o, placedAt: new Date(at - 2 * 3_600_000).toISOString(), customer: { ...o.customer, language }, shipping: { cost: 0, shippedAt: null, deliveredAt: null } };
+  };
+  const cancel = async (language = 'ja') => {
+    const res = await server.post('/v1/policies/cancellation/decide', { input: { order: unshipped(language), request: {} }, at: new Date(at).toISOString(), explain: true }, created.secret);
+    expect(res.status, res.text).toBe(200);
+    return res.body.explanation;
+  };
+
+  beforeAll(async () => {
+    const res = await server.post('/v1/tenants', { tenant: 'hangul', name: 'Hangul Dolls', template: 'returns-standard', params: { returnAddress: 'x' }, language: 'ko', activeFrom: null }, OPERATOR_KEY);
+    expect(res.status, res.text).toBe(201);
+    expectSchema(res, 'api/tenant-created.schema.json');
+    created = res.body;
+  });
+
+  it('keeps the language given: in the answer, in GET /v1/me for the tenant\'s keys, and in the audit row', async () => {
+    expect(created.tenant).toMatchObject({ id: 'hangul', language: 'ko' });
+    const me = await server.get('/v1/me', created.secret);
+    expectSchema(me, 'api/who-am-i.schema.json');
+    expect(me.body).toMatchObject({ tenant: 'hangul', language: 'ko' });
+    const audit = await server.get('/v1/audit?action=tenant.create', created.secret);
+    expect(audit.body.entries[0].detail).toMatchObject({ template: 'returns-standard', language: 'ko' });
+    // Without a language the tenant has none (English); the seeded tenants keep tenant.json's.
+    const plain = await server.post('/v1/tenants', { tenant: 'plain', name: 'Plain', template: 'returns-standard', params: { returnAddress: 'x' } }, OPERATOR_KEY);
+    expect(plain.body.tenant.language).toBeNull();
+    expect((await server.get('/v1/me', plain.body.secret)).body.language).toBeNull();
+  });
+
+  it('explains in it when the customer\'s language is one the policy has no texts in, once the policy has texts in it; English before, and the customer\'s language first', async () => {
+    // The template's texts are in English only: a Korean tenant's explanations fall back to them.
+    expect(await cancel()).toMatchObject({ language: 'en', reasons: [{ text: 'Cancelled: $130.00 refunded ($0.00 cancellation fee kept)' }] });
+    // The merchant writes the rule's reason in Korean too and publishes it.
+    const current = await server.get('/v1/policies/cancellation/versions/1', created.secret);
+    const document = structuredClone(current.body.document);
+    const rule = document.otherwise;
+    expect(rule.explain.reason).toEqual({ en: 'Cancelled: {then.refundAmount|money} refunded ({then.cancellationFee|money} cancellation fee kept)' });
+    rule.explain.reason.ko = '취소되었습니다: {then.refundAmount|money} 환불 (취소 수수료 {then.cancellationFee|money})';
+    const saved = await server.request('PUT', '/v1/policies/cancellation/draft', { key: created.secret, body: { document }, headers: { 'If-None-Match': '*' } });
+    expect(saved.status, saved.text).toBe(201);
+    const published = await server.request('POST', '/v1/policies/cancellation/draft/publish', { key: created.secret, body: { reason: 'test: Korean texts', activate: { from: new Date(at - 1000).toISOString() } }, headers: { 'If-Match': saved.headers.get('etag')! } });
+    expect(published.status, published.text).toBe(201);
+    // A Japanese customer, no Japanese texts: the tenant's language (ko).
+    expect(await cancel()).toMatchObject({ language: 'ko', reasons: [{ text: '취소되었습니다: $130.00 환불 (취소 수수료 $0.00)' }] });
+    // The customer's language comes before the tenant's.
+    expect(await cancel('en')).toMatchObject({ language: 'en', reasons: [{ text: 'Cancelled: $130.00 refunded ($0.00 cancellation fee kept)' }] });
+  });
+
+  it('refuses a language that is not a language tag, naming /language, and creates nothing', async () => {
+    for (const language of ['Korean', 'ko_KR', '', 'k']) {
+      const res = await server.post('/v1/tenants', { tenant: 'bad-language', name: 'Bad', template: 'returns-standard', params: { returnAddress: 'x' }, language }, OPERATOR_KEY);
+      expectProblem(res, 400);
+      expect(problemPaths(res), language).toEqual(['/language']);
+    }
+    expect((await server.runtime.db.execute({ sql: 'SELECT COUNT(*) AS n FROM tenants WHERE id = ?', args: ['bad-language'] })).rows[0]!.n).toBe(0);
+  });
+});
+
 describe('POST /v1/tenants: one transaction', () => {
   it('two creations of the same tenant at once: one 201, one 409, and exactly one set of rows', async () => {
     const body = { tenant: 'racer', name: 'Racer', template: 'returns-standard', params: { returnAddress: 'x' } };
@@ -268,7 +331,7 @@ describe('only platform operators create tenants', () => {
     expectProblem(await server.get('/v1/keys', OPERATOR_KEY), 403);
     const me = await server.get('/v1/me', OPERATOR_KEY);
     expectSchema(me, 'api/who-am-i.schema.json');
-    expect(me.body).toEqual({ tenant: '', tenantName: 'Platform operator', role: 'operator', keyId: 'operator-env', permissions: ['tenants', 'self'] });
+    expect(me.body).toEqual({ tenant: '', tenantName: 'Platform operator', language: null, role: 'operator', keyId: 'operator-env', permissions: ['tenants', 'self'] });
   });
 
   it('an operator key made on the database works until it is revoked', async () => {

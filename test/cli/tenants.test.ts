@@ -30,11 +30,12 @@ describe('policy tenants create', () => {
 
   it('creates a tenant from a template with --param values and prints its admin key alone on the last line', async () => {
     writeFileSync(join(dir, 'params.json'), JSON.stringify({ restockingFeeRate: 0.2, returnAddress: 'from the file' }));
-    const r = await runCli(['tenants', 'create', 'acme', '--template', 'returns-standard', '--name', 'Acme Outfitters', '--params', join(dir, 'params.json'), '--param', 'returnWindowDays=10', '--param', 'returnAddress=Acme returns, 9 Dock Road', '--param', 'excludedCategories=["gift_card"]'], undefined, env);
+    const r = await runCli(['tenants', 'create', 'acme', '--template', 'returns-standard', '--name', 'Acme Outfitters', '--params', join(dir, 'params.json'), '--param', 'returnWindowDays=10', '--param', 'returnAddress=Acme returns, 9 Dock Road', '--param', 'excludedCategories=["gift_card"]', '--language', 'ko'], undefined, env);
     expect(r.code, r.stderr).toBe(0);
     adminKey = lastLine(r.stdout);
     expect(adminKey).toMatch(/^pk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
     expect(r.stdout).toContain('Created tenant acme (Acme Outfitters) from template returns-standard: returns version 1');
+    expect(r.stdout).toContain('Explanations default to language ko.');
   });
 
   it('makes an operator key alone on the last line', async () => {
@@ -64,6 +65,8 @@ describe('policy tenants create', () => {
     expect(inside.body).toMatchObject({ tenant: 'acme', version: 1, decision: { eligible: true, refundAmount: 40, returnTo: 'Acme returns, 9 Dock Road' } });
     expect((await decide(11, 'TEE')).body.decision).toMatchObject({ eligible: false, items: [{ rule: 'past-return-window' }] });
     expect((await decide(2, 'GIFT')).body.decision).toMatchObject({ eligible: false, items: [{ rule: 'excluded-category' }] });
+    // --language ko is the tenant's default explanation language.
+    expect((await server.get('/v1/me', adminKey)).body).toMatchObject({ tenant: 'acme', language: 'ko' });
     const templates = await server.get('/v1/templates', operatorKey);
     expect(templates.status).toBe(200);
     expect(templates.body.templates.map((t: { template: string }) => t.template)).toContain('returns-standard');
@@ -76,6 +79,9 @@ describe('policy tenants create', () => {
     const missing = await runCli(['tenants', 'create', 'acme-2', '--template', 'returns-standard'], undefined, env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('/params/returnAddress: is required');
+    const language = await runCli(['tenants', 'create', 'acme-2', '--template', 'returns-standard', '--param', 'returnAddress=x', '--language', 'Korean'], undefined, env);
+    expect(language.code).toBe(2);
+    expect(language.stderr).toContain('--language "Korean": a BCP 47 language tag such as en or ko');
     const unknown = await runCli(['tenants', 'create', 'acme-2', '--template', 'nope'], undefined, env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('/template: must be one of returns-standard');

@@ -55,6 +55,7 @@ describe('New tenant in Chromium', () => {
 
     await page.getByLabel('Tenant id').fill('acme-e2e');
     await page.getByLabel('Name', { exact: true }).fill('Acme E2E');
+    await page.getByLabel('Explanation language').fill('ko');
     await window.fill('21');
     await page.locator('#template-param-restockingFeeRate').fill('0.15');
     await page.getByRole('button', { name: 'Create tenant' }).click();
@@ -74,7 +75,7 @@ describe('New tenant in Chromium', () => {
 
     // The key is the new tenant's admin key, and version 1 has the params as filled in.
     const me = await server.get('/v1/me', secret);
-    expect(me.body).toMatchObject({ tenant: 'acme-e2e', tenantName: 'Acme E2E', role: 'admin' });
+    expect(me.body).toMatchObject({ tenant: 'acme-e2e', tenantName: 'Acme E2E', language: 'ko', role: 'admin' });
     const v1 = await server.get('/v1/policies/returns/versions/1', secret);
     expect(v1.body.document.params.returnWindowDays.value).toBe(21);
     expect(v1.body.document.params.restockingFeeRate.value).toBe(0.15);

@@ -20,13 +20,13 @@ function fakeFetch(answer: (call: Call) => { status: number; body?: unknown; hea
   return { fetch, calls };
 }
 
-const ME = { tenant: 'solum', tenantName: 'Solum', role: 'editor', keyId: '01K', permissions: ['decide', 'read', 'write', 'publish', 'self'] };
+const ME = { tenant: 'solum', tenantName: 'Solum', language: 'ko', role: 'editor', keyId: '01K', permissions: ['decide', 'read', 'write', 'publish', 'self'] };
 
 describe('the API client', () => {
   it('sends the key as a bearer token and reads GET /v1/me', async () => {
     const { fetch, calls } = fakeFetch(() => ({ status: 200, body: ME }));
     const me = await createApi({ key: 'pk_1', fetch }).me();
-    expect(me).toEqual({ tenant: 'solum', tenantName: 'Solum', role: 'editor', permissions: ME.permissions, keyId: '01K', keyName: null });
+    expect(me).toEqual({ tenant: 'solum', tenantName: 'Solum', language: 'ko', role: 'editor', permissions: ME.permissions, keyId: '01K', keyName: null });
     expect(calls[0]).toMatchObject({ url: '/v1/me', method: 'GET', headers: { Authorization: 'Bearer pk_1', Accept: 'application/json' } });
   });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMe } from '../../editor/src/api.ts';
 import { parseRoute, routePath } from '../../editor/src/router.ts';
-import { initialValue, paramField } from '../../editor/src/screens/new-tenant.tsx';
+import { initialValue, paramField, tenantRequest } from '../../editor/src/screens/new-tenant.tsx';
 
 const param = (over: Record<string, unknown>) => ({ name: 'p', policies: ['returns'], description: 'what it is', unit: null, default: 30, required: false, schema: { type: 'integer' }, ...over }) as Parameters<typeof initialValue>[0];
 
@@ -16,6 +16,17 @@ describe('new tenant', () => {
   it('reads an operator key from GET /v1/me: no tenant, only the tenants permission', () => {
     expect(parseMe({ tenant: '', tenantName: 'Platform operator', role: 'operator', keyId: 'k', permissions: ['tenants', 'self'] })).toMatchObject({ tenant: '', role: 'operator', permissions: ['tenants', 'self'] });
     expect(parseMe({ tenant: '', role: 'operator' }).permissions).toEqual(['tenants']);
+  });
+
+  it('sends the tenant\'s explanation language only when one is typed, trimmed', () => {
+    const form = { tenant: ' acme ', name: '', template: 'returns-standard', params: { returnWindowDays: 14 }, language: ' ko ' };
+    expect(tenantRequest(form)).toEqual({ tenant: 'acme', name: 'acme', template: 'returns-standard', params: { returnWindowDays: 14 }, language: 'ko' });
+    expect(tenantRequest({ ...form, name: ' Acme ', language: '  ' })).toEqual({ tenant: 'acme', name: 'Acme', template: 'returns-standard', params: { returnWindowDays: 14 } });
+  });
+
+  it('reads the tenant\'s default explanation language from GET /v1/me (null when the server has none)', () => {
+    expect(parseMe({ tenant: 'soom', tenantName: 'Soom', language: 'ko', role: 'admin', keyId: 'k', permissions: ['self'] }).language).toBe('ko');
+    expect(parseMe({ tenant: 'soom', role: 'admin' }).language).toBeNull();
   });
 
   it('starts a param at its default, and a required one empty', () => {

@@ -1,7 +1,8 @@
 /**
  * "New tenant" (at / and /tenants/new for a platform operator key): choose a template, fill in
  * its params as a form (the params form of the policy editor, one field per param, with its
- * description and unit; required ones start empty), name the tenant, create it with one
+ * description and unit; required ones start empty), name the tenant and optionally give its
+ * default explanation language (a BCP 47 tag such as "ko"), create it with one
  * POST /v1/tenants, then see the new tenant's admin key once, copy it, and sign in as it.
  * Problems come back with their JSON paths (/params/<name>/…) and are shown on their fields.
  */
@@ -14,7 +15,7 @@ import { ParamsForm } from '../components/params-form.tsx';
 import type { ParamField } from '../params.ts';
 import type { LocatedProblem } from '../policy-editor.ts';
 import type { Session } from '../session.ts';
-import type { TemplateList, TenantCreated } from '../../../server/types/schemas.gen.ts';
+import type { TemplateList, TenantCreateRequest, TenantCreated } from '../../../server/types/schemas.gen.ts';
 
 type Template = TemplateList['templates'][number];
 type TemplateParam = Template['params'][number];
@@ -33,11 +34,29 @@ export function paramField(p: TemplateParam, value: unknown): ParamField {
   return { name: p.name, kind, value, description: p.description, unit, source: null, path: `/params/${p.name}` };
 }
 
+/** The languages offered in the language field (any other BCP 47 tag may be typed). */
+export const SUGGESTED_LANGUAGES: Array<[string, string]> = [['en', 'English'], ['ko', 'Korean (한국어)'], ['ja', 'Japanese (日本語)'], ['zh', 'Chinese (中文)'], ['de', 'German'], ['fr', 'French'], ['es', 'Spanish']];
+
+/**
+ * The POST /v1/tenants body of the form: ids and texts trimmed, the name defaulting to the id,
+ * and the language only when one is given (the server then keeps none: English).
+ *
+ * @example
+ *   tenantRequest({ tenant: ' acme ', name: '', template: 'returns-standard', params: {}, language: ' ko ' });
+ *   // { tenant: 'acme', name: 'acme', template: 'returns-standard', params: {}, language: 'ko' }
+ */
+export function tenantRequest(form: { tenant: string; name: string; template: string; params: Record<string, unknown>; language: string }): TenantCreateRequest {
+  const tenant = form.tenant.trim();
+  const language = form.language.trim();
+  return { tenant, name: form.name.trim() || tenant, template: form.template, params: form.params, ...(language ? { language } : {}) };
+}
+
 export function NewTenant({ api, me, session, navigate }: { api: Api; me: Me; session: Session; navigate: (path: string) => void }): JSX.Element {
   const [templates, setTemplates] = useState<Template[] | null>(null);
   const [chosen, setChosen] = useState<string>('');
   const [tenant, setTenant] = useState('');
   const [name, setName] = useState('');
+  const [language, setLanguage] = useState('');
   const [values, setValues] = useState<Record<string, unknown>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -96,6 +115,7 @@ export function NewTenant({ api, me, session, navigate }: { api: Api; me: Me; se
         <p>
           <code>{created.tenant.id}</code> starts from the template <strong>{created.tenant.template}</strong>:{' '}
           {created.policies.map((p) => `${p.key} version ${p.version}`).join(', ')}, in force from {created.policies[0]?.activeFrom ?? 'the beginning'}, with {created.samples} sample orders.
+          {created.tenant.language ? ` Its decisions are explained in ${created.tenant.language} when the order names no language the policy is written in.` : ''}
         </p>
         <h2>Its admin key</h2>
         <p class="warning" role="note">
@@ -118,7 +138,7 @@ export function NewTenant({ api, me, session, navigate }: { api: Api; me: Me; se
           >
             Sign in as {created.tenant.name}
           </button>{' '}
-          <button type="button" class="quiet" onClick={() => { setCreated(null); setCopied(false); setTenant(''); setName(''); if (template) choose(template); }}>
+          <button type="button" class="quiet" onClick={() => { setCreated(null); setCopied(false); setTenant(''); setName(''); setLanguage(''); if (template) choose(template); }}>
             Create another tenant
           </button>
         </p>
@@ -132,7 +152,7 @@ export function NewTenant({ api, me, session, navigate }: { api: Api; me: Me; se
     setBusy(true);
     setError(null);
     try {
-      setCreated(await api.createTenant({ tenant: tenant.trim(), name: name.trim() || tenant.trim(), template: template.template, params: values }));
+      setCreated(await api.createTenant(tenantRequest({ tenant, name, template: template.template, params: values, language })));
     } catch (err) {
       setError(err);
     } finally {
@@ -170,6 +190,15 @@ export function NewTenant({ api, me, session, navigate }: { api: Api; me: Me; se
             {fieldError('/tenant') && <p id="tenant-id-error" class="field-error">{fieldError('/tenant')}</p>}
             <label for="tenant-name">Name</label>
             <input id="tenant-name" value={name} placeholder="Acme Outfitters" onInput={(e) => setName(e.currentTarget.value)} />
+            <label for="tenant-language">Explanation language</label>
+            <input id="tenant-language" class="mono" value={language} list="tenant-languages" pattern="[a-z]{2,3}(-[A-Za-z0-9]{2,8})*" placeholder="en" aria-describedby="tenant-language-help tenant-language-error" aria-invalid={fieldError('/language') ? true : undefined} onInput={(e) => { setLanguage(e.currentTarget.value); setError(null); }} />
+            <datalist id="tenant-languages">
+              {SUGGESTED_LANGUAGES.map(([tag, label]) => (
+                <option key={tag} value={tag}>{label}</option>
+              ))}
+            </datalist>
+            <p id="tenant-language-help" class="help">Optional: the language decisions are explained in when the order's customer has none the policy is written in (a tag such as en or ko). Empty: English.</p>
+            {fieldError('/language') && <p id="tenant-language-error" class="field-error">{fieldError('/language')}</p>}
           </fieldset>
           {template && (
             <fieldset>

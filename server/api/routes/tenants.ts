@@ -2,7 +2,7 @@
  * Tenant routes, for platform operators (permission `tenants`: an operator key, never a
  * tenant's key):
  *   GET  /v1/templates   the templates a new tenant can start from, with the params to fill in
- *   POST /v1/tenants     {tenant, name, template, params?, description?, activeFrom?, reason?} → 201:
+ *   POST /v1/tenants     {tenant, name, template, params?, description?, language?, activeFrom?, reason?} → 201:
  *                        the tenant with version 1 of each template policy active, its samples,
  *                        and its first admin key (the secret shown this once)
  * See server/services/tenants.ts; templates live in policies/_templates/ (docs/templates.md).
@@ -29,7 +29,7 @@ export const tenantRoutes = {
     path: '/v1/tenants',
     tag: 'tenants',
     summary: 'Create a tenant from a template',
-    description: 'Makes a tenant in one transaction: the tenant, version 1 of each template policy with the params filled in (checked against each param\'s schema: 400 naming /params/<name>; the documents must compile and pass their embedded tests: 422 otherwise), an activation from `activeFrom` (default now), the template\'s samples, an admin key of the new tenant and the audit rows. The answer holds that key\'s secret this once. An existing tenant id answers 409. Platform operator keys only.',
+    description: 'Makes a tenant in one transaction: the tenant, version 1 of each template policy with the params filled in (checked against each param\'s schema: 400 naming /params/<name>; the documents must compile and pass their embedded tests: 422 otherwise), an activation from `activeFrom` (default now), the tenant\'s default explanation language (`language`, a BCP 47 tag: 400 naming /language otherwise), the template\'s samples, an admin key of the new tenant and the audit rows. The answer holds that key\'s secret this once. An existing tenant id answers 409. Platform operator keys only.',
     permission: 'tenants',
     body: 'api/tenant-create-request.schema.json',
     responses: { 201: { description: 'The tenant and its admin key', schema: 'api/tenant-created.schema.json' }, 409: { description: 'A tenant with this id exists' }, 422: { description: 'The template with these params does not compile or pass its tests' } },
@@ -49,6 +49,7 @@ export function registerTenants(app: Hono<AppEnv>, deps: AppDeps): void {
         template: body.template,
         ...(body.description !== undefined ? { description: body.description } : {}),
         ...(body.params !== undefined ? { params: body.params as Record<string, unknown> } : {}),
+        ...(body.language !== undefined ? { language: body.language } : {}),
         ...(body.activeFrom !== undefined ? { activeFrom: body.activeFrom } : {}),
         ...(body.reason !== undefined ? { reason: body.reason } : {}),
       },
