@@ -177,6 +177,12 @@ export interface SimulationDeps {
   schemaFiles: Record<string, object>;
   activations: Activation[];
   latestVersion: number | null;
+  /**
+   * The tenant's default explanation language (GET /v1/me's language; null: none set). The
+   * explanations of a traced case choose their language as the server's decide does: the
+   * customer's (order.customer.language), then this one, then English (engine/explain.ts).
+   */
+  tenantLanguage?: string | null;
   timers?: { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
   /** Resolves at the next frame (browser: requestAnimationFrame). */
   nextFrame?: () => Promise<void>;
@@ -613,7 +619,7 @@ export function createSimulation(deps: SimulationDeps): Simulation {
       if (!cand.ok) throw new Error(cand.message);
       const side = (policy: CompiledPolicy, v: number | null): SideTrace => {
         const r = evaluate(policy, c.input, c.at, { trace: true });
-        return { version: v, outcome: r.ok ? { ok: true, decision: r.decision, trace: r.trace!, explanation: explain(policy, c.input, r.trace!, r.decision) } : { ok: false, error: r.error } };
+        return { version: v, outcome: r.ok ? { ok: true, decision: r.decision, trace: r.trace!, explanation: explain(policy, c.input, r.trace!, r.decision, { tenantLanguage: deps.tenantLanguage ?? null }) } : { ok: false, error: r.error } };
       };
       const before = change.baselineVersion === null ? null : side(await version(change.baselineVersion), change.baselineVersion);
       return { before, after: side(cand.policy, null), input: c.input, at: c.at };

@@ -55,6 +55,7 @@ export function Simulate({ api, me, detail, editor, baseVersion }: Props): JSX.E
           schemaFiles: schemas.schemaFiles,
           activations: detail.activations ?? [],
           latestVersion: detail.latestVersion,
+          tenantLanguage: me.language,
         });
         simulations.set(editor, s);
       }
