@@ -7,8 +7,9 @@
  *
  * By default the documents are the seed's own, so every tenant has the same content hashes
  * (tenants that run the policies as shipped). With `distinct`, each tenant's documents carry
- * its name in their description: the same rules, but documents of its own, as when every
- * tenant has changed something (nothing compiled can then be shared between tenants).
+ * its name in their description and in a derived value no rule reads: the same decisions, but
+ * logic of its own, as when every tenant has changed a param or a rule (nothing compiled can
+ * then be shared between tenants; a change of texts alone would share the compiled logic).
  *
  * @example
  *   const db = await openDatabase({ databaseUrl: 'file:/tmp/x/policy.db' });
@@ -57,7 +58,11 @@ export async function seedTenants(db: Client, count: number, options: { prefix?:
   }));
   const own = (tenant: string, v: (typeof policies)[number]['versions'][number]) => {
     if (!options.distinct) return v;
-    const document = { ...v.document, description: `${String(v.document.description ?? '')} (${tenant})` };
+    // Its name in the description, and a derived value of its own that no rule reads: the same
+    // decisions, but logic of its own (documents that differ only in texts share their
+    // compiled logic in the policy cache; a changed param or expression does not).
+    const lets = Array.isArray(v.document.let) ? (v.document.let as unknown[]) : [];
+    const document = { ...v.document, description: `${String(v.document.description ?? '')} (${tenant})`, let: [...lets, { name: 'benchTenant', value: tenant }] };
     return { ...v, document, hash: contentHash(document) };
   };
   const by = { createdBy: 'bench' };
