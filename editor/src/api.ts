@@ -15,7 +15,7 @@ import type {
 } from '../../server/types/schemas.gen.ts';
 
 import type { SampleSummary, SampleView, SimulateRequest, SimulateStreamLine } from '../../server/types/schemas.gen.ts';
-import type { SimulateTenantRequest, SimulateTenantResponse } from '../../server/types/schemas.gen.ts';
+import type { SimulateTenantRequest, SimulateTenantResponse, SimulateTenantStreamLine } from '../../server/types/schemas.gen.ts';
 import type { TemplateList, TenantCreateRequest, TenantCreated } from '../../server/types/schemas.gen.ts';
 
 /** A tenant key's role, or `operator`: a platform operator's key (no tenant; it creates tenants from templates). */
@@ -157,6 +157,8 @@ export interface Api {
   simulateStream(policy: string, body: SimulateRequest, onLine: (line: SimulateStreamLine) => void, signal?: AbortSignal): Promise<void>;
   /** POST /v1/simulate: several policies of the tenant over the same orders, one combined summary (components/simulation-cross-policy.tsx). */
   simulateTenant(body: SimulateTenantRequest): Promise<SimulateTenantResponse>;
+  /** POST /v1/simulate answered as application/x-ndjson (progress, each changed order, the summary last), as simulateStream. */
+  simulateTenantStream(body: SimulateTenantRequest, onLine: (line: SimulateTenantStreamLine) => void, signal?: AbortSignal): Promise<void>;
 }
 
 /** GET /v1/decisions filters (absent or empty: not filtered). */
@@ -234,19 +236,23 @@ export function createApi(options: ApiOptions): Api {
     listSamples: async (policy) => (await call<{ samples: SampleSummary[] }>('GET', `/v1/samples?policy=${enc(policy)}`))!.samples,
     getSample: async (name) => (await call<SampleView>('GET', `/v1/samples/${enc(name)}`))!,
     simulateTenant: async (body) => (await call<SimulateTenantResponse>('POST', '/v1/simulate', { body }))!,
-    async simulateStream(policy, body, onLine, signal) {
-      const headers = { Accept: 'application/x-ndjson', Authorization: `Bearer ${options.key}`, 'Content-Type': 'application/json' };
-      let res: Response;
-      try {
-        res = await doFetch(`${base}/v1/policies/${enc(policy)}/simulate`, { method: 'POST', headers, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
-      } catch (err) {
-        if (signal?.aborted) return;
-        throw new ApiError(0, 'network', 'The server cannot be reached', (err as Error)?.message ?? String(err), [], null);
-      }
-      if (!res.ok) throw parseProblem(res, await res.text());
-      await readLines(res, (line) => onLine(JSON.parse(line) as SimulateStreamLine), signal);
-    },
+    simulateStream: (policy, body, onLine, signal) => stream(`/v1/policies/${enc(policy)}/simulate`, body, (line) => onLine(JSON.parse(line) as SimulateStreamLine), signal),
+    simulateTenantStream: (body, onLine, signal) => stream('/v1/simulate', body, (line) => onLine(JSON.parse(line) as SimulateTenantStreamLine), signal),
   };
+
+  /** POSTs `body` asking for NDJSON; onLine gets each line as it arrives. A refused request rejects with its ApiError; an abort resolves quietly. */
+  async function stream(path: string, body: unknown, onLine: (line: string) => void, signal?: AbortSignal): Promise<void> {
+    const headers = { Accept: 'application/x-ndjson', Authorization: `Bearer ${options.key}`, 'Content-Type': 'application/json' };
+    let res: Response;
+    try {
+      res = await doFetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+    } catch (err) {
+      if (signal?.aborted) return;
+      throw new ApiError(0, 'network', 'The server cannot be reached', (err as Error)?.message ?? String(err), [], null);
+    }
+    if (!res.ok) throw parseProblem(res, await res.text());
+    await readLines(res, onLine, signal);
+  }
 }
 
 /** Calls onLine with each non-empty line of a streamed answer as it arrives (NDJSON). */

@@ -4,8 +4,9 @@
  * editor. Returns has a draft raising the inventory handling cost to 30% and points a draft
  * doubling the rate; on returns' Simulate tab, points joins with its draft and cancellation
  * unchanged, and the panel shows the combined summary POST /v1/simulate gives for the same
- * body (its figures are checked by hand in test/api/simulate-tenant.test.ts). Screen saved to
- * test-artifacts/simulate-cross-policy.png.
+ * body over the cases of the main simulation (every returns sample; then the two samples chosen
+ * under Cases), its amounts written as the Simulate tab writes money (its figures are checked by
+ * hand in test/api/simulate-tenant.test.ts). Screen saved to test-artifacts/simulate-cross-policy.png.
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -25,6 +26,15 @@ describe('simulating returns together with other Soom policies in Chromium', () 
   let errors: string[];
   let key: string;
   let expected: any;
+  let names: string[];
+  /** POST /v1/simulate's answer for returns' and points' drafts with cancellation unchanged over these samples. */
+  const together = async (samples: string[]) => {
+    const res = await server.post('/v1/simulate', { changes: [{ policy: 'returns', candidate: { draft: true } }, { policy: 'points', candidate: { draft: true } }], policies: ['cancellation'], cases: { samples } }, key);
+    expect(res.status, res.text).toBe(200);
+    return res.body;
+  };
+  /** Money as the Simulate tab writes it (components/simulation-format.tsx): the currency's symbol and minor unit, signed. */
+  const money = (n: number, currency: string) => new Intl.NumberFormat('en-US', { style: 'currency', currency, signDisplay: 'exceptZero' }).format(n);
 
   beforeAll(async () => {
     if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
@@ -41,9 +51,9 @@ describe('simulating returns together with other Soom policies in Chromium', () 
       const res = await server.request('PUT', `/v1/policies/${policy}/draft`, { key, body: { document }, headers: { 'If-None-Match': '*' } });
       expect(res.status, res.text).toBeLessThan(300);
     }
-    const res = await server.post('/v1/simulate', { changes: [{ policy: 'returns', candidate: { draft: true } }, { policy: 'points', candidate: { draft: true } }], policies: ['cancellation'], cases: { samples: true } }, key);
-    expect(res.status, res.text).toBe(200);
-    expected = res.body;
+    // The main simulation's cases: every sample of returns.
+    names = (await server.get('/v1/samples?policy=returns', key)).body.samples.map((x: { name: string }) => x.name);
+    expected = await together(names);
     browser = await launchBrowser();
     page = await browser.newPage({ baseURL: server.url });
     page.setDefaultTimeout(STEP);
@@ -72,6 +82,7 @@ describe('simulating returns together with other Soom policies in Chromium', () 
     await page.getByLabel('cancellation', { exact: true }).selectOption('active');
     await page.getByTestId('cross-run').click();
     await page.getByTestId('cross-result').waitFor();
+    await expect.poll(() => page.getByTestId('cross-over').textContent(), POLL).toBe(`Over every sample of returns (${names.length}).`);
     const s = expected.summary;
     expect(s.changedOrders).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('cross-orders').textContent(), POLL).toBe(`${s.orders} orders, ${s.changedOrders} with a changed decision`);
@@ -86,13 +97,36 @@ describe('simulating returns together with other Soom policies in Chromium', () 
     expect(currencies.length).toBeGreaterThan(1);
     for (const c of currencies) {
       const f = s.byCurrency[c].fields;
-      if (f['/earned']) expect(all[3]).toContain(`earned +${f['/earned'].net} ${c}`);
-      if (f['/refundAmount']) expect(all[3]).toContain(`refundAmount ${f['/refundAmount'].net} ${c}`);
+      if (f['/earned']?.net) expect(all[3]).toContain(`earned ${money(f['/earned'].net, c)}`);
+      if (f['/refundAmount']?.net) expect(all[3]).toContain(`refundAmount ${money(f['/refundAmount'].net, c)}`);
     }
     const listed = await page.getByRole('list', { name: 'Changed orders' }).locator('li code').allTextContents();
     expect(listed).toEqual(expected.orders.map((o: { id: string }) => o.id));
     expect(errors).toEqual([]);
     await page.getByTestId('cross-result').scrollIntoViewIfNeeded();
     await screenshot(page, 'simulate-cross-policy');
+  });
+
+  it('runs over the samples chosen for the main simulation: two of them, one changed and one not', async () => {
+    const changed = expected.orders[0].id as string;
+    const unchanged = names.find((n) => !expected.orders.some((o: { id: string }) => o.id === n))!;
+    const two = await together([changed, unchanged]);
+    await page.getByRole('button', { name: 'None', exact: true }).click();
+    await page.getByRole('checkbox', { name: changed, exact: true }).check();
+    await page.getByRole('checkbox', { name: unchanged, exact: true }).check();
+    await expect.poll(() => page.getByTestId('samples-chosen').textContent(), POLL).toBe(`2 of ${names.length} samples`);
+    await expect.poll(() => page.getByTestId('cross-cases').textContent(), POLL).toContain('over the 2 chosen samples (on the server)');
+    await page.getByTestId('cross-run').click();
+    await expect.poll(() => page.getByTestId('cross-over').textContent(), POLL).toBe('Over the 2 chosen samples.');
+    const s = two.summary;
+    expect(s.orders).toBe(2);
+    await expect.poll(() => page.getByTestId('cross-orders').textContent(), POLL).toBe(`2 orders, ${s.changedOrders} with a changed decision`);
+    const all = await page.getByTestId('cross-row-all').locator('td').allTextContents();
+    expect(all.slice(0, 3)).toEqual(['combined', String(s.evaluated), String(s.changed)]);
+    const moved = Object.entries(s.byCurrency as Record<string, { fields: Record<string, { net: number }> }>).flatMap(([c, x]) => Object.entries(x.fields).filter(([, m]) => m.net !== 0).map(([f, m]) => `${f.slice(1)} ${money(m.net, c)}`));
+    expect(moved.length).toBeGreaterThan(0);
+    for (const m of moved) expect(all[3]).toContain(m);
+    expect(await page.getByRole('list', { name: 'Changed orders' }).locator('li code').allTextContents()).toEqual([changed]);
+    expect(errors).toEqual([]);
   });
 });

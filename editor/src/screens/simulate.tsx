@@ -118,7 +118,7 @@ function SimulateLoaded({ sim, api, me, detail, editor, baseVersion }: { sim: Si
         {can(me, 'write') && (
           <section aria-labelledby="sim-cross-title">
             <h2 id="sim-cross-title">With other policies</h2>
-            <CrossPolicy api={api} policy={detail.key} editor={editor} />
+            <CrossPolicy api={api} policy={detail.key} editor={editor} choice={state} />
           </section>
         )}
         <p class="small tests-line" data-testid="sim-tests-line">
