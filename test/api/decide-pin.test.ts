@@ -5,9 +5,11 @@
  * "decision") and returns-by-order (the same versions and activations, pinTo "order.placedAt"),
  * test/helpers/pinned-policies.ts. Decide, batch, the decision log, replay and simulation all
  * choose the version alike, and every answer says which version decided as of which instant.
+ * An order placed before any version was in force answers 422 no-active-version naming that instant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinCases, pinnedPoliciesDir } from '../helpers/pinned-policies.ts';
+import { expectProblem } from '../helpers/problems.ts';
 import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -73,6 +75,30 @@ describe('POST /v1/policies/{policy}/decide', () => {
     const res = await server.post('/v1/policies/returns-by-order/decide', { input, at: '2023-10-10T23:59:00Z' }, decider);
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ version: 1, versionAsOf: '2023-10-10T23:59:00Z', pinTo: 'order.placedAt' });
+  });
+
+  it('answers 422 no-active-version naming the instant the order was placed when no version was in force then (and batch says it per item)', async () => {
+    // An order-pinned copy whose only version is in force from Oct 1, 2023: P was bought Sep 20 and decided Nov 1.
+    const document = structuredClone((await server.get('/v1/policies/returns-by-order/versions/1', editor)).body.document);
+    document.key = 'returns-from-october';
+    const created = await server.post('/v1/policies', { document, reason: 'test: in force from October' }, editor);
+    expect(created.status, created.text).toBe(201);
+    const published = await server.request('POST', '/v1/policies/returns-from-october/draft/publish', { key: editor, body: { reason: 'test', activate: { from: '2023-10-01T00:00:00Z' } }, headers: { 'If-Match': created.headers.get('etag')! } });
+    expect(published.status, published.text).toBe(201);
+
+    const DETAIL = 'no version of policy "returns-from-october" was active at 2023-09-20T10:00:00Z, when the order was placed (the version active at 2023-11-01T12:00:00Z pins decisions to order.placedAt)';
+    const res = await server.post('/v1/policies/returns-from-october/decide', { input: pinCases.P.input, at: pinCases.P.at }, decider);
+    expectProblem(res, 422, '/problems/no-active-version');
+    expect(res.body.detail).toBe(DETAIL);
+    // Q was bought Nov 20, with version 1 in force: decided as of that instant.
+    const q = await server.post('/v1/policies/returns-from-october/decide', { input: pinCases.Q.input, at: pinCases.Q.at }, decider);
+    expect(q.status, q.text).toBe(200);
+    expect(q.body).toMatchObject({ version: 1, versionAsOf: '2023-11-20T10:00:00Z', pinTo: 'order.placedAt' });
+
+    const batch = await server.post('/v1/policies/returns-from-october/decide/batch', { requests: [{ input: pinCases.P.input, at: pinCases.P.at }, { input: pinCases.Q.input, at: pinCases.Q.at }] }, decider);
+    expect(batch.status, batch.text).toBe(200);
+    expect(batch.body.results[0]).toMatchObject({ status: 422, type: '/problems/no-active-version', detail: DETAIL });
+    expect(batch.body.results[1]).toMatchObject({ version: 1, versionAsOf: '2023-11-20T10:00:00Z' });
   });
 
   it('batch decide chooses each request\'s version by its own order, problems per item', async () => {
