@@ -2,7 +2,7 @@
  * Checks of a policy's explanation texts when it compiles (explain.ts builds the explanations):
  * every template readable, every placeholder naming something the decision has (a derived
  * value of the phase, a declared param, an input field, the rule's outcome), every condition
- * key a condition of its rule. Problems carry the JSON path of the text.
+ * key a condition of its rule, every {x|label} placeholder's list declared in `labels`. Problems carry the JSON path of the text.
  */
 import { isLogic, pointerSegment } from './compiler.ts';
 import { parseTemplate, textVariants } from './explain-text.ts';
@@ -29,6 +29,7 @@ interface PhaseNames {
 export function checkExplanations(doc: PolicyDoc, inputRoots: ReadonlySet<string>): Problem[] {
   const problems: Problem[] = [];
   const params = new Set(Object.keys(doc.params ?? {}));
+  const labels = (doc.labels ?? {}) as Record<string, unknown>;
   const mainLets = (doc.let ?? []).map((d) => d.name);
   const totals = (doc.totals ?? []).map((d) => d.name);
   const itemLets = (doc.each?.let ?? []).map((d) => d.name);
@@ -48,6 +49,10 @@ export function checkExplanations(doc: PolicyDoc, inputRoots: ReadonlySet<string
         if (typeof part === 'string') continue;
         const unknown = placeholderProblem(part, names, params, inputRoots, local);
         if (unknown) problems.push({ path: at, message: unknown });
+        else if (part.format === 'label') {
+          const list = part.segments[part.segments.length - 1]!;
+          if (!Object.prototype.hasOwnProperty.call(labels, list)) problems.push({ path: at, message: `{${part.name}|label}: no labels "${list}" in this policy (declare the words in labels.${list}.<language>; its lists: ${Object.keys(labels).join(', ') || 'none'})` });
+        }
       }
     }
   };

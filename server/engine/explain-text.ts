@@ -15,7 +15,7 @@ import { minorUnitsOf } from './operators/money.ts';
 /** A text of the DSL: one string for every language, or one per language tag. */
 export type Text = string | Record<string, string>;
 
-export const FORMATS = ['date', 'datetime', 'monthDay', 'money', 'days', 'percent', 'number', 'raw'] as const;
+export const FORMATS = ['date', 'datetime', 'monthDay', 'money', 'days', 'percent', 'number', 'raw', 'label'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface Placeholder {
@@ -93,12 +93,48 @@ export interface FormatContext {
   language: string;
   /** The order's currency, for money. */
   currency: string | null;
+  /**
+   * For the label format: the word the policy's `labels` give `value` in the list `list`, in the
+   * explanation's language (labelFor), or null when they give none.
+   */
+  label?: (list: string, value: unknown) => string | null;
+}
+
+/** A policy's labels: list name → language → value → word (the DSL's top-level `labels`). */
+export type Labels = Record<string, Record<string, Record<string, string>>>;
+
+/**
+ * The word for `value` in the list `list` of `labels`: in `language`, its base ("ko" for
+ * "ko-KR"), then each fallback in order; null when none of them names the value. Only own
+ * properties are read, and only string values are looked up.
+ *
+ * @example
+ *   labelFor({ condition: { ko: { used: '사용한 제품' } } }, 'condition', 'used', 'ko-KR', ['en']);   // "사용한 제품"
+ */
+export function labelFor(labels: Labels | undefined, list: string, value: unknown, language: string, fallbacks: readonly string[]): string | null {
+  if (!labels || typeof value !== 'string' || !Object.prototype.hasOwnProperty.call(labels, list)) return null;
+  const byLanguage = labels[list]!;
+  for (const l of [language, language.split('-')[0]!, ...fallbacks]) {
+    if (!Object.prototype.hasOwnProperty.call(byLanguage, l)) continue;
+    const words = byLanguage[l]!;
+    if (Object.prototype.hasOwnProperty.call(words, value)) return words[value]!;
+  }
+  return null;
 }
 
 /** Fills a parsed template; `lookup` gives a placeholder's value (undefined when absent). */
 export function renderTemplate(parts: readonly TemplatePart[], lookup: (p: Placeholder) => unknown, ctx: FormatContext): string {
   let out = '';
-  for (const part of parts) out += typeof part === 'string' ? part : formatValue(lookup(part), part.format, ctx);
+  for (const part of parts) {
+    if (typeof part === 'string') out += part;
+    else if (part.format === 'label') {
+      // The list is named by the placeholder's last segment: {request.condition|label} → labels.condition.
+      const list = part.segments[part.segments.length - 1]!;
+      const word = (v: unknown) => ctx.label?.(list, v) ?? formatValue(v, null, ctx);
+      const value = lookup(part);
+      out += Array.isArray(value) ? value.map(word).join(', ') : word(value);
+    } else out += formatValue(lookup(part), part.format, ctx);
+  }
   return out;
 }
 

@@ -22,8 +22,8 @@ import { ruleConditions } from './explain-check.ts';
 import type { Compiled, EvalContext } from './compiler.ts';
 import { defaultBudget } from './evaluate.ts';
 import type { Decision, DerivedTrace, Trace } from './evaluate.ts';
-import { parseTemplate, renderTemplate, textVariants } from './explain-text.ts';
-import type { Placeholder, TemplatePart, Text } from './explain-text.ts';
+import { labelFor, parseTemplate, renderTemplate, textVariants } from './explain-text.ts';
+import type { FormatContext, Labels, Placeholder, TemplatePart, Text } from './explain-text.ts';
 import { truthy } from './operators/standard.ts';
 import type { CompiledPolicy, DerivedDoc, OtherwiseDoc, PolicyDoc, RuleDoc } from './policy.ts';
 
@@ -247,7 +247,8 @@ export function explain(policy: CompiledPolicy, input: unknown, trace: Trace, de
   const language = chooseLanguage(policy, input, options);
   const fallbacks = [options.tenantLanguage, 'en', '*'].filter((l): l is string => typeof l === 'string' && l.length > 0);
   const order = (input as { order?: { currency?: unknown } } | null)?.order;
-  const fmt = { language, currency: typeof order?.currency === 'string' ? order.currency : null };
+  const labels = policy.document.labels as Labels | undefined;
+  const fmt: FormatContext = { language, currency: typeof order?.currency === 'string' ? order.currency : null, label: (list, value) => labelFor(labels, list, value, language, fallbacks) };
   const ctx: EvalContext = { env: { at: trace.at, currency: fmt.currency, budget: { ...defaultBudget }, tables: policy.tables }, root: null, rec: null };
 
   const render = (text: PreparedText, scope: Record<string, unknown>, local: Record<string, unknown>): string => {

@@ -2639,7 +2639,7 @@ export type DerivedList1 = Derived[];
  */
 export type OutcomeGrade = "granted" | "partial" | "review" | "denied";
 /**
- * Plain-language text for explanations: one string, or one per language ({"en": "...", "ko": "..."}). Placeholders in braces are replaced by values of the decision, nothing else is evaluated: {daysSinceDelivery} (a derived value), {params.returnWindowDays}, {order.placedAt} or {request.reason} (the input), {item.sku} (the item, per item), {now}, {then.refundAmount} (a field of the rule's outcome), {condition.value} and {condition.threshold} (in condition texts: the value tested and what it was compared with). A format may follow a bar: {returnBy|date} (Jan 31, 2024), {x|datetime}, {x|monthDay} (Oct 11), {x|money} (in the order's currency), {x|days} (34 days), {x|percent} (0.5 → 50%), {x|number}, {x|raw}. Without one, ISO dates are written as dates and numbers with grouping. {{ and }} write braces. An unknown placeholder or format is refused when the document is saved.
+ * Plain-language text for explanations: one string, or one per language ({"en": "...", "ko": "..."}). Placeholders in braces are replaced by values of the decision, nothing else is evaluated: {daysSinceDelivery} (a derived value), {params.returnWindowDays}, {order.placedAt} or {request.reason} (the input), {item.sku} (the item, per item), {now}, {then.refundAmount} (a field of the rule's outcome), {condition.value} and {condition.threshold} (in condition texts: the value tested and what it was compared with). A format may follow a bar: {returnBy|date} (Jan 31, 2024), {x|datetime}, {x|monthDay} (Oct 11), {x|money} (in the order's currency), {x|days} (34 days), {x|percent} (0.5 → 50%), {x|number}, {x|raw}, {x|label} (the value as the policy's labels write it in the explanation's language: {request.condition|label} → "사용한 제품"). Without one, ISO dates are written as dates and numbers with grouping. {{ and }} write braces. An unknown placeholder or format is refused when the document is saved.
  */
 export type Text =
   | string
@@ -2689,6 +2689,20 @@ export interface PolicyDocument {
   totals?: DerivedList2;
   rules: RuleList;
   otherwise: Otherwise;
+  /**
+   * Words for values in explanation texts, per list and language: {"condition": {"ko": {"used": "사용한 제품"}}}. A placeholder with the format label, {request.condition|label}, writes its value as the list named by the placeholder's last segment (condition) gives it in the explanation's language (then its base language, the tenant's, English); a value the list does not name is written as it is. Only words: nothing is evaluated, and a |label placeholder whose list is not declared here is refused when the document is saved. Labels change explanations only, never a decision.
+   */
+  labels?: {
+    [k: string]:
+      | {
+          [k: string]:
+            | {
+                [k: string]: string | undefined;
+              }
+            | undefined;
+        }
+      | undefined;
+  };
   /**
    * Named base inputs that tests extend (test.base): the test's input is deep-merged over the fixture (objects merge, arrays and scalars replace).
    */
@@ -2841,7 +2855,7 @@ export interface Otherwise {
 export interface OtherwiseExplanation {
   outcome?: OutcomeGrade;
   /**
-   * Plain-language text for explanations: one string, or one per language ({"en": "...", "ko": "..."}). Placeholders in braces are replaced by values of the decision, nothing else is evaluated: {daysSinceDelivery} (a derived value), {params.returnWindowDays}, {order.placedAt} or {request.reason} (the input), {item.sku} (the item, per item), {now}, {then.refundAmount} (a field of the rule's outcome), {condition.value} and {condition.threshold} (in condition texts: the value tested and what it was compared with). A format may follow a bar: {returnBy|date} (Jan 31, 2024), {x|datetime}, {x|monthDay} (Oct 11), {x|money} (in the order's currency), {x|days} (34 days), {x|percent} (0.5 → 50%), {x|number}, {x|raw}. Without one, ISO dates are written as dates and numbers with grouping. {{ and }} write braces. An unknown placeholder or format is refused when the document is saved.
+   * Plain-language text for explanations: one string, or one per language ({"en": "...", "ko": "..."}). Placeholders in braces are replaced by values of the decision, nothing else is evaluated: {daysSinceDelivery} (a derived value), {params.returnWindowDays}, {order.placedAt} or {request.reason} (the input), {item.sku} (the item, per item), {now}, {then.refundAmount} (a field of the rule's outcome), {condition.value} and {condition.threshold} (in condition texts: the value tested and what it was compared with). A format may follow a bar: {returnBy|date} (Jan 31, 2024), {x|datetime}, {x|monthDay} (Oct 11), {x|money} (in the order's currency), {x|days} (34 days), {x|percent} (0.5 → 50%), {x|number}, {x|raw}, {x|label} (the value as the policy's labels write it in the explanation's language: {request.condition|label} → "사용한 제품"). Without one, ISO dates are written as dates and numbers with grouping. {{ and }} write braces. An unknown placeholder or format is refused when the document is saved.
    */
   reason?:
     | string

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate, explain, testInput } from '../../server/engine/index.ts';
 import type { CompiledPolicy, Explanation, ExplainOptions } from '../../server/engine/index.ts';
-import { formatValue, parseTemplate } from '../../server/engine/explain-text.ts';
+import { formatValue, labelFor, parseTemplate, renderTemplate } from '../../server/engine/explain-text.ts';
 import { compileOk, compileProblems } from '../helpers/engine.ts';
 import { normalizeQuote, seedTexts } from '../helpers/seeds.ts';
 
@@ -221,6 +221,75 @@ describe('every Soom policy explains itself', () => {
   });
 });
 
+describe('Soom returns in Korean write the product\'s condition in words (labels), English unchanged', () => {
+  const reasonOf = (name: string, language: string) => {
+    const { input, at } = seedCase(soomReturns, name);
+    return explained(soomReturns, input, at, { language }).reasons.map((r) => r.text);
+  };
+
+  it('a change of mind on a used, opened, damaged or incomplete product: "all products should be returned as new, unused products"', () => {
+    quoted('However, all products should be returned as new, unused products. All components of the product should be present without omission, and should be returned in a resaleable condition.');
+    expect(reasonOf('a change of mind on a used product is refused', 'ko')).toEqual(['제품 상태: 사용함. 단순 변심 반품은 사용하지 않은 새 제품이어야 하며 구성품이 모두 있어야 합니다']);
+    expect(reasonOf('a change of mind on an opened product is refused (not as new)', 'ko')).toEqual(['제품 상태: 개봉함. 단순 변심 반품은 사용하지 않은 새 제품이어야 하며 구성품이 모두 있어야 합니다']);
+    expect(reasonOf('a change of mind on a damaged product is refused', 'ko')).toEqual(['제품 상태: 손상됨. 단순 변심 반품은 사용하지 않은 새 제품이어야 하며 구성품이 모두 있어야 합니다']);
+    expect(reasonOf('a change of mind with parts missing is refused', 'ko')).toEqual(['제품 상태: 구성품 누락. 단순 변심 반품은 사용하지 않은 새 제품이어야 하며 구성품이 모두 있어야 합니다']);
+    expect(reasonOf('a change of mind on a used product is refused', 'en')).toEqual(['Returned used: a change-of-mind return must be new, unused and complete']);
+  });
+
+  it('a claim whose condition the problem does not explain: "if the product and its accessories are damaged or lost and the value of the product is lost, it cannot be exchanged or get refund"', () => {
+    quoted('Please note that if the product and its accessories are damaged or lost and the value of the product is lost, it cannot be exchanged or get refund.');
+    expect(reasonOf('a defect claim on a used product goes to manual review', 'ko')).toEqual(['제품 상태(사용함)가 신고된 문제로 설명되지 않아 담당자가 판단합니다']);
+    expect(reasonOf('a mis-delivery returned damaged goes to manual review', 'ko')).toEqual(['제품 상태(손상됨)가 신고된 문제로 설명되지 않아 담당자가 판단합니다']);
+    expect(reasonOf('a defect claim on a used product goes to manual review', 'en')).toEqual(["The product's condition (used) is not what the reported problem explains: staff decide"]);
+  });
+});
+
+describe('labels: words for values', () => {
+  const labels = { condition: { ko: { used: '사용함' }, en: { used: 'used (worn)' }, 'ko-KP': { used: '씀' } } };
+
+  it('are looked up in the language, its base, then the fallbacks; a value the list does not name is none', () => {
+    expect(labelFor(labels, 'condition', 'used', 'ko', ['en'])).toBe('사용함');
+    expect(labelFor(labels, 'condition', 'used', 'ko-KR', ['en'])).toBe('사용함');
+    expect(labelFor(labels, 'condition', 'used', 'ko-KP', ['en'])).toBe('씀');
+    expect(labelFor(labels, 'condition', 'used', 'ja', ['en'])).toBe('used (worn)');
+    expect(labelFor(labels, 'condition', 'opened', 'ko', ['en'])).toBeNull();
+    expect(labelFor(labels, 'reason', 'used', 'ko', ['en'])).toBeNull();
+    expect(labelFor(undefined, 'condition', 'used', 'ko', [])).toBeNull();
+  });
+
+  it('read only own words of strings: no prototype member, no non-string value', () => {
+    for (const value of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) expect(labelFor(labels, 'condition', value, 'ko', ['en']), value).toBeNull();
+    expect(labelFor(labels, 'toString', 'used', 'ko', [])).toBeNull();
+    expect(labelFor(labels, 'condition', 'used', 'constructor', ['__proto__'])).toBeNull();
+    expect(labelFor(labels, 'condition', ['used'], 'ko', [])).toBeNull();
+    expect(labelFor(labels, 'condition', 1, 'ko', [])).toBeNull();
+  });
+
+  it('write an unlabelled value as it is, and each element of a list', () => {
+    const doc = structuredClone(read('soom/returns.json')) as { rules: Array<{ id: string; explain: { reason: Record<string, string> } }>; labels: Record<string, unknown> };
+    doc.labels = { condition: { ko: { used: '사용함' } } };
+    const policy = compileOk(doc);
+    const opened = seedCase(policy, 'a change of mind on an opened product is refused (not as new)');
+    expect(explained(policy, opened.input, opened.at, { language: 'ko' }).reasons[0]!.text).toBe('제품 상태: opened. 단순 변심 반품은 사용하지 않은 새 제품이어야 하며 구성품이 모두 있어야 합니다');
+    const parsed = parseTemplate('{item.condition|label}');
+    if ('error' in parsed) throw new Error(parsed.error);
+    const ko = { language: 'ko', currency: null, label: (list: string, value: unknown) => labelFor(labels, list, value, 'ko', ['en']) };
+    expect(renderTemplate(parsed.parts, () => ['used', 'opened'], ko)).toBe('사용함, opened');
+    expect(renderTemplate(parsed.parts, () => undefined, ko)).toBe('없음');
+  });
+
+  it('are refused at compile where a |label placeholder names no list, and by the schema where they are not words per language', () => {
+    const doc = structuredClone(read('soom/returns.json')) as { rules: Array<{ id: string; explain: { reason: Record<string, string> } }> };
+    const rule = doc.rules.findIndex((r) => r.id === 'changed-mind-not-as-new');
+    doc.rules[rule]!.explain.reason.ko = '사유: {request.reason|label}';
+    expect(compileProblems(doc)).toEqual([{ path: `/rules/${rule}/explain/reason/ko`, message: '{request.reason|label}: no labels "reason" in this policy (declare the words in labels.reason.<language>; its lists: condition)' }]);
+    for (const labels of [{ condition: { Korean: { used: 'x' } } }, { condition: { ko: { used: 1 } } }, { condition: { ko: { used: '' } } }, { 'no-dash': { ko: { used: 'x' } } }, { condition: { ko: {} } }]) {
+      const bad = { ...structuredClone(read('soom/returns.json')), labels };
+      expect(compileProblems(bad).some((p) => p.path.startsWith('/labels')), JSON.stringify(labels)).toBe(true);
+    }
+  });
+});
+
 describe('explanation texts', () => {
   const ctx = { language: 'en', currency: 'USD' };
   it('formats dates, money in the order currency, days, percents', () => {
@@ -239,7 +308,7 @@ describe('explanation texts', () => {
   it('parses placeholders and escaped braces; refuses what it cannot read', () => {
     expect(parseTemplate('{{literal}} {a.b|days}')).toEqual({ parts: ['{literal} ', { name: 'a.b', segments: ['a', 'b'], format: 'days' }] });
     expect(parseTemplate('open {x')).toEqual({ error: 'the placeholder at character 6 is not closed with "}"' });
-    expect(parseTemplate('{x|upper}')).toEqual({ error: 'unknown format "upper" in "{x|upper}" (formats: date, datetime, monthDay, money, days, percent, number, raw)' });
+    expect(parseTemplate('{x|upper}')).toEqual({ error: 'unknown format "upper" in "{x|upper}" (formats: date, datetime, monthDay, money, days, percent, number, raw, label)' });
   });
 
   it('refuses at compile, with JSON paths, placeholders that name nothing and conditions that are not the rule\'s', () => {
