@@ -126,7 +126,16 @@ export const FREE_ARRAY_ELEMENTS = 16;
 const constants = new WeakMap<Compiled, { value: unknown }>();
 
 function constant(value: unknown): Compiled {
-  const f: Compiled = () => value;
+  return remembered(() => value, value);
+}
+
+/**
+ * Records a constant closure. The closure is made where it is passed, not as `const f = () =>`:
+ * under tsx (esbuild's keepNames) a closure bound to a name has its `name` set by
+ * Object.defineProperty, which leaves the function with dictionary properties (~250 bytes more
+ * for every constant of every compiled policy).
+ */
+function remembered(f: Compiled, value: unknown): Compiled {
   constants.set(f, { value });
   return f;
 }
@@ -460,6 +469,19 @@ function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string, 
   }
 }
 
+type ObjectReader = (data: unknown, c: EvalContext, segments: string[] | null, recordKey: string) => unknown;
+
+/** compileVar's read of a path in an object (made here, unnamed: see remembered()). */
+function objectReader(fromRoot: boolean, dflt: Compiled | null): ObjectReader {
+  return (data, c, segments, recordKey) => {
+    const d = fromRoot ? c.root : data;
+    const notFound = dflt ? dflt(data, c) : null;
+    const value = segments ? readPath(d, segments, notFound === undefined ? null : notFound) : d;
+    if (c.rec !== null && d === c.root && segments) c.rec.set(recordKey, value);
+    return value;
+  };
+}
+
 /**
  * var reads the current data; root (fromRoot) reads the policy scope even inside iterations.
  * A missing value (or undefined) gives the default, evaluated on every read, else null; reads
@@ -470,13 +492,7 @@ function compileVar(sub: Compiled[], raw: unknown[], fromRoot: boolean, path: st
   const dflt = sub.length > 1 ? sub[1]! : null;
   const readsScope = fromRoot || top;
   if (scope.slot && readsScope && (!literalPath || splitPath(raw[0]) === null)) scope.escape?.(path);
-  const readObject = (data: unknown, c: EvalContext, segments: string[] | null, recordKey: string): unknown => {
-    const d = fromRoot ? c.root : data;
-    const notFound = dflt ? dflt(data, c) : null;
-    const value = segments ? readPath(d, segments, notFound === undefined ? null : notFound) : d;
-    if (c.rec !== null && d === c.root && segments) c.rec.set(recordKey, value);
-    return value;
-  };
+  const readObject = objectReader(fromRoot, dflt);
   if (!literalPath) {
     const first = sub[0]!;
     return (d, c) => {
