@@ -266,9 +266,13 @@ describe('the Simulate view in Chromium', () => {
     });
     const whole = simulateAll(version1, candidate, many);
     await expect.poll(() => summary().getAttribute('data-changed'), POLL).toBe(String(whole.summary.changed));
-    // Frames kept coming: no gap near the whole run's length (each slice is ~12 ms of work).
-    const longest = Math.max(...gaps.filter(([t]) => t > shownAt).map(([, g]) => g));
-    expect(longest).toBeLessThan(250);
+    // Frames kept coming: no gap near the whole run's length (each slice is ~12 ms of work). On a
+    // loaded machine a frame can wait a few hundred ms for the CPU, so the bound is a share of the
+    // run (work done in one go would make a gap as long as the run itself), and at least 250 ms.
+    const during = gaps.filter(([t]) => t > shownAt);
+    const runMs = during.at(-1)![0] - shownAt;
+    const longest = Math.max(...during.map(([, g]) => g));
+    expect(longest, `longest frame gap ${longest.toFixed(0)} ms of a ${runMs.toFixed(0)} ms run`).toBeLessThan(Math.max(250, runMs / 4));
   });
 
   it('logged decisions in a date range run on the server, streamed, with the server\'s figures and a trace on request', async () => {
