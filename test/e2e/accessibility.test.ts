@@ -7,10 +7,10 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, buildEditor, CHROMIUM_PATH, hasChromium, launchBrowser, pageErrors, screenshot } from '../helpers/browser.ts';
+import { accessibilityViolations, openEditorPage, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
 import { samples } from '../helpers/orders.ts';
-import { sampleBody, startServer } from '../helpers/server.ts';
+import { sampleBody } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 describe('accessibility of the editor in Chromium (axe-core, WCAG 2.1 A/AA)', () => {
@@ -20,16 +20,11 @@ describe('accessibility of the editor in Chromium (axe-core, WCAG 2.1 A/AA)', ()
   let errors: string[];
 
   beforeAll(async () => {
-    if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
-    const [, s] = await Promise.all([buildEditor(), startServer()]);
-    server = s;
+    server = await startEditorServer();
     // A few logged decisions for the decision browser.
     const key = await server.key('solum', 'decider');
     for (const sample of samples('solum').slice(0, 3)) expect((await server.post('/v1/policies/returns/decide', sampleBody(sample, 'returns'), key)).status).toBe(200);
-    browser = await launchBrowser();
-    page = await browser.newPage({ baseURL: server.url });
-    page.setDefaultTimeout(15_000);
-    errors = pageErrors(page);
+    ({ browser, page, errors } = await openEditorPage(server, 15_000));
   }, 120_000);
 
   afterAll(async () => {

@@ -7,10 +7,10 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEditor, CHROMIUM_PATH, hasChromium, launchBrowser, pageErrors, screenshot } from '../helpers/browser.ts';
+import { openEditorPage, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
 import { pinCases, pinnedPoliciesDir } from '../helpers/pinned-policies.ts';
-import { startServer } from '../helpers/server.ts';
+
 import type { TestServer } from '../helpers/server.ts';
 
 const POLL = { timeout: 20_000, interval: 50 };
@@ -25,18 +25,13 @@ describe('an order-pinned decision in the decision browser', () => {
   let key: string;
 
   beforeAll(async () => {
-    if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
-    const [, s] = await Promise.all([buildEditor(), startServer({ env: { POLICIES_DIR: pinnedPoliciesDir() } })]);
-    server = s;
+    server = await startEditorServer({ env: { POLICIES_DIR: pinnedPoliciesDir() } });
     const decider = await server.key('solum', 'decider');
     key = await server.key('solum', 'viewer');
     const decide = async (policy: string) => (await server.post(`/v1/policies/${policy}/decide`, { input: pinCases.Q.input, at: pinCases.Q.at }, decider)).body.id as string;
     pinnedId = await decide('returns-by-order');
     plainId = await decide('returns');
-    browser = await launchBrowser();
-    page = await browser.newPage({ baseURL: server.url });
-    page.setDefaultTimeout(20_000);
-    errors = pageErrors(page);
+    ({ browser, page, errors } = await openEditorPage(server, 20_000));
   }, 180_000);
 
   afterAll(async () => {

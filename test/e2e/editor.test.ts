@@ -6,16 +6,15 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEditor, CHROMIUM_PATH, hasChromium, launchBrowser, pageErrors, screenshot } from '../helpers/browser.ts';
+import { openEditorPage, pageErrors, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
-import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 const STEP = 15_000;
 
-
 /** Reads of the page are polled: the page renders a moment after the event that changes it. */
 const POLL = { timeout: 10_000, interval: 50 };
+
 describe('staff editor in Chromium', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -24,14 +23,9 @@ describe('staff editor in Chromium', () => {
   let editorKey: string;
 
   beforeAll(async () => {
-    if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
-    const [, s] = await Promise.all([buildEditor(), startServer()]);
-    server = s;
-    browser = await launchBrowser();
+    server = await startEditorServer();
     editorKey = await server.key('solum', 'editor');
-    page = await browser.newPage({ baseURL: server.url });
-    page.setDefaultTimeout(STEP);
-    errors = pageErrors(page);
+    ({ browser, page, errors } = await openEditorPage(server, STEP));
   }, 120_000);
 
   afterAll(async () => {

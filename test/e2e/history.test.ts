@@ -10,17 +10,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEditor, CHROMIUM_PATH, hasChromium, launchBrowser, pageErrors, screenshot } from '../helpers/browser.ts';
+import { openEditorPage, pageErrors, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
-import { sampleBody, startServer } from '../helpers/server.ts';
+import { sampleBody } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 const STEP = 15_000;
 const SAMPLES = new URL('../../policies/solum/samples/', import.meta.url);
 
-
 /** Reads of the page are polled: the page renders a moment after the event that changes it. */
 const POLL = { timeout: 10_000, interval: 50 };
+
 describe('versions and decisions in Chromium', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -30,9 +30,7 @@ describe('versions and decisions in Chromium', () => {
   let traced: string;
 
   beforeAll(async () => {
-    if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
-    const [, s] = await Promise.all([buildEditor(), startServer()]);
-    server = s;
+    server = await startEditorServer();
     key = await server.key('solum', 'editor');
 
     // Version 3: the 2029 holiday extension, and the "nothing returnable" rule reworded.
@@ -56,10 +54,7 @@ describe('versions and decisions in Chromium', () => {
     const one = await server.post('/v1/policies/returns/decide', { input: requests[0]!.input, trace: true }, key); // now: the newest
     traced = one.body.id;
 
-    browser = await launchBrowser();
-    page = await browser.newPage({ baseURL: server.url });
-    page.setDefaultTimeout(STEP);
-    errors = pageErrors(page);
+    ({ browser, page, errors } = await openEditorPage(server, STEP));
   }, 120_000);
 
   afterAll(async () => {

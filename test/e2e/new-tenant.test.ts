@@ -8,9 +8,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEditor, CHROMIUM_PATH, hasChromium, launchBrowser, pageErrors, screenshot } from '../helpers/browser.ts';
+import { openEditorPage, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
-import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 const OPERATOR_KEY = 'e2e-operator-key-0123456789-abcdefghijk';
@@ -23,14 +22,9 @@ describe('New tenant in Chromium', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
-    const [, s] = await Promise.all([buildEditor(), startServer({ env: { OPERATOR_KEY } })]);
-    server = s;
-    browser = await launchBrowser();
-    page = await browser.newPage({ baseURL: server.url });
+    server = await startEditorServer({ env: { OPERATOR_KEY } });
+    ({ browser, page, errors } = await openEditorPage(server, 15_000));
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    page.setDefaultTimeout(15_000);
-    errors = pageErrors(page);
   }, 120_000);
 
   afterAll(async () => {

@@ -11,9 +11,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEditor, CHROMIUM_PATH, hasChromium, launchBrowser, pageErrors, screenshot } from '../helpers/browser.ts';
+import { openEditorPage, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
-import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 const STEP = 20_000;
@@ -37,9 +36,7 @@ describe('simulating returns together with other Soom policies in Chromium', () 
   const money = (n: number, currency: string) => new Intl.NumberFormat('en-US', { style: 'currency', currency, signDisplay: 'exceptZero' }).format(n);
 
   beforeAll(async () => {
-    if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
-    const [, s] = await Promise.all([buildEditor(), startServer()]);
-    server = s;
+    server = await startEditorServer();
     key = await server.key('soom', 'editor');
     const draft = (policy: string, param: string, value: number) => {
       const document = JSON.parse(readFileSync(new URL(`../../policies/soom/${policy}.json`, import.meta.url), 'utf8'));
@@ -54,10 +51,7 @@ describe('simulating returns together with other Soom policies in Chromium', () 
     // The main simulation's cases: every sample of returns.
     names = (await server.get('/v1/samples?policy=returns', key)).body.samples.map((x: { name: string }) => x.name);
     expected = await together(names);
-    browser = await launchBrowser();
-    page = await browser.newPage({ baseURL: server.url });
-    page.setDefaultTimeout(STEP);
-    errors = pageErrors(page);
+    ({ browser, page, errors } = await openEditorPage(server, STEP));
   }, 180_000);
 
   afterAll(async () => {

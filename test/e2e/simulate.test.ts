@@ -13,18 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, evaluate, explain, simulateAll } from '../../server/engine/index.ts';
 import type { CompiledPolicy, SimulationCase } from '../../server/engine/index.ts';
 import { schemaRegistry } from '../../server/catalog/schema-files.ts';
-import { buildEditor, CHROMIUM_PATH, hasChromium, launchBrowser, pageErrors, screenshot } from '../helpers/browser.ts';
+import { openEditorPage, pageErrors, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
-import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 const STEP = 20_000;
 const HOLIDAY = { purchasedFrom: '2023-10-11', purchasedThrough: '2023-12-25', returnUntil: '2024-01-31' };
 const usd = (n: number, signed = false) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', ...(signed ? { signDisplay: 'exceptZero' as const } : {}) }).format(n);
 
-
 /** Reads of the page are polled: the page renders a moment after the event that changes it. */
 const POLL = { timeout: 10_000, interval: 50 };
+
 describe('the Simulate view in Chromium', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -39,14 +38,9 @@ describe('the Simulate view in Chromium', () => {
   let version1Document: Record<string, any>;
 
   beforeAll(async () => {
-    if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
-    const [, s] = await Promise.all([buildEditor(), startServer()]);
-    server = s;
-    browser = await launchBrowser();
+    server = await startEditorServer();
     key = await server.key('solum', 'editor');
-    page = await browser.newPage({ baseURL: server.url });
-    page.setDefaultTimeout(STEP);
-    errors = pageErrors(page);
+    ({ browser, page, errors } = await openEditorPage(server, STEP));
 
     // The expectation, from the seeded database through the API and the engine in this process.
     const registry = schemaRegistry();

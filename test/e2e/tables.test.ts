@@ -6,14 +6,13 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEditor, CHROMIUM_PATH, hasChromium, launchBrowser, pageErrors, screenshot } from '../helpers/browser.ts';
+import { openEditorPage, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
-import { startServer } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
-
 
 /** Reads of the page are polled: the page renders a moment after the event that changes it. */
 const POLL = { timeout: 10_000, interval: 50 };
+
 describe('tables as grids in Chromium', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -21,13 +20,8 @@ describe('tables as grids in Chromium', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
-    const [, s] = await Promise.all([buildEditor(), startServer()]);
-    server = s;
-    browser = await launchBrowser();
-    page = await browser.newPage({ baseURL: server.url });
-    page.setDefaultTimeout(15_000);
-    errors = pageErrors(page);
+    server = await startEditorServer();
+    ({ browser, page, errors } = await openEditorPage(server, 15_000));
   }, 120_000);
 
   afterAll(async () => {

@@ -18,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureEditorBuild } from '../../editor/scripts/ensure-build.ts';
+import { startServer } from './server.ts';
+import type { TestServer } from './server.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -60,6 +62,24 @@ export async function launchBrowser(): Promise<TestBrowser> {
       await browser.close();
     },
   };
+}
+
+/**
+ * The start of every browser test file: a real server (fresh database) with the editor's build,
+ * refusing plainly when Chromium is missing. Set up data through the API, then openEditorPage().
+ */
+export async function startEditorServer(options: Parameters<typeof startServer>[0] = {}): Promise<TestServer> {
+  if (!hasChromium()) throw new Error(`the browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  const [, server] = await Promise.all([buildEditor(), startServer(options)]);
+  return server;
+}
+
+/** Chromium with one page on the server (1280×800, fresh session), its errors collected for pageErrors assertions. */
+export async function openEditorPage(server: TestServer, stepTimeoutMs = 15_000): Promise<{ browser: TestBrowser; page: Page; errors: string[] }> {
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ baseURL: server.url });
+  page.setDefaultTimeout(stepTimeoutMs);
+  return { browser, page, errors: pageErrors(page) };
 }
 
 /** Saves a PNG of the page under test-artifacts/ (gitignored) and returns its path. */
