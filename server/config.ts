@@ -61,6 +61,22 @@ export interface Config {
   sandboxWorkers: number;
   sandboxTimeoutMs: number;
   sandboxMemoryMb: number;
+  /**
+   * Wall-clock limit of one request until its answer starts; past it the request answers 503
+   * (Retry-After). A decide whose decision has been handed to the decision log is not cut: it
+   * answers when the log has committed it. Simulations have SIMULATE_TIMEOUT_MS instead. 0 = none.
+   */
+  requestTimeoutMs: number;
+  /** Per API key and process: requests per second sustained (a token bucket), 0 = no limit; 429 beyond. */
+  rateLimitPerSecond: number;
+  /** Per API key: requests that may come at once on top of the rate (the bucket's size). */
+  rateLimitBurst: number;
+  /** Per client address: requests without a valid key (none, malformed, unknown, revoked, public routes) per second; 0 = no limit. */
+  rateLimitAnonPerSecond: number;
+  rateLimitAnonBurst: number;
+  /** The work budget of one evaluation (a decide): iteration steps, and the largest array or string it may build. */
+  evalMaxSteps: number;
+  evalMaxCollection: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +97,15 @@ export function parseConfig(env: Env): Config {
     const value = Number(raw);
     if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
       problems.push(`${name}=${JSON.stringify(raw)}: must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  /** An integer from min to max, or 0 for "off". */
+  const intOrOff = (name: string, fallback: number, min: number, max: number): number => {
+    const value = int(name, fallback, 0, max);
+    if (value !== 0 && value < min) {
+      problems.push(`${name}=${JSON.stringify(env[name]?.trim())}: must be 0 (off) or an integer from ${min} to ${max}`);
       return fallback;
     }
     return value;
@@ -121,7 +146,19 @@ export function parseConfig(env: Env): Config {
     sandboxTimeoutMs: int('SANDBOX_TIMEOUT_MS', 10_000, 100, 600_000),
     // The engine, ajv and the schemas take ~40 MB of a worker's heap before any task.
     sandboxMemoryMb: int('SANDBOX_MEMORY_MB', 256, 64, 16_384),
+    requestTimeoutMs: intOrOff('REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    // Above what one process serves (about 7,000 decides a second measured, BENCHMARKS.md), so
+    // the default never slows a client down; set it to what each key may have.
+    rateLimitPerSecond: intOrOff('RATE_LIMIT_PER_SECOND', 10_000, 1, 1_000_000),
+    rateLimitBurst: 0,
+    rateLimitAnonPerSecond: intOrOff('RATE_LIMIT_ANON_PER_SECOND', 100, 1, 1_000_000),
+    rateLimitAnonBurst: 0,
+    evalMaxSteps: int('EVAL_MAX_STEPS', 1_000_000, 100, 1_000_000_000),
+    evalMaxCollection: int('EVAL_MAX_COLLECTION', 100_000, 100, 100_000_000),
   };
+  // Bursts default to twice the rate.
+  config.rateLimitBurst = int('RATE_LIMIT_BURST', Math.max(1, config.rateLimitPerSecond * 2), 1, 10_000_000);
+  config.rateLimitAnonBurst = int('RATE_LIMIT_ANON_BURST', Math.max(1, config.rateLimitAnonPerSecond * 5), 1, 10_000_000);
   if (config.operatorKey !== undefined && (config.operatorKey.length < 32 || /\s/.test(config.operatorKey) || config.operatorKey.startsWith('pk_'))) {
     problems.push('OPERATOR_KEY: must be at least 32 characters without spaces, and not start with "pk_" (tenant keys do); e.g. openssl rand -base64 33');
   }

@@ -17,10 +17,12 @@ export const ERROR_STATUS = {
   invalid_body: 400,
   invalid_input: 400,
   invalid_query: 400,
+  bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   precondition_failed: 412,
   payload_too_large: 413,
@@ -30,6 +32,7 @@ export const ERROR_STATUS = {
   evaluation_failed: 422,
   precondition_required: 428,
   too_many_requests: 429,
+  header_too_large: 431,
   internal: 500,
   unavailable: 503,
 } as const;
@@ -41,12 +44,14 @@ const TITLES: { [C in ErrorCode]: string } = {
   invalid_body: 'Invalid request body',
   invalid_input: 'Invalid decision input',
   invalid_query: 'Invalid query parameter',
+  bad_request: 'Bad request',
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
   conflict: 'Conflict',
   precondition_failed: 'Precondition failed',
+  request_timeout: 'Request timeout',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   unprocessable: 'Unprocessable request',
@@ -54,6 +59,7 @@ const TITLES: { [C in ErrorCode]: string } = {
   evaluation_failed: 'Evaluation failed',
   precondition_required: 'Precondition required',
   too_many_requests: 'Too many requests',
+  header_too_large: 'Request header fields too large',
   internal: 'Internal server error',
   unavailable: 'Service unavailable',
 };
@@ -115,16 +121,22 @@ export function toProblem(err: unknown, requestId?: string): Problem {
       errors: [],
     };
   }
+  // A body of 100,000 wrong items has 100,000 problems: list the first ones, not a problem
+  // body many times the size of the request.
+  const listed = err.errors.length > MAX_LISTED_ERRORS ? err.errors.slice(0, MAX_LISTED_ERRORS) : err.errors;
   return {
     type: problemType(err.code),
     title: TITLES[err.code],
     status: err.status,
-    detail: err.detail,
+    detail: listed === err.errors ? err.detail : `${err.detail} (${err.errors.length} problems, the first ${MAX_LISTED_ERRORS} listed)`,
     ...(instance ? { instance } : {}),
-    errors: err.errors,
+    errors: listed,
     ...err.extra.members,
   };
 }
+
+/** Most `errors` items one problem lists. */
+export const MAX_LISTED_ERRORS = 100;
 
 /** Prefixes every problem path, e.g. engine paths "/order/id" → "/input/order/id". */
 export function prefixPaths(prefix: string, problems: readonly ProblemItem[]): ProblemItem[] {

@@ -9,6 +9,7 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { createApp } from './api/app.ts';
+import { answerClientErrors } from './api/client-errors.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { startRuntime } from './runtime.ts';
 import { listTenantIds } from './store/tenants.ts';
@@ -49,6 +50,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
     ].join('\n'),
   );
 }) as Server;
+answerClientErrors(server);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

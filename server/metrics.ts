@@ -15,6 +15,7 @@ export interface Metrics {
   logFlushSeconds: Histogram;
   logQueueDepth: Gauge;
   logFlushFailures: Counter;
+  rateLimited: Counter<'scope'>;
 }
 
 export function createMetrics(options: { queueDepth: () => number; defaultMetrics?: boolean }): Metrics {
@@ -51,6 +52,12 @@ export function createMetrics(options: { queueDepth: () => number; defaultMetric
     logFlushFailures: new Counter({
       name: 'policy_decision_log_flush_failures_total',
       help: 'Decision-log batches that could not be written (their decisions were answered 5xx).',
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'policy_rate_limited_total',
+      help: 'Requests answered 429 by a rate limit: scope "key" (RATE_LIMIT_PER_SECOND) or "address" (requests without a valid key, RATE_LIMIT_ANON_PER_SECOND).',
+      labelNames: ['scope'] as const,
       registers: [registry],
     }),
   };

@@ -98,7 +98,12 @@ export async function startRuntime(config: Config, options: { logger?: Logger } 
       logger.error({ err, size }, 'decision log batch failed; its decisions were not acknowledged');
     },
   });
-  const decider = createDecider({ cache, log, onDecision: (tenant, policy, outcome) => metrics.decisions.inc({ tenant, policy, outcome }) });
+  const decider = createDecider({
+    cache,
+    log,
+    onDecision: (tenant, policy, outcome) => metrics.decisions.inc({ tenant, policy, outcome }),
+    budget: { steps: config.evalMaxSteps, maxCollection: config.evalMaxCollection },
+  });
 
   const sandbox = new Sandbox({
     workers: config.sandboxWorkers,

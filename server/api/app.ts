@@ -1,7 +1,8 @@
 /**
  * The one app factory, used by main.ts and the tests alike. It installs, in order: request ids
- * (X-Request-Id), the request log, HTTP metrics, the body-size limit and key authentication on
- * /v1/*, then every resource's routes, registered here and nowhere else; errors of any kind
+ * (X-Request-Id), the request log, HTTP metrics, the per-address rate limit of the public
+ * routes, the request timeout, the body-size limit and key authentication (with its rate
+ * limits) on /v1/*, then every resource's routes, registered here and nowhere else; errors of any kind
  * leave as application/problem+json through one handler.
  *
  * Adding a resource: write server/api/routes/<resource>.ts exporting register<Resource>(app,
@@ -20,6 +21,8 @@ import { ServiceError } from '../errors.ts';
 import { authenticate } from './auth.ts';
 import { bodyLimit } from './body-limit.ts';
 import { problemResponse } from './problem.ts';
+import { createRateLimits, limitPublicRoutes } from './rate-limit.ts';
+import { requestTimeout } from './request-timeout.ts';
 import { requestLog } from './request-log.ts';
 import { registerActivations } from './routes/activations.ts';
 import { registerAudit } from './routes/audit.ts';
@@ -54,6 +57,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', requestId());
   app.use('*', requestLog(deps.logger));
   app.use('*', registerMetrics);
+  // Limits (README "Limits"): requests without a valid key per address, the wall-clock limit,
+  // then below the body size and, with the key, the per-key rate.
+  const limits = createRateLimits(deps.config, deps.metrics);
+  app.use('*', limitPublicRoutes(limits));
+  app.use('*', requestTimeout(deps.config.requestTimeoutMs));
   app.use(
     '/v1/*',
     bodyLimit({
@@ -64,7 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         problemResponse(c, new ServiceError('payload_too_large', `the body is larger than ${deps.config.bodyLimitBytes} bytes (BODY_LIMIT_BYTES)`, [], { headers: { Connection: 'close' } })),
     }),
   );
-  app.use('/v1/*', authenticate(deps.auth));
+  app.use('/v1/*', authenticate(deps.auth, limits));
 
   registerHealth(app, deps, printMetrics);
   registerDocs(app, deps);

@@ -29,7 +29,7 @@ interface ErrorRule {
 const v1 = (s: RouteSpec) => s.path.startsWith('/v1/');
 const ifMatch = (s: RouteSpec) => s.headers?.find((h) => h.name.toLowerCase() === 'if-match');
 
-/** In status order. 429 joins when per-key rate limiting does (issue 7). */
+/** In status order. */
 const RULES: ErrorRule[] = [
   { status: '400', name: 'BadRequest', applies: (s) => !!s.body || !!s.query?.length, description: 'The request is malformed or does not match its schema; `errors` lists each problem with its JSON path.' },
   {
@@ -43,7 +43,15 @@ const RULES: ErrorRule[] = [
   { status: '415', name: 'UnsupportedMediaType', applies: (s) => !!s.body, description: 'The body is not sent as JSON (Content-Type: application/json).' },
   { status: '422', name: 'Unprocessable', applies: (s) => s.permission === 'decide', description: 'Well-formed, but it cannot be done: e.g. no version of the policy is active at `at`, or the policy failed at run time (the decision id is in the problem).' },
   { status: '428', name: 'PreconditionRequired', applies: (s) => !!ifMatch(s)?.required, description: 'Send If-Match with the ETag you read, so a concurrent change is not overwritten.' },
-  { status: '5XX', name: 'ServerError', applies: v1, description: 'The service failed or is unavailable; the body names only the request id, the cause is in the server log.' },
+  {
+    status: '429', name: 'TooManyRequests', applies: v1,
+    description: 'The key has sent more requests than RATE_LIMIT_PER_SECOND (with RATE_LIMIT_BURST) allows, or its address too many without a valid key (RATE_LIMIT_ANON_PER_SECOND). Retry after Retry-After seconds.',
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } },
+  },
+  {
+    status: '5XX', name: 'ServerError', applies: v1,
+    description: 'The service failed or is unavailable (503 with Retry-After: no answer within REQUEST_TIMEOUT_MS, or shutting down; a decide answered 503 was not logged); the body names only the request id, the cause is in the server log.',
+  },
 ];
 
 const codesOf = (status: string): ErrorCode[] =>

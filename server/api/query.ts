@@ -56,7 +56,8 @@ export function readQuery<Q extends Record<string, unknown>>(c: Context, spec: R
 
 /** Text to the declared type where it reads as one; otherwise left as text for the schema to refuse. */
 function convert(text: string, type: unknown): unknown {
-  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  // Not beyond a double's range: Infinity would pass ajv's integer check.
+  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(text) && Number.isFinite(Number(text))) return Number(text);
   if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
   return text;
 }

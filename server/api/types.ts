@@ -4,6 +4,7 @@
  */
 import type { Runtime } from '../runtime.ts';
 import type { Actor } from '../services/roles.ts';
+import type { Deadline } from './request-timeout.ts';
 
 export type AppDeps = Pick<Runtime, 'config' | 'db' | 'logger' | 'metrics' | 'auth' | 'decider' | 'log' | 'cache' | 'sandbox'>;
 
@@ -12,5 +13,7 @@ export interface AppEnv {
     requestId: string;
     /** Set by the auth middleware on /v1/*: the tenant, role and key id of the caller. */
     actor: Actor;
+    /** REQUEST_TIMEOUT_MS of this request (request-timeout.ts); unset when there is none. */
+    deadline: Deadline | undefined;
   };
 }

@@ -43,15 +43,32 @@ export interface SchemaRegistryOptions {
 /** Builds a registry from schema documents keyed by their path under schemas/ (= their $id). */
 export function createSchemaRegistry(schemas: Record<string, object>, options: SchemaRegistryOptions = {}): SchemaRegistry {
   const regExp = patternEngine(schemas, options.untrustedRegExp);
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, ...(regExp ? { code: { regExp } } : {}) });
-  addFormats(ajv);
-  speedUpFormats(ajv);
-  // json-schema-to-typescript's annotation for values of any JSON type (see scripts/gen-types.ts).
-  ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
-  for (const [id, schema] of Object.entries(schemas)) {
-    const declared = (schema as { $id?: unknown }).$id;
-    ajv.addSchema(schema, declared === undefined ? id : undefined);
-  }
+  const registryAjv = (allErrors: boolean): Ajv2020 => {
+    const instance = new Ajv2020({ allErrors, strict: true, allowUnionTypes: true, ...(regExp ? { code: { regExp } } : {}) });
+    addFormats(instance);
+    speedUpFormats(instance);
+    // json-schema-to-typescript's annotation for values of any JSON type (see scripts/gen-types.ts).
+    instance.addKeyword({ keyword: 'tsType', schemaType: 'string' });
+    for (const [id, schema] of Object.entries(schemas)) {
+      const declared = (schema as { $id?: unknown }).$id;
+      instance.addSchema(schema, declared === undefined ? id : undefined);
+    }
+    return instance;
+  };
+  const ajv = registryAjv(true);
+  // Listing every problem costs ajv time quadratic in their number (the errors of each call to a
+  // $ref'd schema are concatenated onto the list so far): an order of 100,000 wrong items held
+  // the event loop for 26 s. A value of more than ALL_ERRORS_MAX_VALUES values that is refused
+  // gets its first problem only, from a validator that stops there (made when first needed).
+  let stopAtFirst: Ajv2020 | null = null;
+  const bounded = (schema: object, full: ValidateFunction): Validator => {
+    let first: ValidateFunction | null = null;
+    return (value) => {
+      if (!largerThan(value, ALL_ERRORS_MAX_VALUES)) return full(value) ? [] : toProblems(full);
+      first ??= (stopAtFirst ??= registryAjv(false)).compile(schema);
+      return first(value) ? [] : toProblems(first);
+    };
+  };
   // The accept/reject check of an input runs a flattened copy of its schema (schema-flatten.ts)
   // on a second instance that stops at the first error: one function, no per-$ref calls. Only
   // when it refuses does the full validator run, to list every problem with its path.
@@ -78,11 +95,9 @@ export function createSchemaRegistry(schemas: Record<string, object>, options: S
     const key = JSON.stringify(schema);
     let validator = byContent.get(key);
     if (!validator) {
-      const fn = ajv.compile(schema);
+      const full = bounded(schema, ajv.compile(schema));
       const fast = fastCheck(firstError, schema, byId, flatChecks);
-      validator = fast
-        ? (value: unknown) => (fast(value) ? [] : fn(value) ? [] : toProblems(fn))
-        : (value: unknown) => (fn(value) ? [] : toProblems(fn));
+      validator = fast ? (value: unknown) => (fast(value) ? [] : full(value)) : full;
       byContent.set(key, validator);
     }
     cache.set(schema, validator);
@@ -90,9 +105,10 @@ export function createSchemaRegistry(schemas: Record<string, object>, options: S
   };
   const policySchema = ajv.getSchema('policy.schema.json');
   if (!policySchema) throw new Error('schema registry: policy.schema.json is missing');
+  const validatePolicy = bounded({ $ref: 'policy.schema.json' }, policySchema);
   return {
     compile,
-    validatePolicy: (value) => (policySchema(value) ? [] : toProblems(policySchema)),
+    validatePolicy,
     has: (id) => ajv.getSchema(id) !== undefined,
     schema: (id) => byId.get(id),
   };
@@ -150,6 +166,24 @@ function speedUpFormats(ajv: Ajv2020): void {
     if (!def || typeof def.validate !== 'function') throw new Error(`schema registry: ajv-formats has no "${name}" format`);
     ajv.addFormat(name, { ...def, validate: fast(def.validate) } as never);
   }
+}
+
+/** Values (every object, array and scalar) past which a refused value lists its first problem only. */
+export const ALL_ERRORS_MAX_VALUES = 10_000;
+
+/** True when the value holds more than `max` values, counted without recursion and no further. */
+function largerThan(value: unknown, max: number): boolean {
+  const stack: unknown[] = [value];
+  let count = 0;
+  while (stack.length) {
+    const v = stack.pop();
+    if (++count > max) return true;
+    if (v !== null && typeof v === 'object') {
+      if (Array.isArray(v)) for (let i = 0; i < v.length; i++) stack.push(v[i]);
+      else for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+    }
+  }
+  return false;
 }
 
 function toProblems(fn: ValidateFunction): Problem[] {

@@ -52,11 +52,12 @@ export class Authenticator {
   }
 
   /** The actor of a valid, unrevoked key; null for anything else (one answer for all failures). */
-  async authenticate(presented: string): Promise<Actor | null> {
+  async authenticate(presented: string, options: { cachedOnly?: boolean } = {}): Promise<Actor | null> {
     const parsed = parseKey(presented);
     // Not a tenant key: perhaps a platform operator's (po_… or OPERATOR_KEY).
-    if (!parsed) return this.operators.authenticate(presented);
-    const cached = await this.credential(parsed.prefix);
+    if (!parsed) return options.cachedOnly ? null : this.operators.authenticate(presented);
+    // cachedOnly (a client over its failed-key budget, api/rate-limit.ts): no query for a key not verified lately.
+    const cached = options.cachedOnly ? this.fresh(parsed.prefix) : await this.credential(parsed.prefix);
     const credential = cached?.credential;
     if (!cached || !credential || credential.revokedAt !== null || !secretMatches(parsed.secret, cached.hash)) return null;
     // Minute precision is plenty for "last used" and keeps the background batch small.
@@ -93,9 +94,14 @@ export class Authenticator {
     await this.flushTouches();
   }
 
-  private async credential(prefix: string): Promise<Cached | null> {
+  private fresh(prefix: string): Cached | null {
     const hit = this.keys.get(prefix);
-    if (hit && Date.now() - hit.loadedAt < (this.options.maxAgeMs ?? 60_000)) return hit;
+    return hit && Date.now() - hit.loadedAt < (this.options.maxAgeMs ?? 60_000) ? hit : null;
+  }
+
+  private async credential(prefix: string): Promise<Cached | null> {
+    const hit = this.fresh(prefix);
+    if (hit) return hit;
     const generation = this.generation;
     const credential = await findKeyByPrefix(this.db, prefix);
     if (!credential) return null;

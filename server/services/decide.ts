@@ -10,6 +10,7 @@
  *   const answer = await decider.decide({ actor, policy: 'returns', request: { input, at: '2024-01-20T15:00:00Z' } });
  */
 import { evaluate, explain, normalizeInstant } from '../engine/index.ts';
+import type { Budget } from '../engine/types.ts';
 import { buildAnswer } from '../decisions/answer.ts';
 import { newId } from '../decisions/ids.ts';
 import type { DecisionAnswer } from '../decisions/answer.ts';
@@ -41,6 +42,17 @@ export interface DeciderDeps {
   now?: () => Date;
   /** For metrics: called once per request that reached a policy. */
   onDecision?: (tenant: string, policy: string, outcome: DecisionOutcome) => void;
+  /** The work budget of each evaluation (EVAL_MAX_STEPS, EVAL_MAX_COLLECTION); the engine's default otherwise. */
+  budget?: Partial<Budget>;
+}
+
+/**
+ * The request's wall-clock limit (api/request-timeout.ts): hold() just before a decision goes to
+ * the log, so that a logged decision is always answered; false when the request has already
+ * been answered 503, and then nothing is logged.
+ */
+export interface Deadline {
+  hold(): boolean;
 }
 
 const POLICY_KEY = /^[a-z][a-z0-9-]{0,62}$/;
@@ -50,7 +62,7 @@ export function createDecider(deps: DeciderDeps) {
   // The same canonical form as an explicit "at" (no ".000" milliseconds).
   const nowInstant = () => normalizeInstant(now().toISOString())!;
 
-  async function decideOne(actor: Actor, policy: string, request: DecideRequest, defaultAt: string, itemPrefix = ''): Promise<DecisionAnswer> {
+  async function decideOne(actor: Actor, policy: string, request: DecideRequest, defaultAt: string, itemPrefix = '', deadline?: Deadline): Promise<DecisionAnswer> {
     const started = performance.now();
     const at = request.at === undefined ? defaultAt : normalizeInstant(request.at);
     if (at === null) throw new ServiceError('invalid_body', '"at" must be an ISO-8601 date-time with a time zone', [{ path: `${itemPrefix}/at`, message: 'must be an ISO-8601 date-time with a time zone, e.g. 2024-01-20T15:00:00Z' }]);
@@ -63,7 +75,7 @@ export function createDecider(deps: DeciderDeps) {
 
     // An explanation is built from the trace: traced only when asked, so plain decides are untouched.
     const explaining = request.explain === true;
-    const result = evaluate(compiled, request.input, at, { trace: request.trace === true || explaining });
+    const result = evaluate(compiled, request.input, at, { trace: request.trace === true || explaining, ...(deps.budget ? { budget: deps.budget } : {}) });
     if (!result.ok && result.error.kind === 'input') {
       deps.onDecision?.(actor.tenant, policy, 'invalid_input');
       throw new ServiceError('invalid_input', `the input does not match the input schema of policy "${policy}"`, prefixPaths(`${itemPrefix}/input`, result.error.problems));
@@ -74,6 +86,7 @@ export function createDecider(deps: DeciderDeps) {
       newId(),
     );
     const error = result.ok ? null : { path: result.error.kind === 'runtime' ? result.error.path : '', message: result.error.kind === 'runtime' ? result.error.message : 'evaluation failed' };
+    if (deadline && !deadline.hold()) throw new ServiceError('unavailable', 'the request timed out before its decision was logged', [], { headers: { 'Retry-After': '1' } });
     try {
       await deps.log.append({
         id: answer.id,
@@ -106,9 +119,9 @@ export function createDecider(deps: DeciderDeps) {
 
   return {
     /** One decision; throws a ServiceError for anything that is not one. */
-    async decide({ actor, policy, request }: { actor: Actor; policy: string; request: DecideRequest }): Promise<DecisionAnswer> {
+    async decide({ actor, policy, request, deadline }: { actor: Actor; policy: string; request: DecideRequest; deadline?: Deadline }): Promise<DecisionAnswer> {
       assertCan(actor, 'decide');
-      return decideOne(actor, policy, request, nowInstant());
+      return decideOne(actor, policy, request, nowInstant(), '', deadline);
     },
 
     /**
@@ -117,12 +130,12 @@ export function createDecider(deps: DeciderDeps) {
      * relative to its own request (e.g. "/input/order/id"). A server-side failure (the log
      * could not be written) fails the whole batch: no answer is given for unlogged decisions.
      */
-    async decideBatch({ actor, policy, requests, requestId }: { actor: Actor; policy: string; requests: DecideRequest[]; requestId?: string }): Promise<Array<DecisionAnswer | Problem>> {
+    async decideBatch({ actor, policy, requests, requestId, deadline }: { actor: Actor; policy: string; requests: DecideRequest[]; requestId?: string; deadline?: Deadline }): Promise<Array<DecisionAnswer | Problem>> {
       assertCan(actor, 'decide');
       const at = nowInstant();
       return Promise.all(
         requests.map((r) =>
-          decideOne(actor, policy, r, at).catch((err: unknown) => {
+          decideOne(actor, policy, r, at, '', deadline).catch((err: unknown) => {
             if (err instanceof ServiceError && err.status < 500) return toProblem(err, requestId);
             throw err;
           }),

@@ -122,10 +122,20 @@ export async function publishDraft(deps: PublishDeps, input: PublishInput): Prom
 
 /** The activation window asked for: from `from` (default: the publish instant) until `until` (default: open-ended). */
 function window(asked: NonNullable<PublishRequest['activate']>, at: string): { from: string; until: string | null } {
-  const from = asked.from === undefined ? at : new Date(asked.from).toISOString();
-  const until = asked.until === undefined ? null : new Date(asked.until).toISOString();
+  const from = asked.from === undefined ? at : instant(asked.from, '/activate/from');
+  const until = asked.until === undefined ? null : instant(asked.until, '/activate/until');
   if (until !== null && Date.parse(until) <= Date.parse(from)) {
     throw new ServiceError('invalid_body', '"activate.until" must be after "activate.from" (default: now)', [{ path: '/activate/until', message: `must be after ${from}` }]);
   }
   return { from, until };
+}
+
+/**
+ * The instant in canonical form. The schema's date-time format admits what Date cannot hold (a
+ * leap second, 23:59:60): a 400 at its path, not a RangeError from toISOString (a 500).
+ */
+function instant(value: string, path: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new ServiceError('invalid_body', `"${path.slice(1).replace('/', '.')}" is not an instant this service can hold`, [{ path, message: 'must be an ISO-8601 date-time (a leap second, :60, is not accepted)' }]);
+  return new Date(ms).toISOString();
 }

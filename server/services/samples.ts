@@ -12,7 +12,7 @@
  * @example
  *   await createSample({ db, cache }, { actor, sample: { name: 'late-return', description: '...', at, order, requests: { returns: {...} } } });
  */
-import { activeVersionAt } from '../engine/index.ts';
+import { activeVersionAt, normalizeInstant } from '../engine/index.ts';
 import { ServiceError } from '../errors.ts';
 import type { ProblemItem } from '../errors.ts';
 import { auditStmt } from '../store/audit.ts';
@@ -50,6 +50,8 @@ export async function getSample({ db }: SampleDeps, input: { actor: Actor; name:
 export async function createSample(deps: SampleDeps, input: { actor: Actor; sample: SampleDocument; reason?: string | null }): Promise<SampleView> {
   const { actor, sample } = input;
   assertCan(actor, 'write');
+  // The schema's date-time format admits a leap second (23:59:60), which no Date can hold.
+  if (normalizeInstant(sample.at) === null) throw new ServiceError('invalid_body', '"at" is not an instant this service can hold', [{ path: '/at', message: 'must be an ISO-8601 date-time (a leap second, :60, is not accepted)' }]);
   const problems = await inputProblems(deps, actor.tenant, sample);
   if (problems.length) throw new ServiceError('invalid_body', 'the sample does not match the input schema of the policies it names', problems);
 

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../server/api/app.ts';
+import { answerClientErrors } from '../../server/api/client-errors.ts';
 import { parseConfig } from '../../server/config.ts';
 import { startRuntime } from '../../server/runtime.ts';
 import type { Runtime } from '../../server/runtime.ts';
@@ -55,6 +56,7 @@ export async function startServer(options: { dir?: string; env?: Record<string, 
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
   });
+  answerClientErrors(server);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const keys = new Map<string, Promise<{ secret: string; actor: Actor }>>();

@@ -36,7 +36,7 @@ export const decideRoutes = {
 
 export function registerDecide(app: Hono<AppEnv>, deps: AppDeps): void {
   route<DecideRequest>(app, decideRoutes.decide, async (c, request) => {
-    const answer = await deps.decider.decide({ actor: c.get('actor'), policy: c.req.param('policy')!, request });
+    const answer = await deps.decider.decide({ actor: c.get('actor'), policy: c.req.param('policy')!, request, deadline: c.get('deadline') });
     return c.json(answer);
   });
 
@@ -45,7 +45,7 @@ export function registerDecide(app: Hono<AppEnv>, deps: AppDeps): void {
     if (requests.length > max) {
       throw new ServiceError('invalid_body', `a batch holds at most ${max} requests (DECIDE_BATCH_MAX)`, [{ path: '/requests', message: `must have at most ${max} items, got ${requests.length}` }]);
     }
-    const results = await deps.decider.decideBatch({ actor: c.get('actor'), policy: c.req.param('policy')!, requests, requestId: c.get('requestId') });
+    const results = await deps.decider.decideBatch({ actor: c.get('actor'), policy: c.req.param('policy')!, requests, requestId: c.get('requestId'), deadline: c.get('deadline') });
     return c.json({ results });
   });
 }

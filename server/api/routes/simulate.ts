@@ -12,6 +12,7 @@
  */
 import type { Hono } from 'hono';
 import { schemaRegistry } from '../../catalog/schema-files.ts';
+import { ServiceError } from '../../errors.ts';
 import { simulate, simulateStream } from '../../services/simulate.ts';
 import type { SimulateDeps } from '../../services/simulate.ts';
 import type { SimulateRequest } from '../../types/schemas.gen.ts';
@@ -66,6 +67,9 @@ export function registerSimulate(app: Hono<AppEnv>, deps: AppDeps): void {
   const encoder = new TextEncoder();
 
   route<SimulateRequest>(app, simulateRoutes.simulate, async (c, input) => {
+    // Bounded by SIMULATE_TIMEOUT_MS (and the sandbox's budget), not REQUEST_TIMEOUT_MS; not
+    // started when the request has already been answered 503 (its body came too slowly).
+    if (c.get('deadline')?.hold() === false) throw new ServiceError('unavailable', 'the request timed out before the simulation started');
     const verb = { actor: c.get('actor'), policy: c.req.param('policy')!, input };
     if (!(c.req.header('Accept') ?? '').toLowerCase().includes(NDJSON)) return c.json(await simulate(sim, verb));
 
