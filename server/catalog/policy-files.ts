@@ -94,7 +94,8 @@ function loadVersion(tenantDir: string, spec: { file: string; params?: Record<st
   return { version, file: spec.file, document, sourceText, ...(spec.note ? { note: spec.note } : {}) };
 }
 
-function loadSamples(dir: string, problems: FileProblem[]): SampleSource[] {
+/** A folder's sample orders (*.json, by name), each file's JSON problems reported, not thrown. */
+export function loadSamples(dir: string, problems: FileProblem[]): SampleSource[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -102,7 +103,8 @@ function loadSamples(dir: string, problems: FileProblem[]): SampleSource[] {
     .map((f) => ({ name: f.replace(/\.json$/, ''), file: join(dir, f), sample: readJson(join(dir, f), problems) as Record<string, unknown> }));
 }
 
-function readJson(file: string, problems: FileProblem[], text = readFileSync(file, 'utf8')): unknown {
+/** A JSON file's value, or null with the problem reported. */
+export function readJson(file: string, problems: FileProblem[], text = readFileSync(file, 'utf8')): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -15,7 +15,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { policiesDir } from './policy-files.ts';
+import { loadSamples, policiesDir, readJson } from './policy-files.ts';
 import type { FileProblem, SampleSource } from './policy-files.ts';
 import { schemaRegistry } from './schema-files.ts';
 
@@ -138,21 +138,4 @@ function loadTemplate(dir: string, folder: string, validateManifest: (v: unknown
 
   const samples = loadSamples(join(dir, 'samples'), problems);
   return { template: manifest.template, name: manifest.name, description: manifest.description, dir, policies, params: [...params.values()], samples };
-}
-
-function loadSamples(dir: string, problems: FileProblem[]): SampleSource[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => ({ name: f.replace(/\.json$/, ''), file: join(dir, f), sample: readJson(join(dir, f), problems) as Record<string, unknown> }));
-}
-
-function readJson(file: string, problems: FileProblem[], text = readFileSync(file, 'utf8')): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    problems.push({ file, path: '', message: `not valid JSON: ${(err as Error).message}` });
-    return null;
-  }
 }
