@@ -38,6 +38,7 @@ import { decodeCursor, encodeCursor } from './simulate.ts';
 import type { SimulateDeps } from './simulate.ts';
 import type { Sandbox } from '../sandbox/pool.ts';
 import { documentCandidate, draftCandidate, publishedVersion } from './simulation-candidate.ts';
+import { decisionRange } from './simulation-cases.ts';
 import { caseComparer } from './simulation-compare.ts';
 import type { Candidate } from './simulation-compare.ts';
 
@@ -273,19 +274,11 @@ const LOG_PAGE = 500;
  * The orders come in the order of their latest decision.
  */
 async function loggedOrders(deps: SimulateDeps, tenant: string, policies: string[], range: { from: string; until?: string; limit?: number }, now: string): Promise<Order[]> {
-  const from = normalizeInstant(range.from);
-  const until = range.until === undefined ? now : normalizeInstant(range.until);
-  const problems = [
-    ...(from === null ? [{ path: '/cases/decisions/from', message: 'must be an ISO-8601 date-time with a time zone' }] : []),
-    ...(until === null ? [{ path: '/cases/decisions/until', message: 'must be an ISO-8601 date-time with a time zone' }] : []),
-    ...(from !== null && until !== null && Date.parse(until) <= Date.parse(from) ? [{ path: '/cases/decisions/until', message: 'must be later than "from"' }] : []),
-    ...(range.limit !== undefined && range.limit > deps.maxCases ? [{ path: '/cases/decisions/limit', message: `must be at most ${deps.maxCases} (SIMULATE_MAX_CASES)` }] : []),
-  ];
-  if (problems.length) throw new ServiceError('invalid_body', 'the decision range is not valid', problems);
+  const { from, until } = decisionRange(range, now, deps.maxCases);
   let total = 0;
   const counts = new Map<string, number>();
   for (const policy of policies) {
-    const count = await countDecisionsInRange(deps.db, tenant, policy, from!, until!);
+    const count = await countDecisionsInRange(deps.db, tenant, policy, from, until);
     counts.set(policy, Math.min(count, range.limit ?? count));
     total += counts.get(policy)!;
   }
@@ -300,7 +293,7 @@ async function loggedOrders(deps: SimulateDeps, tenant: string, policies: string
     let read = 0;
     let after: { at: string; id: string } | undefined;
     while (read < counts.get(policy)!) {
-      const rows = await decisionsForReplay(deps.db, tenant, policy, { from: from!, until: until!, after }, Math.min(LOG_PAGE, counts.get(policy)! - read));
+      const rows = await decisionsForReplay(deps.db, tenant, policy, { from, until, after }, Math.min(LOG_PAGE, counts.get(policy)! - read));
       if (!rows.length) break;
       for (const row of rows) {
         const at = normalizeInstant(row.at) ?? row.at;

@@ -103,16 +103,8 @@ async function decisionCases(
   range: { from: string; until?: string; limit?: number },
   now: string,
 ): Promise<CaseSet> {
-  const from = normalizeInstant(range.from);
-  const until = range.until === undefined ? now : normalizeInstant(range.until);
-  const problems = [
-    ...(from === null ? [{ path: '/cases/decisions/from', message: 'must be an ISO-8601 date-time with a time zone' }] : []),
-    ...(until === null ? [{ path: '/cases/decisions/until', message: 'must be an ISO-8601 date-time with a time zone' }] : []),
-    ...(from !== null && until !== null && Date.parse(until) <= Date.parse(from) ? [{ path: '/cases/decisions/until', message: 'must be later than "from"' }] : []),
-    ...(range.limit !== undefined && range.limit > deps.maxCases ? [{ path: '/cases/decisions/limit', message: `must be at most ${deps.maxCases} (SIMULATE_MAX_CASES)` }] : []),
-  ];
-  if (problems.length) throw new ServiceError('invalid_body', 'the decision range is not valid', problems);
-  const count = await countDecisionsInRange(deps.db, tenant, policy, from!, until!);
+  const { from, until } = decisionRange(range, now, deps.maxCases);
+  const count = await countDecisionsInRange(deps.db, tenant, policy, from, until);
   if (range.limit === undefined && count > deps.maxCases) {
     // Never cut a range silently: the summary would claim to cover what it did not.
     throw new ServiceError('unprocessable', `the range holds ${count} decisions, more than SIMULATE_MAX_CASES (${deps.maxCases}): narrow it or pass cases.decisions.limit`, [
@@ -124,16 +116,33 @@ async function decisionCases(
     let index = 0;
     let after: { at: string; id: string } | undefined;
     while (index < total) {
-      const rows = await decisionsForReplay(deps.db, tenant, policy, { from: from!, until: until!, after }, Math.min(REPLAY_PAGE, total - index));
+      const rows = await decisionsForReplay(deps.db, tenant, policy, { from, until, after }, Math.min(REPLAY_PAGE, total - index));
       if (!rows.length) return;
       for (const r of rows) yield { index: index++, id: r.id, input: r.input, at: normalizeInstant(r.at) ?? r.at, loggedVersion: r.version };
       const last = rows[rows.length - 1]!;
       after = { at: last.at, id: last.id };
     }
   }
-  return { kind: 'decisions', total, until: until!, iterate };
+  return { kind: 'decisions', total, until, iterate };
 }
 
 async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
   yield* items;
+}
+
+/**
+ * A simulation's range of logged decisions (`cases.decisions`) as instants: `until` defaults to
+ * now; a bad instant, an empty range or a limit beyond SIMULATE_MAX_CASES is a 400 naming its path.
+ */
+export function decisionRange(range: { from: string; until?: string; limit?: number }, now: string, maxCases: number): { from: string; until: string } {
+  const from = normalizeInstant(range.from);
+  const until = range.until === undefined ? now : normalizeInstant(range.until);
+  const problems = [
+    ...(from === null ? [{ path: '/cases/decisions/from', message: 'must be an ISO-8601 date-time with a time zone' }] : []),
+    ...(until === null ? [{ path: '/cases/decisions/until', message: 'must be an ISO-8601 date-time with a time zone' }] : []),
+    ...(from !== null && until !== null && Date.parse(until) <= Date.parse(from) ? [{ path: '/cases/decisions/until', message: 'must be later than "from"' }] : []),
+    ...(range.limit !== undefined && range.limit > maxCases ? [{ path: '/cases/decisions/limit', message: `must be at most ${maxCases} (SIMULATE_MAX_CASES)` }] : []),
+  ];
+  if (problems.length || from === null || until === null) throw new ServiceError('invalid_body', 'the decision range is not valid', problems);
+  return { from, until };
 }
