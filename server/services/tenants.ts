@@ -20,7 +20,7 @@ import { loadTemplates } from '../catalog/template-files.ts';
 import type { TemplateParam, TemplateSource } from '../catalog/template-files.ts';
 import { schemaRegistry } from '../catalog/schema-files.ts';
 import { newId } from '../decisions/ids.ts';
-import { compile, runPolicyTests } from '../engine/index.ts';
+import { compile, normalizeInstant, runPolicyTests } from '../engine/index.ts';
 import type { Problem } from '../engine/index.ts';
 import { ServiceError } from '../errors.ts';
 import { insertActivationStmt } from '../store/activations.ts';
@@ -170,6 +170,10 @@ export async function createTenantFromTemplate(deps: TenantDeps, input: CreateTe
   if (await getTenant(db, input.tenant)) throw new ServiceError('conflict', `tenant "${input.tenant}" already exists`, [{ path: '/tenant', message: 'is taken' }]);
 
   const at = iso();
+  // The schema's date-time format admits a leap second (23:59:60), which no Date can hold.
+  if (typeof input.activeFrom === 'string' && normalizeInstant(input.activeFrom) === null) {
+    throw new ServiceError('invalid_body', '"activeFrom" is not an instant this service can hold', [{ path: '/activeFrom', message: 'must be an ISO-8601 date-time (a leap second, :60, is not accepted)' }]);
+  }
   const activeFrom = input.activeFrom === undefined ? at : input.activeFrom === null ? null : iso(input.activeFrom);
   const by = actor.keyId;
   const tenant = input.tenant;

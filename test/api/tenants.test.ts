@@ -289,6 +289,13 @@ describe('POST /v1/tenants: one transaction', () => {
     expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE tenant = ? AND action = 'tenant.create'")).toBe(1);
   });
 
+  it('an activeFrom no Date can hold (a leap second) is a 400 at /activeFrom, and creates nothing', async () => {
+    const res = await server.post('/v1/tenants', { tenant: 'leap', name: 'Leap', template: 'returns-standard', params: { returnAddress: 'x' }, activeFrom: '2026-12-31T23:59:60Z' }, OPERATOR_KEY);
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: '/activeFrom' })]);
+    expect((await server.post('/v1/tenants', { tenant: 'leap', name: 'Leap', template: 'returns-standard', params: { returnAddress: 'x' } }, OPERATOR_KEY)).status).toBe(201);
+  });
+
   it('activeFrom null makes version 1 decide from the beginning (to replay older orders)', async () => {
     const res = await server.post('/v1/tenants', { tenant: 'history', name: 'History', template: 'returns-standard', params: { returnAddress: 'x' }, activeFrom: null }, OPERATOR_KEY);
     expect(res.status, res.text).toBe(201);
