@@ -21,7 +21,7 @@ let target: FuzzTarget;
 beforeAll(async () => {
   // Limits that answer 429 are off, so every request reaches the code it is aimed at (their own
   // tests are in limits.test.ts); a smaller body limit keeps the oversized bodies cheap to send.
-  server = await startServer({ env: { BODY_LIMIT_BYTES: '262144', REQUEST_TIMEOUT_MS: '20000', RATE_LIMIT_ANON_PER_SECOND: '0', RATE_LIMIT_PER_SECOND: '0' } });
+  server = await startServer({ env: { BODY_LIMIT_BYTES: '262144', REQUEST_TIMEOUT_MS: '20000', RATE_LIMIT_ANON_PER_SECOND: '0', RATE_LIMIT_PER_SECOND: '0', OPERATOR_KEY: 'fuzz-operator-key-0123456789-abcdefghij' } });
   target = await prepareTarget(server);
 });
 afterAll(() => server?.close());

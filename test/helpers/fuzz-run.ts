@@ -42,6 +42,9 @@ export async function prepareTarget(server: Pick<TestServer, 'url' | 'runtime' |
     for (const role of roles) keys.push({ label: `${tenant}/${role}`, key: await server.key(tenant, role), permissions: permissionsOf(role) });
   }
   const own = new Set(await Promise.all(keys.map(async (k) => (await server.actor(...(k.label.split('/') as [string, Role]))).keyId)));
+  // The platform operator's routes (templates, tenant creation) get past the role check too when the server has an OPERATOR_KEY.
+  const operatorKey = server.runtime.config.operatorKey;
+  if (operatorKey) keys.push({ label: 'operator', key: operatorKey, permissions: permissionsOf('operator') });
   const revoked = await createKey({ db }, { actor: 'fuzz', tenant: 'soom', role: 'admin', name: 'fuzz revoked' });
   await revokeKey({ db, auth: server.runtime.auth }, { actor: 'fuzz', tenant: 'soom', id: revoked.key.id });
 
@@ -117,6 +120,10 @@ function extraBodies(schemaId: string, bodies: Record<string, Record<string, unk
       { candidate: { draft: true }, baseline: { version: 1 }, cases: { orders: [{ id: 'a', ...decides[0] as object }] }, page: { limit: 1 } },
       { candidate: { document: documents[0] }, cases: { samples: true } },
       { candidate: { version: 1 }, baseline: { logged: true }, cases: { decisions: { from: '2000-01-01T00:00:00Z', until: '2100-01-01T00:00:00Z', limit: 10 } } },
+    ];
+    case 'api/tenant-create-request.schema.json': return [
+      { tenant: 'fuzz-made', name: 'Fuzz made', template: 'returns-standard', params: { returnAddress: 'Fuzz Street 1' } },
+      { tenant: 'fuzz-dated', name: 'Fuzz dated', template: 'returns-standard', params: { returnAddress: 'x', returnWindowDays: 45 }, activeFrom: '2024-01-01T00:00:00Z', language: 'en' },
     ];
     case 'sample.schema.json': return samples('soom').slice(0, 2).map((s) => ({ ...s, name: `fuzz-${s.name}`.slice(0, 60) }));
     default: return [];
