@@ -22,7 +22,7 @@ export { activeVersionAt } from './activations.ts';
 export { chooseFrom, chooseVersion, pinToOf, versionInstant, PIN_TO_VALUES, PLACED_AT_PATH } from './effective-date.ts';
 export type { PinTo, VersionChoice } from './effective-date.ts';
 export { compareCase, diff, simulate, simulateAll, SummaryBuilder } from './simulate.ts';
-export type { CaseOutcome, CaseResult, FieldChange, FieldMovement, SimulationCase, SimulationSummary, SimulateOptions } from './simulate.ts';
+export type { CaseOutcome, CaseResult, CaseTally, FieldChange, FieldMovement, SimulationCase, SimulationSummary, SimulateOptions } from './simulate.ts';
 export type { Activation } from './activations.ts';
 export { operators, operatorsByName, refusedOperators } from './operators/index.ts';
 export type { Problem, OperatorSpec } from './types.ts';

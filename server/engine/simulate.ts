@@ -44,6 +44,20 @@ export interface CaseResult {
   changes: FieldChange[];
 }
 
+/**
+ * What the summary needs of a case (SummaryBuilder.add): whether it changed and each side
+ * failed, the rules and the changes, not the decisions. A CaseResult is one; the sandbox
+ * answers an unchanged case that both sides decided with only this.
+ */
+export interface CaseTally {
+  changed: boolean;
+  before: { ok: boolean };
+  after: { ok: boolean };
+  ruleBefore: string;
+  ruleAfter: string;
+  changes: readonly FieldChange[];
+}
+
 export interface FieldMovement {
   /** Decisions in which this field changed. */
   changed: number;
@@ -111,7 +125,7 @@ export class SummaryBuilder {
   private readonly lastSeen = new Map<string, number>();
   private caseNumber = 0;
 
-  add(result: CaseResult): void {
+  add(result: CaseTally): void {
     this.evaluated++;
     if (!result.before.ok) this.errorsBefore++;
     if (!result.after.ok) this.errorsAfter++;

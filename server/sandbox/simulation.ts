@@ -9,7 +9,7 @@
  * @example
  *   for await (const r of compareInSandbox(sandbox, chooser, candidateDocument, cases, versionFor)) ...
  */
-import type { CaseResult, Activation } from '../engine/index.ts';
+import type { CaseResult, CaseTally, Activation } from '../engine/index.ts';
 import type { PolicyCache } from '../services/policy-cache.ts';
 import { baselineChooser } from '../services/simulation-compare.ts';
 import type { IndexedCase } from '../services/simulation-cases.ts';
@@ -24,8 +24,24 @@ export interface SandboxedResult {
   case: IndexedCase;
   baselineVersion: number | null;
   baselineAsOf?: string;
-  result: CaseResult;
+  /** The whole result of a case that changed or failed on either side; of any other, only what the summary counts. */
+  result: CaseResult | UnchangedTally;
 }
+
+/** An unchanged case both sides decided, as the worker answers it (by its rule): no decisions, no id. */
+export interface UnchangedTally extends CaseTally {
+  changed: false;
+  before: { ok: true };
+  after: { ok: true };
+}
+
+/** Whether a result is a whole CaseResult (every changed or failed case is). */
+export function isCaseResult(result: CaseResult | UnchangedTally): result is CaseResult {
+  return 'id' in result;
+}
+
+const decided = Object.freeze({ ok: true as const });
+const noChanges: readonly never[] = Object.freeze([]);
 
 export interface SandboxRun {
   sandbox: Sandbox;
@@ -43,6 +59,13 @@ export interface SandboxRun {
 /** Every case compared in the sandbox, in order; stops (returns) when the signal aborts. */
 export async function* compareInSandbox(run: SandboxRun): AsyncGenerator<SandboxedResult> {
   const { choose, baselineOf } = baselineChooser(run.cache, run.tenant, run.policy, run.activations);
+  // One tally per rule: every unchanged case decided by it counts alike.
+  const tallies = new Map<string, UnchangedTally>();
+  const tallyOf = (rule: string): UnchangedTally => {
+    let t = tallies.get(rule);
+    if (!t) tallies.set(rule, (t = { changed: false, before: decided, after: decided, ruleBefore: rule, ruleAfter: rule, changes: noChanges }));
+    return t;
+  };
   const candidate = documentRef(run.candidate);
   const documents = new Map<number, DocumentRef>();
   const refOf = async (version: number): Promise<DocumentRef> => {
@@ -62,11 +85,12 @@ export async function* compareInSandbox(run: SandboxRun): AsyncGenerator<Sandbox
       if (run.signal?.aborted) return;
       const baselines: Record<number, DocumentRef> = {};
       for (const { task } of rest) if (task.plan.version !== null) baselines[task.plan.version] ??= await refOf(task.plan.version);
-      const { results } = await run.sandbox.run({ kind: 'compare', candidate, baselines, cases: rest.map((r) => r.task) }, '/candidate');
+      const { results } = await run.sandbox.run({ kind: 'compare', candidate, baselines, cases: rest.map((r) => r.task), summaryOnly: true }, '/candidate');
       for (let i = 0; i < results.length; i++) {
         const { case: c, task } = rest[i]!;
         const asOf = task.plan.version !== null ? task.plan.asOf : undefined;
-        yield { case: c, baselineVersion: task.plan.version, ...(asOf === undefined ? {} : { baselineAsOf: asOf }), result: results[i]! };
+        const result = results[i]!;
+        yield { case: c, baselineVersion: task.plan.version, ...(asOf === undefined ? {} : { baselineAsOf: asOf }), result: typeof result === 'string' ? tallyOf(result) : result };
       }
       rest = rest.slice(results.length);
     }

@@ -43,7 +43,11 @@ export interface SandboxCase {
 export type SandboxTask =
   | { kind: 'tests'; policyKey: string; document: DocumentRef }
   | { kind: 'check'; policyKey: string; document: DocumentRef; /** Also the static analysis (default true). */ analyze?: boolean; /** Also that the key is the policy's (default true). */ checkKey?: boolean }
-  | { kind: 'compare'; candidate: DocumentRef; baselines: Record<number, DocumentRef>; cases: SandboxCase[] }
+  | {
+    kind: 'compare'; candidate: DocumentRef; baselines: Record<number, DocumentRef>; cases: SandboxCase[];
+    /** Answer an unchanged case that both sides decided with its rule alone (all a summary needs), not its two decisions. */
+    summaryOnly?: boolean;
+  }
   | { kind: 'evaluate'; document: DocumentRef; input: unknown; at: string; trace?: boolean; unsafe?: UnsafeOptions };
 
 /** Test-only: what the static checks and the engine's budget allow, lowered or lifted. */
@@ -61,8 +65,12 @@ export interface TaskResults {
   tests: TestsOutcome;
   /** checkDocument's problems (empty when it compiles) and, when it compiles, the static analysis's warnings. */
   check: { problems: PathProblem[]; warnings: AnalysisWarning[] };
-  /** The results of the first `results.length` cases; the caller sends the rest again. */
-  compare: { results: CaseResult[] };
+  /**
+   * The results of the first `results.length` cases; the caller sends the rest again. With
+   * `summaryOnly`, an unchanged case both sides decided is its rule (a string): copying its two
+   * decisions back was most of what a simulation's cases cost the main thread.
+   */
+  compare: { results: Array<CaseResult | string> };
   evaluate: EvaluateResult;
 }
 
@@ -129,14 +137,15 @@ export function runTask(task: SandboxTask, documents: CompiledDocuments, registr
     }
     case 'compare': {
       const candidate = documents.compiled(task.candidate);
-      const results: CaseResult[] = [];
+      const results: Array<CaseResult | string> = [];
       // Slices of about COMPARE_SLICE_MS, so one task stays far below the sandbox's time budget
       // however many cases it was given; the caller sends the rest again.
       const started = performance.now();
       for (const c of task.cases) {
         const ref = c.plan.version === null ? null : task.baselines[c.plan.version];
         if (ref === undefined) throw new Error(`no baseline document for version ${c.plan.version}`);
-        results.push(comparePlanned(ref === null ? null : documents.compiled(ref), candidate, c, c.plan));
+        const result = comparePlanned(ref === null ? null : documents.compiled(ref), candidate, c, c.plan);
+        results.push(task.summaryOnly && !result.changed && result.before.ok && result.after.ok ? result.ruleBefore : result);
         if (performance.now() - started > COMPARE_SLICE_MS) break;
       }
       return { results };

@@ -28,7 +28,8 @@ import { resolveCandidate } from './simulation-candidate.ts';
 import type { CandidateDeps, Resolved } from './simulation-candidate.ts';
 import { resolveCases } from './simulation-cases.ts';
 import { caseComparer } from './simulation-compare.ts';
-import { compareInSandbox } from '../sandbox/simulation.ts';
+import { compareInSandbox, isCaseResult } from '../sandbox/simulation.ts';
+import type { UnchangedTally } from '../sandbox/simulation.ts';
 import type { CaseSet, IndexedCase } from './simulation-cases.ts';
 import { assertCan } from './roles.ts';
 import type { Actor } from './roles.ts';
@@ -83,6 +84,8 @@ export async function simulate(deps: SimulateDeps, { actor, policy, input }: Sim
   let more = false;
   for await (const r of run(deps, p)) {
     builder.add(r.result);
+    // Every case that changed or failed is a whole CaseResult; the others only count.
+    if (!isCaseResult(r.result)) continue;
     if (errors.length < MAX_LISTED_ERRORS && (!r.result.before.ok || !r.result.after.ok)) errors.push(failed(r.case, r.result));
     if (!r.result.changed || (cursor && r.case.index <= cursor.i)) continue;
     if (changes.length < limit) changes.push(changed(r.case, r.baselineVersion, r.result, r.baselineAsOf));
@@ -113,10 +116,12 @@ export async function simulateStream(
     try {
       for await (const r of run(deps, p, options.signal)) {
         builder.add(r.result);
-        if (r.result.changed) yield { change: changed(r.case, r.baselineVersion, r.result, r.baselineAsOf) };
-        if (listedErrors < MAX_LISTED_ERRORS && (!r.result.before.ok || !r.result.after.ok)) {
-          listedErrors++;
-          yield { error: failed(r.case, r.result) };
+        if (isCaseResult(r.result)) {
+          if (r.result.changed) yield { change: changed(r.case, r.baselineVersion, r.result, r.baselineAsOf) };
+          if (listedErrors < MAX_LISTED_ERRORS && (!r.result.before.ok || !r.result.after.ok)) {
+            listedErrors++;
+            yield { error: failed(r.case, r.result) };
+          }
         }
         if (performance.now() - lastProgress >= PROGRESS_MS) {
           lastProgress = performance.now();
@@ -162,7 +167,7 @@ async function prepare(deps: SimulateDeps, actor: Actor, policy: string, input: 
   return { tenant: actor.tenant, policy, candidate, baseline: { side, versionFor }, activations: entry.activations, cases, fingerprint, now, deadline };
 }
 
-interface RunResult { case: IndexedCase; baselineVersion: number | null; baselineAsOf?: string; result: CaseResult }
+interface RunResult { case: IndexedCase; baselineVersion: number | null; baselineAsOf?: string; result: CaseResult | UnchangedTally }
 
 /** Compares every case, yielding to the event loop between slices and stopping at the deadline. */
 async function* run(deps: SimulateDeps, p: Prepared, signal?: AbortSignal): AsyncGenerator<RunResult> {

@@ -98,7 +98,9 @@ export function caseComparer(
       baselines[plan.version] = refs.get(plan.version)!;
     }
     const { results } = await sandbox.sandbox.run({ kind: 'compare', candidate: candidateRef, baselines, cases: [{ id: c.id, input: c.input, at: c.at, plan }] }, sandbox.subject);
-    return results[0]!;
+    const result = results[0]!;
+    if (typeof result === 'string') throw new Error('a compare task without summaryOnly answered a case with its rule alone');
+    return result;
   };
   return async (c: SimulationCase, version: number | 'active'): Promise<Compared> => {
     const plan = await choose(c, version);
