@@ -21,7 +21,8 @@
  * Rounds are interleaved (baseline, JSON, stream, HTTP), medians of BENCH_SIM_ROUNDS (3); wall
  * time and the CPU time of the process doing the work (this one; the server's from /proc for
  * HTTP). A CPU profile of one in-process streamed run says where the time goes.
- * `npx tsx bench/simulation.ts` runs it alone and prints the results as JSON.
+ * `npx tsx bench/simulation.ts` runs it alone and prints the results as JSON; BENCH_SIM_SERVER_PROF
+ * names a folder for a CPU profile of the server's main thread (node --cpu-prof).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -123,7 +124,9 @@ export async function runSimulationBench(): Promise<SimulationBench> {
 
   const databaseUrl = `file:${join(dir, 'policy.db')}`;
   const rt = await startRuntime(parseConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', SIMULATE_MAX_CASES: String(CASES), SIMULATE_TIMEOUT_MS: '600000' }));
-  const server = HTTP ? await startProcess({ script: 'server/main.ts', dir, name: 'simulation-service', env: { DATABASE_URL: databaseUrl, BODY_LIMIT_BYTES: '104857600', SIMULATE_MAX_CASES: String(CASES), SIMULATE_TIMEOUT_MS: '600000' } }) : null;
+  // BENCH_SIM_SERVER_PROF=<folder>: the server writes a CPU profile of its main thread there when it stops.
+  const prof = process.env.BENCH_SIM_SERVER_PROF;
+  const server = HTTP ? await startProcess({ script: 'server/main.ts', dir, name: 'simulation-service', ...(prof ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', prof] } : {}), env: { DATABASE_URL: databaseUrl, BODY_LIMIT_BYTES: '104857600', SIMULATE_MAX_CASES: String(CASES), SIMULATE_TIMEOUT_MS: '600000' } }) : null;
   try {
     const { key, secret } = await createKey({ db: rt.db }, { actor: 'bench', tenant: 'solum', role: 'editor' });
     const actor: Actor = { tenant: 'solum', role: 'editor', keyId: key.id };

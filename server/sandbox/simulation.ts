@@ -2,8 +2,9 @@
  * A simulation's evaluations in the sandbox (pool.ts): the service reads the cases and chooses
  * each case's baseline version on this thread (baselineChooser, as decide chooses); the
  * candidate and the baseline versions travel to a worker as JSON text, the cases in batches,
- * and the worker answers with the results of as many as it did in a slice (~50 ms), in order.
- * So a candidate nobody has published runs under the sandbox's time and memory budget, and the
+ * and the worker answers with the results of as many as it did in a slice (~50 ms), in order:
+ * an unchanged case both sides decided by its rule alone (summaryOnly), the others whole. Two
+ * batches are in flight, so the workers evaluate while this thread writes lines. So a candidate nobody has published runs under the sandbox's time and memory budget, and the
  * main thread only reads, chooses and writes lines.
  *
  * @example
@@ -19,6 +20,8 @@ import type { DocumentRef, SandboxCase } from './tasks.ts';
 
 /** Cases read ahead and sent to a worker together (it answers a slice of them at a time). */
 const BATCH = 200;
+/** Batches sent before the first of them is read back (the sandbox has SANDBOX_WORKERS workers, 2 by default). */
+const IN_FLIGHT = 2;
 
 export interface SandboxedResult {
   case: IndexedCase;
@@ -77,30 +80,55 @@ export async function* compareInSandbox(run: SandboxRun): AsyncGenerator<Sandbox
     return ref;
   };
 
-  let batch: Array<{ case: IndexedCase; task: SandboxCase }> = [];
-  const flush = async function* (): AsyncGenerator<SandboxedResult> {
-    let rest = batch;
-    batch = [];
+  type Item = { case: IndexedCase; task: SandboxCase };
+  /** A batch's results, in order: fewer than its cases only when the run was aborted. */
+  const evaluate = async (items: Item[]): Promise<Array<CaseResult | string>> => {
+    const out: Array<CaseResult | string> = [];
+    let rest = items;
     while (rest.length) {
-      if (run.signal?.aborted) return;
+      if (run.signal?.aborted) break;
       const baselines: Record<number, DocumentRef> = {};
       for (const { task } of rest) if (task.plan.version !== null) baselines[task.plan.version] ??= await refOf(task.plan.version);
       const { results } = await run.sandbox.run({ kind: 'compare', candidate, baselines, cases: rest.map((r) => r.task), summaryOnly: true }, '/candidate');
-      for (let i = 0; i < results.length; i++) {
-        const { case: c, task } = rest[i]!;
-        const asOf = task.plan.version !== null ? task.plan.asOf : undefined;
-        const result = results[i]!;
-        yield { case: c, baselineVersion: task.plan.version, ...(asOf === undefined ? {} : { baselineAsOf: asOf }), result: typeof result === 'string' ? tallyOf(result) : result };
-      }
+      for (const r of results) out.push(r);
       rest = rest.slice(results.length);
+    }
+    return out;
+  };
+  // Batches in flight: while a worker evaluates one, this thread reads and plans the next and
+  // writes the lines of the one before (sequentially, the two threads took turns).
+  const pending: Array<{ items: Item[]; results: Promise<Array<CaseResult | string>> }> = [];
+  const send = (items: Item[]): void => {
+    const results = evaluate(items);
+    // Awaited in order below; a batch left behind by a consumer that stopped must not be an unhandled rejection.
+    results.catch(() => {});
+    pending.push({ items, results });
+  };
+  const emit = async function* (): AsyncGenerator<SandboxedResult> {
+    const { items, results } = pending.shift()!;
+    const answered = await results;
+    for (let i = 0; i < answered.length; i++) {
+      const { case: c, task } = items[i]!;
+      const asOf = task.plan.version !== null ? task.plan.asOf : undefined;
+      const result = answered[i]!;
+      yield { case: c, baselineVersion: task.plan.version, ...(asOf === undefined ? {} : { baselineAsOf: asOf }), result: typeof result === 'string' ? tallyOf(result) : result };
     }
   };
 
+  let batch: Item[] = [];
   for await (const c of run.cases) {
     if (run.signal?.aborted) return;
     const plan = await choose(c, run.versionFor(c));
     batch.push({ case: c, task: { id: c.id, input: c.input, at: c.at, plan } });
-    if (batch.length >= BATCH) yield* flush();
+    if (batch.length >= BATCH) {
+      send(batch);
+      batch = [];
+      if (pending.length >= IN_FLIGHT) yield* emit();
+    }
   }
-  yield* flush();
+  if (batch.length) send(batch);
+  while (pending.length) {
+    if (run.signal?.aborted) return;
+    yield* emit();
+  }
 }
