@@ -53,9 +53,9 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 const log = (s: string) => process.stderr.write(`[bench/http] ${s}\n`);
 
-type Req = { method: 'POST'; path: string; headers: Record<string, string>; body: string };
+export type Req = { method: 'POST'; path: string; headers: Record<string, string>; body: string };
 
-interface Load {
+export interface Load {
   rps: number;
   /** Mean latency, ms (autocannon's percentiles are whole milliseconds). */
   mean: number;
@@ -69,7 +69,7 @@ interface Load {
  * mix: every tenant and policy) is dealt out in turn to all connections, request by request,
  * since autocannon would otherwise pre-build the whole list for every connection.
  */
-async function load(url: string, requests: Req[], options: { connections: number; seconds: number; label: string }): Promise<Load> {
+export async function load(url: string, requests: Req[], options: { connections: number; seconds: number; label: string }): Promise<Load> {
   let next = 0;
   const deal = [{ setupRequest: (r: autocannon.Request) => Object.assign(r, requests[next++ % requests.length]) }] as autocannon.Request[];
   const r = await autocannon({ url, connections: options.connections, duration: options.seconds, requests: requests.length > Number(process.env.BENCH_DEAL_OVER ?? 100) ? deal : requests });
@@ -96,7 +96,7 @@ function sampleFiles(tenant: string): Array<{ at: string; order: unknown; reques
 }
 
 /** Decide bodies of Solum's returns samples (35 realistic returns, at their own instants). */
-function solumReturnBodies(): Array<{ input: unknown; at: string }> {
+export function solumReturnBodies(): Array<{ input: unknown; at: string }> {
   return sampleFiles('solum')
     .filter((s) => s.requests.returns !== undefined)
     .map((s) => ({ input: { order: s.order, request: s.requests.returns }, at: s.at }));

@@ -30,7 +30,7 @@ export const MAX_BODY_DEPTH = 128;
  * (JSON.parse reads 1e999 as Infinity, which ajv takes for an integer: an activation of version
  * 1e999 answered 500).
  */
-function outOfBounds(body: unknown): { path: string; message: string; detail: string } | null {
+export function outOfBounds(body: unknown): { path: string; message: string; detail: string } | null {
   // Checked without paths first (every body), then walked again for the path (only a refused one).
   if (!walk(body, false)) return null;
   const { path, kind } = walk(body, true)!;

@@ -96,7 +96,8 @@ export function createRateLimits(config: Config, metrics: Pick<Metrics, 'rateLim
 export function clientAddress(c: Context): string {
   const raw: string | undefined = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
   if (!raw) return 'unknown';
-  if (!raw.includes(':') || raw.startsWith('::ffff:')) return raw.replace(/^::ffff:/, '');
+  if (!raw.includes(':')) return raw;
+  if (raw.startsWith('::ffff:')) return raw.slice(7);
   const [head = '', tail = ''] = raw.split('::');
   const left = head ? head.split(':') : [];
   const right = raw.includes('::') ? (tail ? tail.split(':') : []) : [];
