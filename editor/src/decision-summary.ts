@@ -46,12 +46,15 @@ function compactInner(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : compact(value);
 }
 
-/** A JSON Pointer into a decision as staff read it: /items/0/refundAmount → items[0].refundAmount. */
+/**
+ * A JSON Pointer into a decision as staff read it: /items/0/refundAmount → items[0].refundAmount,
+ * and a simulation's field of every item, /items/[]/refundAmount → items[].refundAmount.
+ */
 export function readablePath(pointer: string): string {
   if (!pointer || pointer === '/') return '(the decision)';
   return pointer
     .replace(/^\//, '')
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : seg === '[]' ? `${acc}[]` : acc ? `${acc}.${seg}` : seg), '');
 }

@@ -8,6 +8,7 @@
  *   fieldLabel('/items/[]/refundAmount');       // "items[].refundAmount"
  */
 import type { JSX } from 'preact';
+import { compactValue, readablePath } from '../decision-summary.ts';
 
 const formats = new Map<string, Intl.NumberFormat>();
 
@@ -33,33 +34,11 @@ export function formatMoney(n: number, currency: string | null, options: { signe
 }
 
 /** A decision field pointer as staff read it: /items/[]/refundAmount → items[].refundAmount, /items/0/sku → items[0].sku. */
-export function fieldLabel(pointer: string): string {
-  if (!pointer || pointer === '/') return '(the decision)';
-  return pointer
-    .replace(/^\//, '')
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : seg === '[]' ? `${acc}[]` : acc ? `${acc}.${seg}` : seg), '');
-}
+export const fieldLabel = readablePath;
 
-/** A value on one line: strings bare, objects with unquoted keys, long ones cut. */
+/** A value on one line: strings bare, objects with unquoted keys, long ones cut (at 120 characters here). */
 export function formatValue(value: unknown, limit = 120): string {
-  const s = compact(value);
-  return s.length > limit ? `${s.slice(0, limit - 1)}…` : s;
-}
-
-function compact(value: unknown): string {
-  if (value === undefined) return '(none)';
-  if (typeof value === 'string') return value;
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(inner).join(', ')}]`;
-  return `{${Object.entries(value)
-    .map(([k, v]) => `${k}: ${inner(v)}`)
-    .join(', ')}}`;
-}
-
-function inner(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : compact(value);
+  return compactValue(value, limit);
 }
 
 /** An instant in UTC, to the minute: 2024-01-20 15:00 UTC. */
