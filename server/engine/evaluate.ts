@@ -125,6 +125,17 @@ export function evaluateAccepted(policy: CompiledPolicy, input: unknown, instant
   }
 }
 
+/** What every expression of one evaluation shares: the instant, the order's currency (for money), the work budget, the tables. */
+function envOf(policy: CompiledPolicy, input: Record<string, unknown>, at: string, options: EvaluateOptions): Env {
+  const order = input.order as { currency?: unknown } | undefined;
+  return {
+    at,
+    currency: typeof order?.currency === 'string' ? order.currency : null,
+    budget: { ...defaultBudget, ...options.budget },
+    tables: policy.tables,
+  };
+}
+
 function run(policy: CompiledPolicy, input: Record<string, unknown>, at: string, options: EvaluateOptions): EvaluateResult {
   const tracing = options.trace === true;
   // Null-prototype scopes: an input key "__proto__" stays plain data.
@@ -132,13 +143,7 @@ function run(policy: CompiledPolicy, input: Record<string, unknown>, at: string,
   for (const key of Object.keys(input)) scope[key] = input[key];
   scope.params = options.params ? { ...policy.params, ...options.params } : policy.params;
   scope.now = at;
-  const order = input.order as { currency?: unknown } | undefined;
-  const env: Env = {
-    at,
-    currency: typeof order?.currency === 'string' ? order.currency : null,
-    budget: { ...defaultBudget, ...options.budget },
-    tables: policy.tables,
-  };
+  const env = envOf(policy, input, at, options);
   const ctx: EvalContext = { env, root: scope, rec: null };
   const trace: Trace | undefined = tracing ? { at, let: [], rules: [], matched: '' } : undefined;
 
@@ -184,13 +189,7 @@ function runFrames(policy: CompiledPolicy, layout: FrameLayout, input: Record<st
   }
   frame[layout.params] = options.params ? { ...policy.params, ...options.params } : policy.params;
   frame[layout.now] = at;
-  const order = input.order as { currency?: unknown } | undefined;
-  const env: Env = {
-    at,
-    currency: typeof order?.currency === 'string' ? order.currency : null,
-    budget: { ...defaultBudget, ...options.budget },
-    tables: policy.tables,
-  };
+  const env = envOf(policy, input, at, options);
   const ctx: EvalContext = { env, root: frame, rec: null };
   if (layout.tierUp !== null && ++layout.runs >= HOT_AFTER) layout.tierUp();
   const program = layout.program;
