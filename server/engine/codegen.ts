@@ -16,11 +16,11 @@
  * Where `new Function` is not allowed (a Content-Security-Policy without 'unsafe-eval'), the
  * closures keep running.
  */
-import { compileNodeForCodegen, EvalFault, FREE_ARRAY_ELEMENTS, isLogic, pointerSegment, readPath, splitPath } from './compiler.ts';
+import { compileNodeForCodegen, EvalFault, FREE_ARRAY_ELEMENTS, isLogic, locate, pointerSegment, readPath, splitPath } from './compiler.ts';
 import type { Compiled, CompileScope, EvalContext } from './compiler.ts';
 import { operatorsByName } from './operators/index.ts';
 import { truthy } from './operators/standard.ts';
-import { BudgetError, OperatorError } from './types.ts';
+import { BudgetError } from './types.ts';
 import type { OperatorSpec } from './types.ts';
 import { isInputsMap } from './safety-tables.ts';
 import { tableValue } from './operators/tables.ts';
@@ -43,14 +43,7 @@ const helpers = {
     c.env.budget.steps -= n;
     if (c.env.budget.steps < 0) throw new EvalFault(path, 'evaluation exceeded its work budget (too many iteration steps)', true);
   },
-  LOC(err: unknown, path: string): unknown {
-    if (err instanceof EvalFault) return err;
-    if (err instanceof BudgetError) return new EvalFault(path, err.message, true);
-    if (err instanceof OperatorError) return new EvalFault(path, err.message);
-    if (err instanceof RangeError) return new EvalFault(path, `evaluation failed: ${err.message}`, true);
-    if (err instanceof Error) return new EvalFault(path, `evaluation failed: ${err.message}`);
-    return new EvalFault(path, 'evaluation failed');
-  },
+  LOC: locate,
 };
 
 /** A JavaScript literal for a primitive that prints back to itself, else null. */

@@ -359,8 +359,8 @@ function compileObject(map: unknown, path: string, scope: CompileScope, top: boo
   };
 }
 
-/** Gives an error raised inside an operator the path of the expression that called it. */
-function locate(err: unknown, path: string): unknown {
+/** Gives an error raised inside an operator the path of the expression that called it (generated code calls it too). */
+export function locate(err: unknown, path: string): unknown {
   if (err instanceof EvalFault) return err;
   if (err instanceof BudgetError) return new EvalFault(path, err.message, true);
   if (err instanceof OperatorError) return new EvalFault(path, err.message);
