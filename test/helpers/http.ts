@@ -1,6 +1,7 @@
 /**
- * A small JSON client for a server at a URL (a server process of test/helpers/process.ts),
- * answering like TestServer.request: status, headers, the parsed body (or the text) and the text.
+ * A small JSON client for a server at a URL (the in-process TestServer's and server processes'
+ * of test/helpers/process.ts): status, headers, the parsed body (or the text) and the text. A
+ * string body is sent as it is (to send bad JSON), anything else as JSON.
  *
  * @example
  *   const api = httpClient(proc.url);
@@ -19,13 +20,13 @@ export function httpClient(url: string): HttpClient {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.key) headers.Authorization = `Bearer ${opts.key}`;
     if (opts.body !== undefined) headers['Content-Type'] ??= 'application/json';
-    const res = await fetch(`${url}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+    const res = await fetch(`${url}${path}`, { method, headers, ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}) });
     const text = await res.text();
     let body: unknown = text;
     try {
       body = JSON.parse(text);
     } catch {
-      // not JSON: keep the text
+      // not JSON (e.g. /metrics): keep the text
     }
     return { status: res.status, headers: res.headers, body: body as any, text };
   };

@@ -21,6 +21,7 @@ import { parseConfig } from '../../server/config.ts';
 import { startRuntime } from '../../server/runtime.ts';
 import type { Runtime } from '../../server/runtime.ts';
 import { createKey } from '../../server/services/api-keys.ts';
+import { httpClient } from './http.ts';
 import type { Actor, Role } from '../../server/services/roles.ts';
 
 export interface ApiResponse<T = any> {
@@ -68,24 +69,7 @@ export async function startServer(options: { dir?: string; env?: Record<string, 
     return keys.get(id)!;
   };
 
-  const request: TestServer['request'] = async (method, path, opts = {}) => {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.key) headers.Authorization = `Bearer ${opts.key}`;
-    if (opts.body !== undefined) headers['Content-Type'] ??= 'application/json';
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers,
-      ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON (e.g. /metrics): keep the text
-    }
-    return { status: res.status, headers: res.headers, body: body as any, text };
-  };
+  const { request, get, post } = httpClient(url);
 
   let closed = false;
   return {
@@ -96,8 +80,8 @@ export async function startServer(options: { dir?: string; env?: Record<string, 
     key: async (tenant, role) => (await made(tenant, role)).secret,
     actor: async (tenant, role) => (await made(tenant, role)).actor,
     request,
-    post: (path, body, key) => request('POST', path, { body, ...(key ? { key } : {}) }),
-    get: (path, key) => request('GET', path, key ? { key } : {}),
+    post,
+    get,
     async close() {
       if (closed) return;
       closed = true;
