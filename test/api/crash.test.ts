@@ -21,13 +21,13 @@ import { createKey } from '../../server/services/api-keys.ts';
 import { openDatabase } from '../../server/store/client.ts';
 import { contentHash } from '../../server/store/content-hash.ts';
 import { migrate } from '../../server/store/migrate.ts';
-import { seedIfEmpty } from '../../server/store/seed.ts';
 import { httpClient } from '../helpers/http.ts';
 import type { HttpClient } from '../helpers/http.ts';
 import { eslReturn, sample } from '../helpers/orders.ts';
 import { warrantyDoc } from '../helpers/policy-docs.ts';
 import { startServerProcess } from '../helpers/process.ts';
 import type { ServerProcess } from '../helpers/process.ts';
+import { seededDatabase } from '../helpers/database.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-crash-'));
 const databaseUrl = `file:${join(dir, 'policy.db')}`;
@@ -105,9 +105,7 @@ function writeLoops(api: HttpClient, stopped: () => boolean): Array<Promise<void
 }
 
 beforeAll(async () => {
-  const db = await openDatabase({ databaseUrl });
-  await migrate(db);
-  await seedIfEmpty(db);
+  const db = await seededDatabase(databaseUrl);
   decider = (await createKey({ db }, { actor: 'test', tenant: 'solum', role: 'decider' })).secret;
   editor = (await createKey({ db }, { actor: 'test', tenant: 'solum', role: 'editor' })).secret;
   db.close();

@@ -28,6 +28,7 @@ import { eslReturn } from '../helpers/orders.ts';
 import { warrantyDoc } from '../helpers/policy-docs.ts';
 import { startServerProcess } from '../helpers/process.ts';
 import type { ServerProcess } from '../helpers/process.ts';
+import { seededDatabase } from '../helpers/database.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-processes-'));
 const databaseUrl = `file:${join(dir, 'policy.db')}`;
@@ -45,9 +46,7 @@ const OPERATOR_KEY = `operator-${randomBytes(24).toString('base64url')}`;
 const secrets: string[] = [];
 
 beforeAll(async () => {
-  const db = await openDatabase({ databaseUrl });
-  await migrate(db);
-  await seedIfEmpty(db);
+  const db = await seededDatabase(databaseUrl);
   admin = (await createKey({ db }, { actor: 'test', tenant: 'solum', role: 'admin' })).secret;
   const made = await createKey({ db }, { actor: 'test', tenant: 'solum', role: 'editor' });
   editor = made.secret;

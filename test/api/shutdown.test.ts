@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/store/client.ts';
 import { createKey } from '../../server/services/api-keys.ts';
-import { migrate } from '../../server/store/migrate.ts';
-import { seedIfEmpty } from '../../server/store/seed.ts';
 import { eslReturn } from '../helpers/orders.ts';
 import { startServerProcess } from '../helpers/process.ts';
+import { seededDatabase } from '../helpers/database.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'policy-shutdown-'));
 const databaseUrl = `file:${join(dir, 'policy.db')}`;
@@ -20,9 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SIGTERM', () => {
   it('stops accepting, answers what is in flight after logging it, and exits 0', async () => {
-    const db = await openDatabase({ databaseUrl });
-    await migrate(db);
-    await seedIfEmpty(db);
+    const db = await seededDatabase(databaseUrl);
     const { secret } = await createKey({ db }, { actor: 'test', tenant: 'solum', role: 'decider' });
     db.close();
 

@@ -3,32 +3,23 @@
  * fixtures (nearly half of a seed document; test runs compile the document they test): it
  * decides every sample exactly as the whole document compiled does.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaRegistry } from '../../server/catalog/schema-files.ts';
 import { compile, evaluate } from '../../server/engine/index.ts';
 import { PolicyCache } from '../../server/services/policy-cache.ts';
 import type { Client } from '../../server/store/client.ts';
-import { openDatabase } from '../../server/store/client.ts';
-import { migrate } from '../../server/store/migrate.ts';
 import { getVersion } from '../../server/store/policies.ts';
-import { seedIfEmpty } from '../../server/store/seed.ts';
 import { samples } from '../helpers/orders.ts';
+import { tempSeededDatabase } from '../helpers/database.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'policy-cache-lean-'));
 let db: Client;
+let database: Awaited<ReturnType<typeof tempSeededDatabase>>;
 
 beforeAll(async () => {
-  db = await openDatabase({ databaseUrl: `file:${join(dir, 'cache.db')}` });
-  await migrate(db);
-  await seedIfEmpty(db);
+  database = await tempSeededDatabase('policy-cache-lean-');
+  db = database.db;
 });
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => database.close());
 
 describe('PolicyCache: cached versions without tests and fixtures', () => {
   it('leaves the tests and fixtures out and decides every sample as the whole document does', async () => {

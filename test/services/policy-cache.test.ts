@@ -1,29 +1,20 @@
 /** The per-process policy cache: compiled versions are kept, but the absence of a version is not. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaRegistry } from '../../server/catalog/schema-files.ts';
 import { PolicyCache } from '../../server/services/policy-cache.ts';
 import type { Client } from '../../server/store/client.ts';
-import { openDatabase } from '../../server/store/client.ts';
 import { contentHash } from '../../server/store/content-hash.ts';
-import { migrate } from '../../server/store/migrate.ts';
 import { getVersion, insertPolicyStmt, insertVersionStmt } from '../../server/store/policies.ts';
-import { seedIfEmpty } from '../../server/store/seed.ts';
+import { tempSeededDatabase } from '../helpers/database.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'policy-cache-'));
 let db: Client;
+let database: Awaited<ReturnType<typeof tempSeededDatabase>>;
 
 beforeAll(async () => {
-  db = await openDatabase({ databaseUrl: `file:${join(dir, 'cache.db')}` });
-  await migrate(db);
-  await seedIfEmpty(db);
+  database = await tempSeededDatabase('policy-cache-');
+  db = database.db;
 });
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => database.close());
 
 describe('PolicyCache.compiled', () => {
   it('compiles a version once and serves it from the cache after', async () => {

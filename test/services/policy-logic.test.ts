@@ -3,21 +3,17 @@
  * share one compiled logic in the policy cache; anything that can change a decision keeps them
  * apart. Each version still carries its own document and title.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaRegistry } from '../../server/catalog/schema-files.ts';
 import { compile, evaluate } from '../../server/engine/index.ts';
 import { PolicyCache } from '../../server/services/policy-cache.ts';
 import { logicKey } from '../../server/services/policy-logic.ts';
 import type { Client } from '../../server/store/client.ts';
-import { openDatabase } from '../../server/store/client.ts';
 import { contentHash } from '../../server/store/content-hash.ts';
-import { migrate } from '../../server/store/migrate.ts';
 import { insertPolicyStmt, insertVersionStmt } from '../../server/store/policies.ts';
-import { seedIfEmpty } from '../../server/store/seed.ts';
 import { samples } from '../helpers/orders.ts';
+import { tempSeededDatabase } from '../helpers/database.ts';
 
 const solumReturns = () => JSON.parse(readFileSync(new URL('../../policies/solum/returns.json', import.meta.url), 'utf8')) as Record<string, any>;
 
@@ -66,17 +62,13 @@ describe('logicKey', () => {
 });
 
 describe('PolicyCache: one compiled logic for documents that differ only in texts', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'policy-logic-'));
   let db: Client;
+  let database: Awaited<ReturnType<typeof tempSeededDatabase>>;
   beforeAll(async () => {
-    db = await openDatabase({ databaseUrl: `file:${join(dir, 'cache.db')}` });
-    await migrate(db);
-    await seedIfEmpty(db);
+    database = await tempSeededDatabase('policy-logic-');
+    db = database.db;
   });
-  afterAll(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => database.close());
 
   it('shares the closures, keeps each version\'s own document and title, and decides as each document compiled alone', async () => {
     const doc = solumReturns();
