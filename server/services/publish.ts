@@ -41,6 +41,7 @@ import type { PolicyCache } from './policy-cache.ts';
 import { checkDocument, failureMessage, runTests } from './policy-document.ts';
 import { assertCan } from './roles.ts';
 import type { Actor } from './roles.ts';
+import { unholdableInstant } from './instants.ts';
 
 export interface PublishDeps {
   db: Client;
@@ -130,12 +131,9 @@ function window(asked: NonNullable<PublishRequest['activate']>, at: string): { f
   return { from, until };
 }
 
-/**
- * The instant in canonical form. The schema's date-time format admits what Date cannot hold (a
- * leap second, 23:59:60): a 400 at its path, not a RangeError from toISOString (a 500).
- */
+/** The instant in canonical form, or a 400 at its path for one no Date can hold (see instants.ts). */
 function instant(value: string, path: string): string {
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new ServiceError('invalid_body', `"${path.slice(1).replace('/', '.')}" is not an instant this service can hold`, [{ path, message: 'must be an ISO-8601 date-time (a leap second, :60, is not accepted)' }]);
+  if (Number.isNaN(ms)) throw unholdableInstant(path);
   return new Date(ms).toISOString();
 }

@@ -24,6 +24,7 @@ import type { Sample as SampleDocument } from '../types/schemas.gen.ts';
 import type { PolicyCache } from './policy-cache.ts';
 import { assertCan } from './roles.ts';
 import type { Actor } from './roles.ts';
+import { unholdableInstant } from './instants.ts';
 
 export type { SampleSummary } from '../store/samples.ts';
 
@@ -50,8 +51,7 @@ export async function getSample({ db }: SampleDeps, input: { actor: Actor; name:
 export async function createSample(deps: SampleDeps, input: { actor: Actor; sample: SampleDocument; reason?: string | null }): Promise<SampleView> {
   const { actor, sample } = input;
   assertCan(actor, 'write');
-  // The schema's date-time format admits a leap second (23:59:60), which no Date can hold.
-  if (normalizeInstant(sample.at) === null) throw new ServiceError('invalid_body', '"at" is not an instant this service can hold', [{ path: '/at', message: 'must be an ISO-8601 date-time (a leap second, :60, is not accepted)' }]);
+  if (normalizeInstant(sample.at) === null) throw unholdableInstant('/at');
   const problems = await inputProblems(deps, actor.tenant, sample);
   if (problems.length) throw new ServiceError('invalid_body', 'the sample does not match the input schema of the policies it names', problems);
 

@@ -37,6 +37,7 @@ import { getTenant, insertTenantStmt } from '../store/tenants.ts';
 import { generateKey, hashSecret } from './api-keys.ts';
 import { assertCan } from './roles.ts';
 import type { Actor } from './roles.ts';
+import { unholdableInstant } from './instants.ts';
 
 export interface TenantDeps {
   db: Client;
@@ -170,10 +171,7 @@ export async function createTenantFromTemplate(deps: TenantDeps, input: CreateTe
   if (await getTenant(db, input.tenant)) throw new ServiceError('conflict', `tenant "${input.tenant}" already exists`, [{ path: '/tenant', message: 'is taken' }]);
 
   const at = iso();
-  // The schema's date-time format admits a leap second (23:59:60), which no Date can hold.
-  if (typeof input.activeFrom === 'string' && normalizeInstant(input.activeFrom) === null) {
-    throw new ServiceError('invalid_body', '"activeFrom" is not an instant this service can hold', [{ path: '/activeFrom', message: 'must be an ISO-8601 date-time (a leap second, :60, is not accepted)' }]);
-  }
+  if (typeof input.activeFrom === 'string' && normalizeInstant(input.activeFrom) === null) throw unholdableInstant('/activeFrom');
   const activeFrom = input.activeFrom === undefined ? at : input.activeFrom === null ? null : iso(input.activeFrom);
   const by = actor.keyId;
   const tenant = input.tenant;
