@@ -6,14 +6,11 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEditorPage, pageErrors, screenshot, startEditorServer } from '../helpers/browser.ts';
+import { openEditorPage, pageErrors, POLL, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 const STEP = 15_000;
-
-/** Reads of the page are polled: the page renders a moment after the event that changes it. */
-const POLL = { timeout: 10_000, interval: 50 };
 
 describe('staff editor in Chromium', () => {
   let server: TestServer;

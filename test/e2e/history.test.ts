@@ -10,16 +10,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEditorPage, pageErrors, screenshot, startEditorServer } from '../helpers/browser.ts';
+import { openEditorPage, pageErrors, POLL, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
 import { sampleBody } from '../helpers/server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 const STEP = 15_000;
 const SAMPLES = new URL('../../policies/solum/samples/', import.meta.url);
-
-/** Reads of the page are polled: the page renders a moment after the event that changes it. */
-const POLL = { timeout: 10_000, interval: 50 };
 
 describe('versions and decisions in Chromium', () => {
   let server: TestServer;

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEditorPage, pageErrors, screenshot, startEditorServer } from '../helpers/browser.ts';
+import { openEditorPage, pageErrors, POLL, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -23,9 +23,6 @@ function holidayOrder2029(): unknown {
   const moved = JSON.parse(JSON.stringify({ order: sample.order, request: sample.requests.returns }).replace(/"2023-/g, '"2029-').replace(/"2024-/g, '"2030-'));
   return moved;
 }
-
-/** Reads of the page are polled: the page renders a moment after the event that changes it. */
-const POLL = { timeout: 10_000, interval: 50 };
 
 describe('publish and schedule in Chromium', () => {
   let server: TestServer;

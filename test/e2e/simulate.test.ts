@@ -13,16 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, evaluate, explain, simulateAll } from '../../server/engine/index.ts';
 import type { CompiledPolicy, SimulationCase } from '../../server/engine/index.ts';
 import { schemaRegistry } from '../../server/catalog/schema-files.ts';
-import { openEditorPage, pageErrors, screenshot, startEditorServer } from '../helpers/browser.ts';
+import { openEditorPage, pageErrors, POLL, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
 import type { TestServer } from '../helpers/server.ts';
 
 const STEP = 20_000;
 const HOLIDAY = { purchasedFrom: '2023-10-11', purchasedThrough: '2023-12-25', returnUntil: '2024-01-31' };
 const usd = (n: number, signed = false) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', ...(signed ? { signDisplay: 'exceptZero' as const } : {}) }).format(n);
-
-/** Reads of the page are polled: the page renders a moment after the event that changes it. */
-const POLL = { timeout: 10_000, interval: 50 };
 
 describe('the Simulate view in Chromium', () => {
   let server: TestServer;

@@ -6,12 +6,9 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEditorPage, screenshot, startEditorServer } from '../helpers/browser.ts';
+import { openEditorPage, POLL, screenshot, startEditorServer } from '../helpers/browser.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
 import type { TestServer } from '../helpers/server.ts';
-
-/** Reads of the page are polled: the page renders a moment after the event that changes it. */
-const POLL = { timeout: 10_000, interval: 50 };
 
 describe('tables as grids in Chromium', () => {
   let server: TestServer;

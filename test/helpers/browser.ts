@@ -23,6 +23,8 @@ import type { TestServer } from './server.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+/** expect.poll options for reads of the page: it renders a moment after the event that changes it. */
+export const POLL = { timeout: 10_000, interval: 50 };
 /** The smallest screen the editor is made for. */
 export const VIEWPORT = { width: 1280, height: 800 };
 
