@@ -20,14 +20,15 @@ import { createKey } from '../server/services/api-keys.ts';
 import { root, startProcess } from './server-process.ts';
 
 
-/** CPU milliseconds of each thread of a process, by thread name (/proc/<pid>/task/<tid>/comm). */
+/** CPU milliseconds of each thread of a process, by thread name and id (/proc/<pid>/task/<tid>/comm). */
 export function threadCpuMs(pid: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
       const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      const key = `${name}${tid === String(pid) ? ' (main)' : ''}`;
+      // Worker threads are all called "node": each is kept apart by its thread id.
+      const key = tid === String(pid) ? `${name} (main)` : `${name}#${tid}`;
       out.set(key, (out.get(key) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
     } catch {
       // the thread ended

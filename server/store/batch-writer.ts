@@ -27,7 +27,7 @@
  *   await writer.close();
  */
 import { Worker } from 'node:worker_threads';
-import { filePragmas } from './client.ts';
+import { filePath, filePragmas } from './client.ts';
 import type { InStatement } from './rows.ts';
 
 /**
@@ -107,7 +107,7 @@ export class BatchWriter {
 
   private spawn(extra: object, pragmas: string[]): Worker {
     const worker = new Worker(new URL('./batch-writer.worker.mjs', import.meta.url), {
-      workerData: { url: this.options.databaseUrl, pragmas, timeout: this.options.busyTimeoutMs ?? 5000, ...extra },
+      workerData: { path: filePath(this.options.databaseUrl) ?? ':memory:', pragmas, timeout: this.options.busyTimeoutMs ?? 5000, ...extra },
       // Nothing of the main thread's loader or flags: the worker is plain JavaScript.
       execArgv: [],
     });

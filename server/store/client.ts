@@ -70,7 +70,7 @@ export function isFileUrl(url: string): boolean {
 }
 
 /** The path of a `file:` URL (`file:data/x.db`, `file:///abs/x.db`), or null for in-memory. */
-function filePath(url: string): string | null {
+export function filePath(url: string): string | null {
   if (url === ':memory:' || url.includes(':memory:')) return null;
   const rest = url.slice('file:'.length).split('?')[0]!;
   return rest.startsWith('//') ? decodeURIComponent(rest.replace(/^\/\/[^/]*/, '')) : decodeURIComponent(rest);
