@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/profile-decide.ts [--cpu-prof] [--seconds 10] [--path decide|echo|batch]
  *   BENCH_SERVER_ENV="LOG_LEVEL=warn" npx tsx bench/profile-decide.ts
+ *   BENCH_NODE_ARGS="--max-semi-space-size=32" npx tsx bench/profile-decide.ts   (Node flags, after the start script's)
  *
  * Not part of `npm run bench`: a tool for the one who optimises.
  */
@@ -160,7 +161,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     dir,
     name: 'server',
     env: { DATABASE_URL: databaseUrl, ...env },
-    nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    nodeArgs: [...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     ...(values.root ? { cwd: values.root } : {}),
   });
   const samplesDir = new URL('../policies/solum/samples/', import.meta.url);

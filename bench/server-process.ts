@@ -62,6 +62,16 @@ export interface StartOptions {
   cwd?: string;
 }
 
+/**
+ * The Node flags of package.json's start script (`tsx --max-semi-space-size=64 server/main.ts`
+ * gives ["--max-semi-space-size=64"]): every process a benchmark starts, the service and its
+ * echo baseline alike, runs with the flags `npm start` gives the service.
+ */
+export function startFlags(dir = root): string[] {
+  const start = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.match(/(?<=\s)--[\w-]+(?:=\S+)?/g) ?? [];
+}
+
 export async function startProcess(options: StartOptions): Promise<BenchProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -69,7 +79,7 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
   const fd = openSync(logFile, 'a');
   // TypeScript through tsx, as `npm start` runs it; a prebuilt JavaScript file with node alone.
   const loader = /\.m?ts$/.test(options.script) ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script], {
+  const child = spawn(process.execPath, [...startFlags(options.cwd ?? root), ...(options.nodeArgs ?? []), ...loader, options.script], {
     cwd: options.cwd ?? root,
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', ...options.env, PORT: String(port) },
     stdio: ['ignore', fd, fd],
