@@ -8,6 +8,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { fastDate, fastDateTime } from './formats.ts';
 import { flattenSchema } from './schema-flatten.ts';
+import { compileFlatCheck } from './schema-check.ts';
 import type { Problem } from './types.ts';
 
 // ajv-formats is CommonJS: Node hands us module.exports, a bundler may hand us its `default`.
@@ -96,7 +97,7 @@ export function createSchemaRegistry(schemas: Record<string, object>, options: S
     let validator = byContent.get(key);
     if (!validator) {
       const full = bounded(schema, ajv.compile(schema));
-      const fast = fastCheck(firstError, schema, byId, flatChecks);
+      const fast = fastCheck(firstError, regExp, schema, byId, flatChecks);
       validator = fast ? (value: unknown) => (fast(value) ? [] : full(value)) : full;
       byContent.set(key, validator);
     }
@@ -137,19 +138,25 @@ function patternEngine(schemas: Record<string, object>, untrusted: SchemaRegistr
   return Object.assign(engine, { code: 'policyPatternEngine' });
 }
 
-/** The flattened schema compiled for accept/reject, or null (then the full validator alone). */
-function fastCheck(ajv: Ajv2020, schema: object, byId: ReadonlyMap<string, object>, shared: Map<string, ((value: unknown) => boolean) | null>): ((value: unknown) => boolean) | null {
+/**
+ * The flattened schema compiled for accept/reject, or null (then the full validator alone): our
+ * own generated check (schema-check.ts) where it covers the schema's keywords, else ajv's code
+ * for the flat schema on the first-error instance.
+ */
+function fastCheck(ajv: Ajv2020, regExp: ReturnType<typeof patternEngine>, schema: object, byId: ReadonlyMap<string, object>, shared: Map<string, ((value: unknown) => boolean) | null>): ((value: unknown) => boolean) | null {
   const flat = flattenSchema(schema, byId);
   if (!flat) return null;
   const key = JSON.stringify(flat);
   const hit = shared.get(key);
   if (hit !== undefined) return hit;
-  let check: ((value: unknown) => boolean) | null;
-  try {
-    const fn = ajv.compile(flat);
-    check = (value) => fn(value) === true;
-  } catch {
-    check = null;
+  let check: ((value: unknown) => boolean) | null = compileFlatCheck(flat, { formats: (ajv as unknown as { formats: Record<string, unknown> }).formats, regExp });
+  if (!check) {
+    try {
+      const fn = ajv.compile(flat);
+      check = (value) => fn(value) === true;
+    } catch {
+      check = null;
+    }
   }
   if (shared.size >= 1000) shared.clear();
   shared.set(key, check);
