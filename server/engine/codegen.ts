@@ -63,6 +63,8 @@ const PER_ELEMENT_ARG: Readonly<Record<string, number>> = { map: 1, filter: 1, a
 class FunctionGen {
   readonly lines: string[] = [];
   private temps = 0;
+  /** Temporaries known to hold a boolean (comparisons, !, !!, some/all/none, and/or/if of booleans): truthy() of one is itself. */
+  private readonly bools = new Set<string>(['true', 'false']);
 
   /** `traced`: emit the trace's records of scope reads (the phases without a trace leave them out: ctx.rec is null there). */
   constructor(private readonly pools: Pools, private readonly scope: CompileScope, private readonly traced = true, firstTemp = 0) {
@@ -78,6 +80,21 @@ class FunctionGen {
     const t = `t${this.temps++}`;
     this.lines.push(`let ${t};`);
     return t;
+  }
+
+  /** Marks a temporary as holding a boolean; returns it. */
+  bool(t: string): string {
+    this.bools.add(t);
+    return t;
+  }
+
+  isBool(e: string): boolean {
+    return this.bools.has(e);
+  }
+
+  /** JavaScript for truthy(e) (json-logic truthiness): e itself when it is known to be a boolean. */
+  truth(e: string): string {
+    return this.bools.has(e) ? e : `T(${e})`;
   }
 
   emit(line: string): void {
@@ -236,22 +253,26 @@ class FunctionGen {
     const n = args.length;
     let i = 0;
     let open = 0;
+    let allBool = true;
     for (; i < n - 1; i += 2) {
       const cond = this.node(args[i], argPath(i), data, top);
-      this.emit(`if (T(${cond})) {`);
+      this.emit(`if (${this.truth(cond)}) {`);
       const then = this.node(args[i + 1], argPath(i + 1), data, top);
+      allBool &&= this.isBool(then);
       this.emit(`${t} = ${then};`);
       this.emit(`} else {`);
       open++;
     }
     if (n === i + 1) {
       const last = this.node(args[i], argPath(i), data, top);
+      allBool &&= this.isBool(last);
       this.emit(`${t} = ${last};`);
     } else {
+      allBool = false;
       this.emit(`${t} = null;`);
     }
     this.emit(`}`.repeat(open));
-    return t;
+    return allBool ? this.bool(t) : t;
   }
 
   andOr(isAnd: boolean, args: unknown[], argPath: (i: number) => string, data: string, top: boolean): string {
@@ -261,16 +282,20 @@ class FunctionGen {
       return t;
     }
     let open = 0;
+    let allBool = true;
     for (let i = 0; i < args.length; i++) {
       const v = this.node(args[i], argPath(i), data, top);
+      allBool &&= this.isBool(v);
       this.emit(`${t} = ${v};`);
       if (i < args.length - 1) {
-        this.emit(isAnd ? `if (T(${t})) {` : `if (!T(${t})) {`);
+        // t holds v here: known to be a boolean when v is.
+        const test = this.isBool(v) ? t : `T(${t})`;
+        this.emit(isAnd ? `if (${test}) {` : `if (!${test}) {`);
         open++;
       }
     }
     this.emit(`}`.repeat(open));
-    return t;
+    return allBool ? this.bool(t) : t;
   }
 
   iteration(op: string, args: unknown[], argPath: (i: number) => string, path: string, data: string, top: boolean): string {
@@ -282,19 +307,23 @@ class FunctionGen {
     this.temps = body.temps;
     const fn = `(${x}) => { ${body.lines.join(' ')} return ${r}; }`;
     const at = this.text(path);
+    // truthy(f(y)): f(y) itself when the body gives a boolean.
+    const test = (call: string) => (body.isBool(r) ? call : `T(${call})`);
     switch (op) {
       case 'map':
         this.emit(`if (!Array.isArray(${items})) ${t} = []; else { SPEND(c, ${items}.length, ${at}); ${t} = ${items}.map(${fn}); }`);
         break;
       case 'filter':
-        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; ${t} = ${items}.filter((y) => T(f(y))); }`);
+        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; ${t} = ${items}.filter((y) => ${test('f(y)')}); }`);
         break;
       case 'all':
-        this.emit(`if (!Array.isArray(${items}) || !${items}.length) ${t} = false; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; ${t} = true; for (let i = 0; i < ${items}.length; i++) if (!T(f(${items}[i]))) { ${t} = false; break; } }`);
+        this.emit(`if (!Array.isArray(${items}) || !${items}.length) ${t} = false; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; ${t} = true; for (let i = 0; i < ${items}.length; i++) if (!${test(`f(${items}[i])`)}) { ${t} = false; break; } }`);
+        this.bool(t);
         break;
       default: {
         const some = op === 'some';
-        this.emit(`if (!Array.isArray(${items})) ${t} = ${!some}; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; let h = 0; for (let i = 0; i < ${items}.length; i++) if (i in ${items} && T(f(${items}[i]))) h++; ${t} = ${some ? 'h > 0' : 'h === 0'}; }`);
+        this.emit(`if (!Array.isArray(${items})) ${t} = ${!some}; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; let h = 0; for (let i = 0; i < ${items}.length; i++) if (i in ${items} && ${test(`f(${items}[i])`)}) h++; ${t} = ${some ? 'h > 0' : 'h === 0'}; }`);
+        this.bool(t);
       }
     }
     return t;
@@ -404,25 +433,27 @@ function standard(op: string, v: string[], g: FunctionGen): string | null {
     g.emit(`${t} = ${expr};`);
     return t;
   };
+  /** bin() for an operator whose result is always a boolean. */
+  const test = (expr: string) => g.bool(bin(expr));
   switch (op) {
-    case '===': return n === 2 ? bin(`${a} === ${b}`) : null;
-    case '!==': return n === 2 ? bin(`${a} !== ${b}`) : null;
-    case '==': return n === 2 ? bin(`${a} == ${b}`) : null;
-    case '!=': return n === 2 ? bin(`${a} != ${b}`) : null;
-    case '>': return n === 2 ? bin(`${a} > ${b}`) : null;
-    case '>=': return n === 2 ? bin(`${a} >= ${b}`) : null;
+    case '===': return n === 2 ? test(`${a} === ${b}`) : null;
+    case '!==': return n === 2 ? test(`${a} !== ${b}`) : null;
+    case '==': return n === 2 ? test(`${a} == ${b}`) : null;
+    case '!=': return n === 2 ? test(`${a} != ${b}`) : null;
+    case '>': return n === 2 ? test(`${a} > ${b}`) : null;
+    case '>=': return n === 2 ? test(`${a} >= ${b}`) : null;
     case '<':
-      if (n === 2) return bin(`${a} < ${b}`);
-      if (n === 3) return bin(`${c3} === undefined ? ${a} < ${b} : ${a} < ${b} && ${b} < ${c3}`);
+      if (n === 2) return test(`${a} < ${b}`);
+      if (n === 3) return test(`${c3} === undefined ? ${a} < ${b} : ${a} < ${b} && ${b} < ${c3}`);
       return null;
     case '<=':
-      if (n === 2) return bin(`${a} <= ${b}`);
-      if (n === 3) return bin(`${c3} === undefined ? ${a} <= ${b} : ${a} <= ${b} && ${b} <= ${c3}`);
+      if (n === 2) return test(`${a} <= ${b}`);
+      if (n === 3) return test(`${c3} === undefined ? ${a} <= ${b} : ${a} <= ${b} && ${b} <= ${c3}`);
       return null;
-    case '!': return n === 1 ? bin(`!T(${a})`) : null;
-    case '!!': return n === 1 ? bin(`T(${a})`) : null;
+    case '!': return n === 1 ? test(`!${g.truth(a!)}`) : null;
+    case '!!': return n === 1 ? test(g.truth(a!)) : null;
     case 'in':
-      return n === 2 ? bin(`!${b} || typeof ${b}.indexOf !== 'function' ? false : ${b}.indexOf(${a}) !== -1`) : null;
+      return n === 2 ? test(`!${b} || typeof ${b}.indexOf !== 'function' ? false : ${b}.indexOf(${a}) !== -1`) : null;
     case '+':
       if (n === 1) return bin(`parseFloat(0) + parseFloat(${a})`);
       if (n === 2) return bin(`parseFloat(parseFloat(0) + parseFloat(${a})) + parseFloat(${b})`);
@@ -509,27 +540,40 @@ export function generatePhases(
   /** Larger expressions: functions of their own in the same source, called from the phases. */
   const functions: string[] = [];
   let temps = 0;
-  /** Statements computing one expression into a fresh variable; returns [statements, variable or literal]. */
-  const value = (fn: Compiled): [string, string] => {
+  /**
+   * Statements computing one expression into a fresh variable; returns [statements, variable or
+   * literal, whether it is known to hold a boolean].
+   */
+  const value = (fn: Compiled): [string, string, boolean] => {
     const site = sites.get(fn);
     if (!site) {
       // Not from the document's expressions (cannot happen): the closure itself.
       pools.C.push(fn);
       const t = `t${temps++}`;
-      return [`let ${t} = C[${pools.C.length - 1}](F, c);`, t];
+      return [`let ${t} = C[${pools.C.length - 1}](F, c);`, t, false];
     }
     const g = new FunctionGen(pools, scope, false, temps);
     const r = g.node(site.node, site.path, 'F', true);
     const code = g.lines.join(' ');
     if (code.length <= INLINE_LIMIT && !code.includes('=>')) {
       temps = g.used;
-      return [code, r];
+      return [code, r, g.isBool(r)];
     }
     const own = new FunctionGen(pools, scope, false);
     const result = own.node(site.node, site.path, 'F', true);
     functions.push(`function X${functions.length}(F, c) { ${own.lines.join(' ')} return ${result}; }`);
     const t = `t${temps++}`;
-    return [`let ${t} = X${functions.length - 1}(F, c);`, t];
+    return [`let ${t} = X${functions.length - 1}(F, c);`, t, own.isBool(result)];
+  };
+  /**
+   * A decision field's value as CP copies it: copy() gives a primitive back as it is and spends
+   * no budget on it, so only a value that may be an object goes through CP.
+   */
+  const field = (v: string, isBool: boolean, path: string): string => {
+    // Literals constant() writes for primitives: null, true, false, a JSON string, a number in parentheses.
+    if (isBool || v === 'null' || v.startsWith('"') || /^\(-?[0-9][0-9.e+-]*\)$/.test(v)) return v;
+    const at = JSON.stringify(path);
+    return /^t[0-9]+$/.test(v) ? `(typeof ${v} === "object" && ${v} !== null ? CP(${v}, c, ${at}) : ${v})` : `CP(${v}, c, ${at})`;
   };
   const lets = (list: ReadonlyArray<{ fn: Compiled }>, at: readonly number[]) =>
     list.map((d, i) => {
@@ -539,13 +583,13 @@ export function generatePhases(
   const rules = (phase: PhaseShape, extra: string | null) =>
     phase.rules.map((r) => {
       const parts = r.then.map(([k, fn]) => [k, ...value(fn)] as const);
-      const fields = parts.map(([k, , v]) => `${JSON.stringify(k)}: CP(${v}, c, ${JSON.stringify(`${r.path}/then/${pointerSegment(k)}`)})`);
+      const fields = parts.map(([k, , v, isBool]) => `${JSON.stringify(k)}: ${field(v, isBool, `${r.path}/then/${pointerSegment(k)}`)}`);
       if (extra !== null) fields.push(`${JSON.stringify(extra)}: X`);
       fields.push(`${JSON.stringify(ruleField)}: ${JSON.stringify(r.id)}`);
       const outcome = `{ ${parts.map(([, code]) => code).join(' ')} return { ${fields.join(', ')} }; }`;
       if (r.when === null) return outcome;
-      const [code, cond] = value(r.when);
-      return `{ ${code} if (T(${cond})) ${outcome} }`;
+      const [code, cond, isBool] = value(r.when);
+      return `{ ${code} if (${isBool ? cond : `T(${cond})`}) ${outcome} }`;
     }).join('\n') + `\nthrow NONE();`;
   const mainLets = lets(main.lets, slots.mainLets);
   const item = each ? `function (F, c) {\n${lets(each.lets, slots.eachLets)}\n${rules(each, null)}\n}` : 'null';
