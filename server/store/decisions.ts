@@ -91,31 +91,6 @@ export async function getDecision(db: Client, tenant: string, id: string): Promi
   return rs.rows[0] ? toRecord(rs.rows[0]) : null;
 }
 
-export interface DecisionQuery {
-  policy?: string;
-  /** Inclusive lower bound of `at`. */
-  from?: string;
-  /** Exclusive upper bound of `at`. */
-  until?: string;
-  limit?: number;
-}
-
-/** A tenant's decisions by evaluation time, newest first (uses the (tenant, policy, at) index). */
-export async function listDecisions(db: Client, tenant: string, q: DecisionQuery = {}): Promise<DecisionRecord[]> {
-  // Conditions are added only when given (never "? IS NULL OR ..."), so SQLite can use the index;
-  // values still travel as placeholders.
-  const where = ['tenant = ?'];
-  const params: Array<string | number> = [tenant];
-  if (q.policy !== undefined) { where.push('policy = ?'); params.push(q.policy); }
-  if (q.from !== undefined) { where.push('at >= ?'); params.push(iso(q.from)); }
-  if (q.until !== undefined) { where.push('at < ?'); params.push(iso(q.until)); }
-  const rs = await db.execute({
-    sql: `SELECT * FROM decisions WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ?`,
-    args: [...params, q.limit ?? 100],
-  });
-  return rs.rows.map(toRecord);
-}
-
 /** A row of a decision-log query: everything but the input and the trace (read one decision for those). */
 export type DecisionSummary = Omit<DecisionRecord, 'input' | 'trace'> & { hasTrace: boolean };
 
@@ -142,19 +117,53 @@ export function jsonPath(segments: readonly string[]): string {
   return `$${segments.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `."${s}"`)).join('')}`;
 }
 
+/** Policies per statement of a query across a tenant's policies: SQLite allows 500 terms in a compound SELECT. */
+const POLICIES_PER_STATEMENT = 200;
+
+const SUMMARY_COLUMNS = 'id, tenant, policy, version, at, pin_to, version_as_of, decision, rule, error, key_id, created_at, duration_ms, trace IS NOT NULL AS has_trace';
+
 /**
- * A tenant's decisions matching every given filter, newest first (by at, then id). With a
- * policy it walks (tenant, policy, at, id), otherwise (tenant, at, id); version, rule and the
- * outcome field are checked on those rows. Values travel as placeholders, the field path too.
+ * A tenant's decisions matching every given filter, newest first (by at, then id). Every
+ * filter is checked on rows found through the (tenant, policy, at, id) index: with a policy
+ * one walk of it; without, one walk per policy of the tenant (each stopping after `limit`
+ * rows), the newest `limit` of those rows being the answer, so a query across policies never
+ * reads more than `limit` rows a policy and the log needs no second time index (migration
+ * 006). Values travel as placeholders, the field path too.
  */
 export async function queryDecisions(db: Client, tenant: string, q: DecisionFilter): Promise<DecisionSummary[]> {
-  const where = ['tenant = ?'];
-  const args: Array<string | number> = [tenant];
+  const { where, args } = filterConditions(q);
+  if (q.policy !== undefined) {
+    const rs = await db.execute({
+      sql: `SELECT ${SUMMARY_COLUMNS} FROM decisions WHERE tenant = ? AND policy = ?${where} ORDER BY at DESC, id DESC LIMIT ?`,
+      args: [tenant, q.policy, ...args, q.limit],
+    });
+    return rs.rows.map(toSummary);
+  }
+  const policies = (await db.execute({ sql: 'SELECT key FROM policies WHERE tenant = ? ORDER BY key', args: [tenant] })).rows.map((r) => str(r, 'key'));
+  const rows: DecisionSummary[] = [];
+  for (let i = 0; i < policies.length; i += POLICIES_PER_STATEMENT) {
+    const chunk = policies.slice(i, i + POLICIES_PER_STATEMENT);
+    const walk = `SELECT rowid FROM (SELECT rowid FROM decisions WHERE tenant = ? AND policy = ?${where} ORDER BY at DESC, id DESC LIMIT ?)`;
+    const rs = await db.execute({
+      sql: `SELECT ${SUMMARY_COLUMNS} FROM decisions WHERE rowid IN (${chunk.map(() => walk).join(' UNION ALL ')}) ORDER BY at DESC, id DESC LIMIT ?`,
+      args: [...chunk.flatMap((policy) => [tenant, policy, ...args, q.limit]), q.limit],
+    });
+    rows.push(...rs.rows.map(toSummary));
+  }
+  // More than one statement: the newest of their rows, ordered as SQLite orders them (at and id
+  // are ASCII text compared byte by byte).
+  if (policies.length > POLICIES_PER_STATEMENT) rows.sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return rows.slice(0, q.limit);
+}
+
+/** The filters other than tenant and policy, as " AND ..." conditions on the decisions table and their values. */
+function filterConditions(q: DecisionFilter): { where: string; args: Array<string | number> } {
+  let where = '';
+  const args: Array<string | number> = [];
   const add = (sql: string, ...values: Array<string | number>) => {
-    where.push(sql);
+    where += ` AND ${sql}`;
     args.push(...values);
   };
-  if (q.policy !== undefined) add('policy = ?', q.policy);
   if (q.from !== undefined) add('at >= ?', iso(q.from));
   if (q.until !== undefined) add('at < ?', iso(q.until));
   if (q.before !== undefined) add('(at, id) < (?, ?)', iso(q.before.at), q.before.id);
@@ -169,12 +178,11 @@ export async function queryDecisions(db: Client, tenant: string, q: DecisionFilt
     else if (typeof v === 'number') add(`json_type(decision, ?) IN ('integer', 'real') AND json_extract(decision, ?) = ?`, path, path, v);
     else add(`json_type(decision, ?) = 'text' AND json_extract(decision, ?) = ?`, path, path, v);
   }
-  const rs = await db.execute({
-    sql: `SELECT id, tenant, policy, version, at, pin_to, version_as_of, decision, rule, error, key_id, created_at, duration_ms, trace IS NOT NULL AS has_trace
-          FROM decisions WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ?`,
-    args: [...args, q.limit],
-  });
-  return rs.rows.map((r) => ({
+  return { where, args };
+}
+
+function toSummary(r: Row): DecisionSummary {
+  return {
     id: str(r, 'id'),
     tenant: str(r, 'tenant'),
     policy: str(r, 'policy'),
@@ -189,7 +197,7 @@ export async function queryDecisions(db: Client, tenant: string, q: DecisionFilt
     createdAt: str(r, 'created_at'),
     durationMs: num(r, 'duration_ms'),
     hasTrace: num(r, 'has_trace') === 1,
-  }));
+  };
 }
 
 /** What a replay needs of a logged decision. */

@@ -42,7 +42,7 @@ describe('decisions logged before and after migration 003', () => {
         ['new-order', 'order.placedAt', '2023-11-20T10:00:00.000Z'],
       ]);
       expect(await getDecision(db, 'solum', 'new-order')).toMatchObject({ version: 2, pinTo: 'order.placedAt', versionAsOf: '2023-11-20T10:00:00.000Z' });
-      const listed = await queryDecisions(db, 'solum', { limit: 10 });
+      const listed = await queryDecisions(db, 'solum', { policy: 'returns', limit: 10 });
       expect(Object.fromEntries(listed.map((d) => [d.id, [d.pinTo, d.versionAsOf]]))).toEqual({
         'old-1': ['decision', '2024-01-20T15:00:00.000Z'],
         'new-order': ['order.placedAt', '2023-11-20T10:00:00.000Z'],
