@@ -178,6 +178,14 @@ class FunctionGen {
       const inline = standard(op, values, this);
       if (inline !== null) return inline;
     }
+    if (located && spec.call && values.length <= 3) {
+      // Positionally (OperatorSpec.call): the same function as spec.fn, without an arguments array.
+      this.pools.FN.push(spec.call as never);
+      const t = this.temp();
+      const padded = [...values, 'undefined', 'undefined', 'undefined'].slice(0, 3);
+      this.emit(`try { ${t} = FN[${this.pools.FN.length - 1}](${padded.join(', ')}, c.env); } catch (e) { throw LOC(e, ${this.text(path)}); }`);
+      return t;
+    }
     this.pools.FN.push(spec.fn);
     const fn = `FN[${this.pools.FN.length - 1}]`;
     const t = this.temp();

@@ -80,5 +80,18 @@ export interface OperatorSpec {
   /** Example expressions and results, e.g. [{"daysBetween":["2024-01-01","2024-01-31"]}, 30]. */
   examples: Array<[unknown, unknown]>;
   fn?: (args: unknown[], env: Env) => unknown;
+  /**
+   * The same operator taking its (at most three) arguments positionally, absent ones undefined,
+   * then env: fn is positional(call).fn, so fn(args, env) is call(args[0], args[1], args[2], env).
+   * Generated code (codegen.ts) calls it and builds no arguments array.
+   */
+  call?: PositionalFn;
   lazy?: boolean;
+}
+
+export type PositionalFn = (a: unknown, b: unknown, c: unknown, env: Env) => unknown;
+
+/** fn and call of an operator implemented positionally (OperatorSpec.call): fn(args, env) is call(args[0], args[1], args[2], env). */
+export function positional(call: PositionalFn): { fn: NonNullable<OperatorSpec['fn']>; call: PositionalFn } {
+  return { fn: (args, env) => call(args[0], args[1], args[2], env), call };
 }

@@ -3,8 +3,8 @@
  * Sums are exact decimal sums, so totals of rounded amounts never pick up float noise;
  * `get` reads own properties only, so a policy can never reach Object.prototype or a constructor.
  */
-import type { OperatorSpec } from '../types.ts';
-import { OperatorError } from '../types.ts';
+import type { OperatorSpec, PositionalFn } from '../types.ts';
+import { OperatorError, positional } from '../types.ts';
 import { decimalSum } from './money.ts';
 
 /** The numbers of an array, nulls left out (an absent amount counts as nothing). */
@@ -42,7 +42,7 @@ export function getPath(value: unknown, path: string | number): unknown {
 }
 
 // Loops rather than Math.max(...xs): spreading a large array overflows the stack.
-const extreme = (op: string, better: (a: number, b: number) => boolean) => ([array]: unknown[]): number | null => {
+const extreme = (op: string, better: (a: number, b: number) => boolean): PositionalFn => (array): number | null => {
   let best: number | null = null;
   for (const x of numbersOf(op, array)) if (best === null || better(x, best)) best = x;
   return best;
@@ -55,7 +55,7 @@ export const collectionOperators: OperatorSpec[] = [
     arity: [1, 1],
     doc: 'Exact decimal sum of an array of numbers (null elements count as 0; [] gives 0): [0.1, 0.2] sums to 0.3.',
     examples: [[{ sum: [[0.1, 0.2]] }, 0.3], [{ sum: [[10, null, 2.5]] }, 12.5], [{ sum: [[]] }, 0]],
-    fn: ([array]) => decimalSum(numbersOf('sum', array)),
+    ...positional((array) => decimalSum(numbersOf('sum', array))),
   },
   {
     name: 'maxOf',
@@ -63,7 +63,7 @@ export const collectionOperators: OperatorSpec[] = [
     arity: [1, 1],
     doc: 'Largest number of an array (null elements are skipped); null for an array without numbers.',
     examples: [[{ maxOf: [[3, 7, 5]] }, 7], [{ maxOf: [[]] }, null]],
-    fn: extreme('maxOf', (a, b) => a > b),
+    ...positional(extreme('maxOf', (a, b) => a > b)),
   },
   {
     name: 'minOf',
@@ -71,7 +71,7 @@ export const collectionOperators: OperatorSpec[] = [
     arity: [1, 1],
     doc: 'Smallest number of an array (null elements are skipped); null for an array without numbers.',
     examples: [[{ minOf: [[3, 7, 5]] }, 3], [{ minOf: [[null]] }, null]],
-    fn: extreme('minOf', (a, b) => a < b),
+    ...positional(extreme('minOf', (a, b) => a < b)),
   },
   {
     name: 'count',
@@ -79,10 +79,10 @@ export const collectionOperators: OperatorSpec[] = [
     arity: [1, 1],
     doc: 'Number of elements of an array.',
     examples: [[{ count: [[1, 2, 3]] }, 3], [{ count: [[]] }, 0]],
-    fn: ([array]) => {
+    ...positional((array) => {
       if (!Array.isArray(array)) throw new OperatorError('count: the argument must be an array');
       return array.length;
-    },
+    }),
   },
   {
     name: 'get',
@@ -94,10 +94,10 @@ export const collectionOperators: OperatorSpec[] = [
       [{ get: [[1, 2], '5', 0] }, 0],
       [{ get: [{ a: 1, b: 2 }, 'constructor'] }, null],
     ],
-    fn: ([value, path, fallback]) => {
+    ...positional((value, path, fallback) => {
       if (typeof path !== 'string' && typeof path !== 'number') throw new OperatorError('get: the path must be a string such as "a.b.0"');
       const found = getPath(value, path);
       return found !== undefined ? found : fallback === undefined ? null : fallback;
-    },
+    }),
   },
 ];

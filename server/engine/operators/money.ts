@@ -4,8 +4,8 @@
  * 1.2345000000000002 in floating point and must round to 1.23, and 1.005 (stored as
  * 1.00499999999999989...) must round to 1.01, as a person with a calculator would get.
  */
-import type { OperatorSpec } from '../types.ts';
-import { OperatorError } from '../types.ts';
+import type { OperatorSpec, PositionalFn } from '../types.ts';
+import { OperatorError, positional } from '../types.ts';
 
 // ISO 4217 minor units that differ from the usual 2.
 const ZERO_DECIMALS = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX', 'XAF', 'XOF', 'XPF', 'PYG', 'RWF', 'KMF', 'GNF', 'DJF', 'BIF', 'VUV']);
@@ -226,7 +226,7 @@ function currencyArg(op: string, value: unknown): string | null {
 
 const rounding = (name: string, mode: RoundingMode, doc: string, examples: Array<[unknown, unknown]>): OperatorSpec => ({
   name, family: 'money', arity: [1, 2], doc, examples,
-  fn: ([x, digits]) => (x === null || x === undefined ? null : roundDecimal(amountArg(name, x), digitsArg(name, digits), mode)),
+  ...positional((x, digits) => (x === null || x === undefined ? null : roundDecimal(amountArg(name, x), digitsArg(name, digits), mode))),
 });
 
 export const moneyOperators: OperatorSpec[] = [
@@ -236,10 +236,10 @@ export const moneyOperators: OperatorSpec[] = [
     arity: [1, 2],
     doc: "Rounds an amount half away from zero to the currency's minor unit (ISO 4217: JPY 0, KWD 3, most 2) on its decimal value, so 1% of 123.45 is 1.23. Without a currency, the order's currency; an unknown or null currency rounds to 2 decimals. Null gives null.",
     examples: [[{ money: [1.2345000000000002] }, 1.23], [{ money: [1.005, 'USD'] }, 1.01], [{ money: [1234.5, 'JPY'] }, 1235]],
-    fn: ([amount, currency], env) => {
+    ...positional((amount, currency, _c, env) => {
       if (amount === null || amount === undefined) return null;
       return roundMoney(amountArg('money', amount), currency === undefined ? env.currency : currencyArg('money', currency));
-    },
+    }),
   },
   {
     name: 'minorUnits',
@@ -247,7 +247,7 @@ export const moneyOperators: OperatorSpec[] = [
     arity: [1, 1],
     doc: 'Decimals of the currency\'s minor unit (ISO 4217): 0 for JPY or KRW, 3 for BHD, KWD, OMR, JOD, TND, IQD, LYD, otherwise (and for null or an unknown code) 2.',
     examples: [[{ minorUnits: ['KRW'] }, 0], [{ minorUnits: ['KWD'] }, 3], [{ minorUnits: ['EUR'] }, 2]],
-    fn: ([currency]) => minorUnitsOf(currencyArg('minorUnits', currency ?? null)),
+    ...positional((currency) => minorUnitsOf(currencyArg('minorUnits', currency ?? null))),
   },
   rounding('round', 'half-away-from-zero', 'Rounds half away from zero to the given decimals (default 0; negative rounds to tens, hundreds...), on the decimal value: 2.675 rounds to 2.68. Null gives null.',
     [[{ round: [2.675, 2] }, 2.68], [{ round: [-2.5] }, -3], [{ round: [1250, -2] }, 1300]]),

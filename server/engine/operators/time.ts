@@ -6,8 +6,8 @@
  * (deliveredAt before delivery) never crashes a rule: policies test for null instead.
  * Pure: only string parsing and Date.UTC arithmetic, no clock, no Intl.
  */
-import type { Env, OperatorSpec } from '../types.ts';
-import { BudgetError, OperatorError } from '../types.ts';
+import type { Env, OperatorSpec, PositionalFn } from '../types.ts';
+import { BudgetError, OperatorError, positional } from '../types.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -228,41 +228,41 @@ function spendStep(op: string, env: Env): void {
   if (--env.budget.steps < 0) throw new BudgetError(`${op}: the evaluation step budget is exhausted`);
 }
 
-const spec = (name: string, arity: [number, number], doc: string, examples: Array<[unknown, unknown]>, fn: NonNullable<OperatorSpec['fn']>): OperatorSpec =>
-  ({ name, family: 'time', arity, doc, examples, fn });
+const spec = (name: string, arity: [number, number], doc: string, examples: Array<[unknown, unknown]>, call: PositionalFn): OperatorSpec =>
+  ({ name, family: 'time', arity, doc, examples, ...positional(call) });
 
 export const timeOperators: OperatorSpec[] = [
   spec('now', [0, 0], 'The evaluation instant `at` (ISO-8601 UTC), fixed for the whole evaluation so decisions replay exactly.',
-    [[{ now: [] }, '2024-01-15T12:00:00Z']], (_args, env) => env.at),
+    [[{ now: [] }, '2024-01-15T12:00:00Z']], (_a, _b, _c, env) => env.at),
 
   spec('date', [1, 1], 'The UTC calendar date "YYYY-MM-DD" of a date or date-time (offsets are converted to UTC first). Null gives null.',
     [[{ date: ['2024-03-01T01:30:00+02:00'] }, '2024-02-29'], [{ date: ['2024-03-01'] }, '2024-03-01']],
-    ([t]) => { const a = timeArg('date', t); return a && formatIsoDate(a.ms); }),
+    (t) => { const a = timeArg('date', t); return a && formatIsoDate(a.ms); }),
 
   spec('daysBetween', [2, 2], 'Whole calendar days from the UTC date of the first argument to the UTC date of the second (negative when the second is earlier); the time of day does not count. Null gives null.',
     [[{ daysBetween: ['2024-01-01T23:59:59Z', '2024-01-02T00:00:00Z'] }, 1], [{ daysBetween: ['2024-02-28', '2024-03-01'] }, 2]],
-    ([x, y]) => {
+    (x, y) => {
       const a = timeArg('daysBetween', x), b = timeArg('daysBetween', y);
       return a && b && dayNumber(b.ms) - dayNumber(a.ms);
     }),
 
   spec('hoursBetween', [2, 2], 'Hours from the first instant to the second, fractional (a bare date means 00:00Z). Null gives null.',
     [[{ hoursBetween: ['2024-01-01', '2024-01-02T06:30:00Z'] }, 30.5]],
-    ([x, y]) => {
+    (x, y) => {
       const a = timeArg('hoursBetween', x), b = timeArg('hoursBetween', y);
       return a && b && (b.ms - a.ms) / HOUR_MS;
     }),
 
   spec('addDays', [2, 2], 'Adds a whole number of days (negative subtracts). A date gives a date, a date-time gives a UTC date-time. Null gives null.',
     [[{ addDays: ['2024-02-28', 2] }, '2024-03-01'], [{ addDays: ['2024-01-31T10:00:00+01:00', 30] }, '2024-03-01T09:00:00Z']],
-    ([t, n]) => {
+    (t, n) => {
       const a = timeArg('addDays', t), days = intArg('addDays', n);
       return a && result('addDays', a.ms + days * DAY_MS, a.dateOnly);
     }),
 
   spec('addHours', [2, 2], 'Adds hours (may be fractional, rounded to the millisecond; negative subtracts) and gives a UTC date-time. Null gives null.',
     [[{ addHours: ['2024-01-01', 48] }, '2024-01-03T00:00:00Z'], [{ addHours: ['2024-01-01T23:00:00Z', 1.5] }, '2024-01-02T00:30:00Z']],
-    ([t, n]) => {
+    (t, n) => {
       const a = timeArg('addHours', t);
       if (typeof n !== 'number' || !Number.isFinite(n)) throw new OperatorError(`addHours: ${show(n)} is not a number of hours`);
       return a && result('addHours', a.ms + Math.round(n * HOUR_MS), false);
@@ -270,7 +270,7 @@ export const timeOperators: OperatorSpec[] = [
 
   spec('addMonths', [2, 2], 'Same day of the month n months later (negative: earlier), clamped to the last day of the target month; the time of day is kept. Null gives null.',
     [[{ addMonths: ['2024-01-31', 1] }, '2024-02-29'], [{ addMonths: ['2023-01-31', 1] }, '2023-02-28'], [{ addMonths: ['2024-02-29T08:00:00Z', 12] }, '2025-02-28T08:00:00Z']],
-    ([t, n]) => {
+    (t, n) => {
       const a = timeArg('addMonths', t), months = intArg('addMonths', n);
       if (!a) return null;
       const d = new Date(a.ms);
@@ -283,7 +283,7 @@ export const timeOperators: OperatorSpec[] = [
 
   spec('endOfMonth', [1, 1], 'The date "YYYY-MM-DD" of the last day of the UTC month holding the argument. Null gives null.',
     [[{ endOfMonth: ['2024-02-10T12:00:00Z'] }, '2024-02-29'], [{ endOfMonth: ['2100-02-01'] }, '2100-02-28']],
-    ([t]) => {
+    (t) => {
       const a = timeArg('endOfMonth', t);
       if (!a) return null;
       const d = new Date(a.ms);
@@ -293,7 +293,7 @@ export const timeOperators: OperatorSpec[] = [
 
   spec('businessDaysBetween', [2, 3], `Business days (Monday to Friday, not in the optional list of "YYYY-MM-DD" holidays) after the UTC date of the first argument up to and including that of the second; negative when the second is earlier. Spans over ${MAX_BUSINESS_SPAN_DAYS} days are refused. Null dates give null.`,
     [[{ businessDaysBetween: ['2024-01-05', '2024-01-08'] }, 1], [{ businessDaysBetween: ['2024-12-23', '2024-12-27', ['2024-12-25']] }, 3]],
-    ([x, y, hol], env) => {
+    (x, y, hol, env) => {
       const op = 'businessDaysBetween';
       const a = timeArg(op, x), b = timeArg(op, y);
       const holidays = holidayDays(op, hol);
@@ -311,7 +311,7 @@ export const timeOperators: OperatorSpec[] = [
 
   spec('addBusinessDays', [2, 3], 'The date "YYYY-MM-DD" of the n-th business day (Monday to Friday, not a listed holiday) after the UTC date of the argument; with n = 0, that date if it is a business day, else the next one. n is a non-negative integer. Null gives null.',
     [[{ addBusinessDays: ['2024-01-05T18:00:00Z', 1] }, '2024-01-08'], [{ addBusinessDays: ['2024-12-24', 2, ['2024-12-25']] }, '2024-12-27'], [{ addBusinessDays: ['2024-01-06', 0] }, '2024-01-08']],
-    ([t, n, hol], env) => {
+    (t, n, hol, env) => {
       const op = 'addBusinessDays';
       const a = timeArg(op, t), wanted = intArg(op, n, 0);
       const holidays = holidayDays(op, hol);
@@ -334,14 +334,14 @@ export const timeOperators: OperatorSpec[] = [
 
   spec('isBefore', [2, 2], 'True when the first instant is strictly before the second (a bare date means 00:00Z). Null gives null.',
     [[{ isBefore: ['2024-01-01T23:59:59Z', '2024-01-02'] }, true], [{ isBefore: ['2024-01-02', '2024-01-02T00:00:00Z'] }, false]],
-    ([x, y]) => {
+    (x, y) => {
       const a = timeArg('isBefore', x), b = timeArg('isBefore', y);
       return a && b && a.ms < b.ms;
     }),
 
   spec('isOnOrBefore', [2, 2], 'True when the first instant is before or equal to the second (a bare date means 00:00Z). Null gives null.',
     [[{ isOnOrBefore: ['2024-01-02', '2024-01-02T00:00:00Z'] }, true], [{ isOnOrBefore: ['2024-01-02T00:00:01Z', '2024-01-02'] }, false]],
-    ([x, y]) => {
+    (x, y) => {
       const a = timeArg('isOnOrBefore', x), b = timeArg('isOnOrBefore', y);
       return a && b && a.ms <= b.ms;
     }),
