@@ -167,7 +167,15 @@ describe('generated flat checks on random schemas', () => {
       if (!ours) return;
       covered++;
       for (const v of values) {
-        const want = theirs(v);
+        let want: boolean;
+        try {
+          want = theirs(v);
+        } catch {
+          // ajv's own generated code can throw on rare shapes (a ReferenceError "items0 is not
+          // defined" for {"oneOf": [{"title": "t"}, {"oneOf": [{"items": true}], "not": true}]}):
+          // there is no answer of ajv's to compare with.
+          continue;
+        }
         answers[want ? 'accepted' : 'refused']++;
         expect([v, ours(v)]).toEqual([v, want]);
       }
