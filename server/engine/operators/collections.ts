@@ -25,6 +25,12 @@ const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Reads a dotted path ("a.b.0") through own properties of objects and arrays; undefined when absent. */
 export function getPath(value: unknown, path: string | number): unknown {
+  if (typeof path === 'number' && Number.isSafeInteger(path)) {
+    // String(path) is one segment ("0", "-3": no dot, no forbidden name), and a number reads the
+    // same own property as its string: the one-segment read below, without the string.
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, path)) return undefined;
+    return (value as Record<number, unknown>)[path];
+  }
   if (path === '') return value;
   const text = String(path);
   if (text.indexOf('.') === -1) {

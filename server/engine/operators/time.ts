@@ -176,6 +176,20 @@ export function formatIsoInstant(ms: number): string {
   return `${formatIsoDate(ms)}T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}${frac}Z`;
 }
 
+/**
+ * formatIsoDate(parsed.ms) for a string parseIso accepted, without the arithmetic where the
+ * answer is written at its start: a bare date of the years 1000-9999 is its own UTC date, and
+ * an instant written in UTC ("...Z": offset zero, a time of day under 24 hours) falls on the
+ * date it begins with. Undefined otherwise (other offsets, years before 1000: formatted).
+ * test/engine/operators/time-fast.test.ts compares it with formatIsoDate.
+ */
+export function writtenUtcDate(text: string, parsed: IsoTime): string | undefined {
+  // Accepted strings begin with "YYYY-MM-DD" (both parsers); a first digit 0 is a year before 1000.
+  if (text.charCodeAt(0) === 48) return undefined;
+  if (parsed.dateOnly) return text; // exactly "YYYY-MM-DD"
+  return text.charCodeAt(text.length - 1) === 90 ? text.slice(0, 10) : undefined;
+}
+
 /** Whole days since 1970-01-01 of the UTC date holding the instant. */
 export const dayNumber = (ms: number): number => Math.floor(ms / DAY_MS);
 
@@ -237,7 +251,7 @@ export const timeOperators: OperatorSpec[] = [
 
   spec('date', [1, 1], 'The UTC calendar date "YYYY-MM-DD" of a date or date-time (offsets are converted to UTC first). Null gives null.',
     [[{ date: ['2024-03-01T01:30:00+02:00'] }, '2024-02-29'], [{ date: ['2024-03-01'] }, '2024-03-01']],
-    (t) => { const a = timeArg('date', t); return a && formatIsoDate(a.ms); }),
+    (t) => { const a = timeArg('date', t); return a && (writtenUtcDate(t as string, a) ?? formatIsoDate(a.ms)); }),
 
   spec('daysBetween', [2, 2], 'Whole calendar days from the UTC date of the first argument to the UTC date of the second (negative when the second is earlier); the time of day does not count. Null gives null.',
     [[{ daysBetween: ['2024-01-01T23:59:59Z', '2024-01-02T00:00:00Z'] }, 1], [{ daysBetween: ['2024-02-28', '2024-03-01'] }, 2]],

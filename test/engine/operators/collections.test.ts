@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OperatorError } from '../../../server/engine/types.ts';
+import { getPath } from '../../../server/engine/operators/collections.ts';
 import { call } from './env.ts';
 
 describe('sum', () => {
@@ -117,5 +118,19 @@ describe('get', () => {
   it('refuses a path that is not a string or number', () => {
     expect(() => call('get', [order, ['items']])).toThrow(OperatorError);
     expect(() => call('get', [order, null])).toThrow(OperatorError);
+  });
+});
+
+describe('get with a whole-number path', () => {
+  it('reads what the path written as a string reads (the definition: the number is a one-segment path)', () => {
+    const value = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 4 }),
+      fc.constantFrom<unknown>('abc', [, 'hole'], Object.assign([1, 2], { '-1': 'minus one' }), { 0: 'zero', '-0': 'minus zero', 1: 'one' }),
+    );
+    const n = fc.oneof(fc.integer({ min: -3, max: 5 }), fc.constantFrom(-0, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER));
+    fc.assert(fc.property(value, n, (v, i) => {
+      expect(Object.is(getPath(v, i), getPath(v, String(i)))).toBe(true);
+    }), { numRuns: 5000 });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatIsoDate, formatIsoInstant, parseIso, parseIsoSlow } from '../../../server/engine/operators/time.ts';
+import { formatIsoDate, formatIsoInstant, parseIso, parseIsoSlow, writtenUtcDate } from '../../../server/engine/operators/time.ts';
 import { call } from './env.ts';
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -49,6 +49,30 @@ describe('parseIso fast path', () => {
   });
   it.each(['0000-01-01', '0000-01-01T00:00:00+23:59', '9999-12-31T23:59:59.999999999-23:59', '2024-02-29T12:00:00.1Z', '1600-02-29', '1700-02-29', '2024-01-31T10:00:00.1234567890Z'])('agrees on %s', (s) => {
     expect(parseIso(s)).toEqual(parseIsoSlow(s));
+  });
+});
+
+describe('the date operator\'s written-date fast path', () => {
+  /** Where writtenUtcDate answers, it is formatIsoDate of the parsed instant; the operator gives formatIsoDate's answer. */
+  const agrees = (s: string): boolean => {
+    const parsed = parseIso(s);
+    if (parsed === null) return true;
+    const fast = writtenUtcDate(s, parsed);
+    return (fast === undefined || fast === formatIsoDate(parsed.ms)) && call('date', [s]) === formatIsoDate(parsed.ms);
+  };
+  it('agrees with formatting the parsed instant on shaped values, near misses and random text', () => {
+    let answered = 0;
+    fc.assert(fc.property(shaped, (s) => {
+      const parsed = parseIso(s);
+      if (parsed && writtenUtcDate(s, parsed) !== undefined) answered++;
+      return agrees(s);
+    }), { numRuns: 50_000 });
+    expect(answered).toBeGreaterThan(1000);
+    fc.assert(fc.property(mutated, agrees), { numRuns: 50_000 });
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 30 }), agrees), { numRuns: 20_000 });
+  });
+  it.each(['0999-12-31', '0999-12-31T23:59:59Z', '1000-01-01', '1000-01-01T00:00:00Z', '2024-02-29T23:59:59.999999Z', '2024-03-01T00:30:00+01:00', '2024-02-29T23:30:00-01:00', '2024-01-31T10:00:00+00:00', '9999-12-31T23:59:59.999Z'])('agrees on %s', (s) => {
+    expect(agrees(s)).toBe(true);
   });
 });
 
