@@ -71,9 +71,19 @@ function two(s: string, i: number): number {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
-/** Days from 1970-01-01 to a valid proleptic Gregorian date (H. Hinnant's days_from_civil). */
+/**
+ * Days from 1970-01-01 to a valid proleptic Gregorian date (H. Hinnant's days_from_civil). From
+ * year 1 on every quotient is of non-negative integers below 2^31, so `(a / b) | 0` is its floor
+ * (a division V8 does in integers); year 0's January and February take Math.floor.
+ */
 function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
+  if (y >= 0) {
+    const era = (y / 400) | 0;
+    const yoe = y - era * 400;
+    const doy = (((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) | 0) + day - 1;
+    return era * 146_097 + yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy - 719_468;
+  }
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
   const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
@@ -133,24 +143,36 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 /** "00" to "99": two-digit fields without padStart. */
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 
-/** The UTC calendar date of whole day `days` since 1970-01-01 (H. Hinnant's civil_from_days). */
+/**
+ * The UTC calendar date of whole day `days` since 1970-01-01 (H. Hinnant's civil_from_days), for
+ * the days of the years 1000-9999 (fastIsoDate's range): every quotient is then of non-negative
+ * integers below 2^31, so `(a / b) | 0` is its floor.
+ */
 function civilFromDays(days: number): { year: number; month: number; day: number } {
   const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
+  const era = (z / 146_097) | 0;
   const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
+  const yoe = ((doe - ((doe / 1460) | 0) + ((doe / 36_524) | 0) - ((doe / 146_096) | 0)) / 365) | 0;
+  const doy = doe - (365 * yoe + ((yoe / 4) | 0) - ((yoe / 100) | 0));
+  const mp = ((5 * doy + 2) / 153) | 0;
   const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 };
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - (((153 * mp + 2) / 5) | 0) + 1 };
 }
+
+/** Day numbers of 1000-01-01 and 9999-12-31. */
+const FIRST_FAST_DAY = -354_285;
+const LAST_FAST_DAY = 2_932_896;
+/** "YYYY-" by year - 1000 and "MM-DD" by month * 32 + day, made when first needed: a date is two pieces joined. */
+const YEAR_TEXT: string[] = [];
+const MONTH_DAY_TEXT: string[] = [];
 
 /** "YYYY-MM-DD" by arithmetic for whole-millisecond instants in the years 1000-9999, else null. */
 function fastIsoDate(ms: number): string | null {
   if (!Number.isInteger(ms)) return null;
-  const { year, month, day } = civilFromDays(Math.floor(ms / DAY_MS));
-  if (year < 1000 || year > 9999) return null;
-  return `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
+  const days = Math.floor(ms / DAY_MS);
+  if (days < FIRST_FAST_DAY || days > LAST_FAST_DAY) return null;
+  const { year, month, day } = civilFromDays(days);
+  return (YEAR_TEXT[year - 1000] ??= `${year}-`) + (MONTH_DAY_TEXT[month * 32 + day] ??= `${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`);
 }
 
 /** "YYYY-MM-DD" of the UTC day holding the instant. */
