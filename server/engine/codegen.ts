@@ -21,7 +21,7 @@ import type { Compiled, CompileScope, EvalContext } from './compiler.ts';
 import { operatorsByName } from './operators/index.ts';
 import { truthy } from './operators/standard.ts';
 import { BudgetError } from './types.ts';
-import type { OperatorSpec } from './types.ts';
+import type { OperatorSpec, TableHit } from './types.ts';
 import { isInputsMap } from './safety-tables.ts';
 import { tableValue } from './operators/tables.ts';
 
@@ -317,20 +317,23 @@ class FunctionGen {
     const at = this.text(path);
     // truthy(f(y)): f(y) itself when the body gives a boolean.
     const test = (call: string) => (body.isBool(r) ? call : `T(${call})`);
+    // SPEND(c, n, at) inline; SPEND(c, 0, at) throws its fault once the budget is overdrawn.
+    const spend = `c.env.budget.steps -= ${items}.length; if (c.env.budget.steps < 0) SPEND(c, 0, ${at});`;
     switch (op) {
       case 'map':
-        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { SPEND(c, ${items}.length, ${at}); ${t} = ${items}.map(${fn}); }`);
+        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { ${spend} ${t} = ${items}.map(${fn}); }`);
         break;
       case 'filter':
-        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; ${t} = ${items}.filter((y) => ${test('f(y)')}); }`);
+        // A boolean body is its own filter test (filter's extra arguments are not read).
+        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { ${spend} ${body.isBool(r) ? `${t} = ${items}.filter(${fn});` : `const f = ${fn}; ${t} = ${items}.filter((y) => T(f(y)));`} }`);
         break;
       case 'all':
-        this.emit(`if (!Array.isArray(${items}) || !${items}.length) ${t} = false; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; ${t} = true; for (let i = 0; i < ${items}.length; i++) if (!${test(`f(${items}[i])`)}) { ${t} = false; break; } }`);
+        this.emit(`if (!Array.isArray(${items}) || !${items}.length) ${t} = false; else { ${spend} const f = ${fn}; ${t} = true; for (let i = 0; i < ${items}.length; i++) if (!${test(`f(${items}[i])`)}) { ${t} = false; break; } }`);
         this.bool(t);
         break;
       default: {
         const some = op === 'some';
-        this.emit(`if (!Array.isArray(${items})) ${t} = ${!some}; else { SPEND(c, ${items}.length, ${at}); const f = ${fn}; let h = 0; for (let i = 0; i < ${items}.length; i++) if (i in ${items} && ${test(`f(${items}[i])`)}) h++; ${t} = ${some ? 'h > 0' : 'h === 0'}; }`);
+        this.emit(`if (!Array.isArray(${items})) ${t} = ${!some}; else { ${spend} const f = ${fn}; let h = 0; for (let i = 0; i < ${items}.length; i++) if (i in ${items} && ${test(`f(${items}[i])`)}) h++; ${t} = ${some ? 'h > 0' : 'h === 0'}; }`);
         this.bool(t);
       }
     }
@@ -399,6 +402,14 @@ class FunctionGen {
       }
       return tests.length ? tests.join(' && ') : 'true';
     };
+    // Without an output column, tableValue(hit, undefined) of a row whose outputs have a literal
+    // copier is that copier's call: the rows give their copiers and the lookup calls one.
+    const copierOf = (hit: TableHit): (() => unknown) | undefined => {
+      const outputs = hit.outputs as unknown;
+      return outputs !== null && typeof outputs === 'object' ? hit.copiers?.get(outputs) : undefined;
+    };
+    const direct = column === 'undefined' && shape.rows.every((row) => copierOf(row.hit)) && (shape.fallback === null || copierOf(shape.fallback) !== undefined);
+    const answer = (hit: TableHit) => this.constant(direct ? copierOf(hit) : hit);
     const rows: string[] = [];
     for (const row of shape.rows) {
       const conds: string[] = [];
@@ -407,14 +418,18 @@ class FunctionGen {
         if (code === null) return null;
         conds.push(`(${code})`);
       }
-      rows.push(`if (${conds.length ? conds.join(' && ') : 'true'}) h = ${this.constant(row.hit)};`);
+      rows.push(`if (${conds.length ? conds.join(' && ') : 'true'}) h = ${answer(row.hit)};`);
     }
-    const fallback = shape.fallback ? this.constant(shape.fallback) : 'null';
+    const fallback = shape.fallback ? answer(shape.fallback) : 'null';
     const t = this.temp();
     const at = this.text(path);
-    this.pools.FN.push(tableValue as never);
-    const value = `FN[${this.pools.FN.length - 1}]`;
-    this.emit(`try { let h = ${fallback}; ${rows.length ? rows.join(' else ') + ' else' : ''} { } ${t} = h === null ? null : ${value}(h, ${column}); } catch (e) { throw LOC(e, ${at}); }`);
+    let value: string;
+    if (direct) value = 'h()';
+    else {
+      this.pools.FN.push(tableValue as never);
+      value = `FN[${this.pools.FN.length - 1}](h, ${column})`;
+    }
+    this.emit(`try { let h = ${fallback}; ${rows.length ? rows.join(' else ') + ' else' : ''} { } ${t} = h === null ? null : ${value}; } catch (e) { throw LOC(e, ${at}); }`);
     return t;
   }
 

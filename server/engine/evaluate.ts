@@ -131,7 +131,8 @@ function envOf(policy: CompiledPolicy, input: Record<string, unknown>, at: strin
   return {
     at,
     currency: typeof order?.currency === 'string' ? order.currency : null,
-    budget: { ...defaultBudget, ...options.budget },
+    // Without options.budget, the copy of defaultBudget written out (no object spread).
+    budget: options.budget === undefined ? { steps: defaultBudget.steps, maxCollection: defaultBudget.maxCollection } : { ...defaultBudget, ...options.budget },
     tables: policy.tables,
   };
 }
