@@ -28,7 +28,7 @@ import { openStore } from '../server/runtime.ts';
 import { createKey } from '../server/services/api-keys.ts';
 import { openDatabase } from '../server/store/client.ts';
 import { migrate } from '../server/store/migrate.ts';
-import { startProcess } from './server-process.ts';
+import { startFlags, startProcess } from './server-process.ts';
 import type { BenchProcess } from './server-process.ts';
 import { benchPolicies, seedTenants } from './seed-tenants.ts';
 
@@ -352,7 +352,7 @@ export function httpSection(r: HttpResults): string[] {
   const out = [
     '## HTTP: decide, batch, propagation, scale (bench/http.ts)',
     '',
-    `Real server processes on 127.0.0.1, each over a fresh database file, started as \`npm start\` starts the service (\`node --import tsx server/main.ts\`, default settings: \`LOG_LEVEL=info\`, one JSON line per request to a log file); the echo baseline (bench/echo-server.ts: Hono on @hono/node-server, one route parsing the JSON body and answering it) is started the same way. autocannon runs in the benchmark process on the same machine, ${CONNECTIONS} connections; rounds of ${r.seconds} s, interleaved (echo, decide, echo, ...), medians of ${r.rounds}; the ratio is the median of each round's decide/echo ratio. Decide bodies: Solum's ${solumReturnBodies().length} sample returns, each at its own \`at\` (so both versions decide), trace off, a decider key.`,
+    `Real server processes on 127.0.0.1, each over a fresh database file, started as \`npm start\` starts the service (\`${['node', ...startFlags(), '--import tsx server/main.ts'].join(' ')}\`, default settings: \`LOG_LEVEL=info\`, one JSON line per request to a log file); the echo baseline (bench/echo-server.ts: Hono on @hono/node-server, one route parsing the JSON body and answering it) is started the same way. autocannon runs in the benchmark process on the same machine, ${CONNECTIONS} connections; rounds of ${r.seconds} s, interleaved (echo, decide, echo, ...), medians of ${r.rounds}; the ratio is the median of each round's decide/echo ratio. Decide bodies: Solum's ${solumReturnBodies().length} sample returns, each at its own \`at\` (so both versions decide), trace off, a decider key.`,
     '',
     '| figure | req/s | p50 ms | p99 ms | baseline | baseline req/s | baseline p50 / p99 ms | ratio |',
     '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
