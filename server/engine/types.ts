@@ -37,6 +37,8 @@ export interface Env {
   budget: Budget;
   /** Compiled decision tables of the policy being evaluated, for the `table` operator. */
   tables: ReadonlyMap<string, CompiledTable>;
+  /** The parse of `at` once a time operator has made it, with the text it was made from (operators/time.ts timeOrNow). */
+  atTime?: { text: string; time: { ms: number; dateOnly: boolean } | null };
 }
 
 /** A decision table after compile: lookup returns the outputs of the first matching row. */

@@ -228,6 +228,20 @@ function timeArg(op: string, value: unknown): IsoTime | null {
   return t;
 }
 
+/**
+ * timeArg for an argument that may be the evaluation instant (`now`, env.at): its parse is kept
+ * on env for the rest of the evaluation, next to the text it was made from, so a policy comparing
+ * several dates with now parses it once. Any other value is timeArg's.
+ */
+function timeOrNow(op: string, value: unknown, env: Env): IsoTime | null {
+  if (value !== env.at) return timeArg(op, value);
+  const kept = env.atTime;
+  if (kept !== undefined && kept.text === value) return kept.time;
+  const time = timeArg(op, value);
+  env.atTime = { text: value, time };
+  return time;
+}
+
 function intArg(op: string, value: unknown, min = -Infinity): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
     throw new OperatorError(`${op}: ${show(value)} is not ${min === 0 ? 'a non-negative' : 'an'} integer`);
@@ -277,15 +291,15 @@ export const timeOperators: OperatorSpec[] = [
 
   spec('daysBetween', [2, 2], 'Whole calendar days from the UTC date of the first argument to the UTC date of the second (negative when the second is earlier); the time of day does not count. Null gives null.',
     [[{ daysBetween: ['2024-01-01T23:59:59Z', '2024-01-02T00:00:00Z'] }, 1], [{ daysBetween: ['2024-02-28', '2024-03-01'] }, 2]],
-    (x, y) => {
-      const a = timeArg('daysBetween', x), b = timeArg('daysBetween', y);
+    (x, y, _c, env) => {
+      const a = timeOrNow('daysBetween', x, env), b = timeOrNow('daysBetween', y, env);
       return a && b && dayNumber(b.ms) - dayNumber(a.ms);
     }),
 
   spec('hoursBetween', [2, 2], 'Hours from the first instant to the second, fractional (a bare date means 00:00Z). Null gives null.',
     [[{ hoursBetween: ['2024-01-01', '2024-01-02T06:30:00Z'] }, 30.5]],
-    (x, y) => {
-      const a = timeArg('hoursBetween', x), b = timeArg('hoursBetween', y);
+    (x, y, _c, env) => {
+      const a = timeOrNow('hoursBetween', x, env), b = timeOrNow('hoursBetween', y, env);
       return a && b && (b.ms - a.ms) / HOUR_MS;
     }),
 
@@ -370,15 +384,15 @@ export const timeOperators: OperatorSpec[] = [
 
   spec('isBefore', [2, 2], 'True when the first instant is strictly before the second (a bare date means 00:00Z). Null gives null.',
     [[{ isBefore: ['2024-01-01T23:59:59Z', '2024-01-02'] }, true], [{ isBefore: ['2024-01-02', '2024-01-02T00:00:00Z'] }, false]],
-    (x, y) => {
-      const a = timeArg('isBefore', x), b = timeArg('isBefore', y);
+    (x, y, _c, env) => {
+      const a = timeOrNow('isBefore', x, env), b = timeOrNow('isBefore', y, env);
       return a && b && a.ms < b.ms;
     }),
 
   spec('isOnOrBefore', [2, 2], 'True when the first instant is before or equal to the second (a bare date means 00:00Z). Null gives null.',
     [[{ isOnOrBefore: ['2024-01-02', '2024-01-02T00:00:00Z'] }, true], [{ isOnOrBefore: ['2024-01-02T00:00:01Z', '2024-01-02'] }, false]],
-    (x, y) => {
-      const a = timeArg('isOnOrBefore', x), b = timeArg('isOnOrBefore', y);
+    (x, y, _c, env) => {
+      const a = timeOrNow('isOnOrBefore', x, env), b = timeOrNow('isOnOrBefore', y, env);
       return a && b && a.ms <= b.ms;
     }),
 ];

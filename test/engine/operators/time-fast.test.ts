@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatIsoDate, formatIsoInstant, parseIso, parseIsoSlow, writtenUtcDate } from '../../../server/engine/operators/time.ts';
-import { call } from './env.ts';
+import { call, testEnv } from './env.ts';
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 /** The formatting through Date that the fast paths replace. */
@@ -73,6 +73,30 @@ describe('the date operator\'s written-date fast path', () => {
   });
   it.each(['0999-12-31', '0999-12-31T23:59:59Z', '1000-01-01', '1000-01-01T00:00:00Z', '2024-02-29T23:59:59.999999Z', '2024-03-01T00:30:00+01:00', '2024-02-29T23:30:00-01:00', '2024-01-31T10:00:00+00:00', '9999-12-31T23:59:59.999Z'])('agrees on %s', (s) => {
     expect(agrees(s)).toBe(true);
+  });
+});
+
+describe('the evaluation instant parsed once per evaluation (timeOrNow)', () => {
+  /** What an operator answers (or the message it throws). */
+  const outcome = (op: string, args: unknown[], env: ReturnType<typeof testEnv>): unknown => {
+    try {
+      return call(op, args, env);
+    } catch (err) {
+      return `throws ${(err as Error).message}`;
+    }
+  };
+  it('answers as parsing every argument does, with env.at equal to an argument, changed between calls, or invalid', () => {
+    const text = fc.oneof(shaped, mutated, fc.constant(null));
+    fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom('daysBetween', 'hoursBetween', 'isBefore', 'isOnOrBefore'), text, text, fc.nat(3)), { minLength: 1, maxLength: 8 }), (calls) => {
+      const shared = testEnv();
+      for (const [op, x, y, pick] of calls) {
+        // The shared env's instant: one of the arguments (as `now` is), or a string of its own; it may change between calls.
+        shared.at = pick === 0 && typeof x === 'string' ? x : pick === 1 && typeof y === 'string' ? y : pick === 2 ? shared.at : '2024-01-15T12:00:00Z';
+        // A fresh env whose instant is no argument: every argument is parsed.
+        const want = outcome(op, [x, y], testEnv({ at: 'not an argument' }));
+        expect(outcome(op, [x, y], shared)).toEqual(want);
+      }
+    }), { numRuns: 20_000 });
   });
 });
 
