@@ -7,11 +7,21 @@ import type { OperatorSpec, PositionalFn } from '../types.ts';
 import { OperatorError, positional } from '../types.ts';
 import { decimalSum } from './money.ts';
 
-/** The numbers of an array, nulls left out (an absent amount counts as nothing). */
-function numbersOf(op: string, value: unknown): number[] {
+/**
+ * The numbers of an array, nulls left out (an absent amount counts as nothing). An array of
+ * finite numbers only is its own list of numbers: it is given back as it is (callers only read it).
+ */
+function numbersOf(op: string, value: unknown): readonly number[] {
   if (!Array.isArray(value)) throw new OperatorError(`${op}: the argument must be an array`);
-  const out: number[] = [];
-  for (let i = 0; i < value.length; i++) {
+  let i = 0;
+  for (; i < value.length; i++) {
+    const v: unknown = value[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) break;
+  }
+  if (i === value.length) return value as number[];
+  // From the first element that is not a finite number: the copy, as before.
+  const out: number[] = value.slice(0, i) as number[];
+  for (; i < value.length; i++) {
     const v: unknown = value[i];
     if (v === null || v === undefined) continue;
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new OperatorError(`${op}: element ${i} is not a finite number`);
@@ -50,7 +60,8 @@ export function getPath(value: unknown, path: string | number): unknown {
 // Loops rather than Math.max(...xs): spreading a large array overflows the stack.
 const extreme = (op: string, better: (a: number, b: number) => boolean): PositionalFn => (array): number | null => {
   let best: number | null = null;
-  for (const x of numbersOf(op, array)) if (best === null || better(x, best)) best = x;
+  const xs = numbersOf(op, array);
+  for (let i = 0; i < xs.length; i++) if (best === null || better(xs[i]!, best)) best = xs[i]!;
   return best;
 };
 

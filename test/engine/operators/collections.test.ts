@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OperatorError } from '../../../server/engine/types.ts';
 import { getPath } from '../../../server/engine/operators/collections.ts';
+import { decimalSum } from '../../../server/engine/operators/money.ts';
 import { call } from './env.ts';
 
 describe('sum', () => {
@@ -132,5 +133,38 @@ describe('get with a whole-number path', () => {
     fc.assert(fc.property(value, n, (v, i) => {
       expect(Object.is(getPath(v, i), getPath(v, String(i)))).toBe(true);
     }), { numRuns: 5000 });
+  });
+});
+
+describe('sum, maxOf and minOf on arrays of numbers only', () => {
+  /** The definition: the numbers copied out, nulls left out, the first other element refused. */
+  const numbersOf = (op: string, value: unknown[]): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v === null || v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new OperatorError(`${op}: element ${i} is not a finite number`);
+      out.push(v);
+    }
+    return out;
+  };
+  const outcome = (f: () => unknown): unknown => {
+    try {
+      return f();
+    } catch (err) {
+      return `throws ${(err as Error).message}`;
+    }
+  };
+  it('answer as over the copied numbers (the array itself is read where every element is a finite number)', () => {
+    const element = fc.oneof(
+      { weight: 6, arbitrary: fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(0.1, 0.2, 19.99, 5.01, -0, 1e21, 2 ** 53)) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, NaN, Infinity, '1', true, [], {}) },
+    );
+    const array = fc.oneof(fc.array(element, { maxLength: 8 }), fc.array(element, { maxLength: 8 }).map((a) => { const holey = [...a]; holey.length += 2; return holey; }));
+    fc.assert(fc.property(array, (a) => {
+      expect(outcome(() => call('sum', [a]))).toEqual(outcome(() => decimalSum(numbersOf('sum', a))));
+      expect(outcome(() => call('maxOf', [a]))).toEqual(outcome(() => numbersOf('maxOf', a).reduce<number | null>((b, x) => (b === null || x > b ? x : b), null)));
+      expect(outcome(() => call('minOf', [a]))).toEqual(outcome(() => numbersOf('minOf', a).reduce<number | null>((b, x) => (b === null || x < b ? x : b), null)));
+    }), { numRuns: 10_000 });
   });
 });
