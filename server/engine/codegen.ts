@@ -46,6 +46,11 @@ const helpers = {
   LOC: locate,
 };
 
+/** JavaScript for truthy(e): a temporary holding true or false is its own truthiness, anything else goes through T. */
+function truthCode(e: string): string {
+  return /^t[0-9]+$/.test(e) ? `(${e} === true || (${e} !== false && T(${e})))` : `T(${e})`;
+}
+
 /** A JavaScript literal for a primitive that prints back to itself, else null. */
 function literal(v: unknown): string | null {
   if (v === null) return 'null';
@@ -94,7 +99,7 @@ class FunctionGen {
 
   /** JavaScript for truthy(e) (json-logic truthiness): e itself when it is known to be a boolean. */
   truth(e: string): string {
-    return this.bools.has(e) ? e : `T(${e})`;
+    return this.bools.has(e) ? e : truthCode(e);
   }
 
   emit(line: string): void {
@@ -297,7 +302,7 @@ class FunctionGen {
       this.emit(`${t} = ${v};`);
       if (i < args.length - 1) {
         // t holds v here: known to be a boolean when v is.
-        const test = this.isBool(v) ? t : `T(${t})`;
+        const test = this.isBool(v) ? t : truthCode(t);
         this.emit(isAnd ? `if (${test}) {` : `if (!${test}) {`);
         open++;
       }
@@ -612,7 +617,7 @@ export function generatePhases(
       const outcome = `{ ${parts.map(([, code]) => code).join(' ')} return { ${fields.join(', ')} }; }`;
       if (r.when === null) return outcome;
       const [code, cond, isBool] = value(r.when);
-      return `{ ${code} if (${isBool ? cond : `T(${cond})`}) ${outcome} }`;
+      return `{ ${code} if (${isBool ? cond : truthCode(cond)}) ${outcome} }`;
     }).join('\n') + `\nthrow NONE();`;
   const mainLets = lets(main.lets, slots.mainLets);
   const item = each ? `function (F, c) {\n${lets(each.lets, slots.eachLets)}\n${rules(each, null)}\n}` : 'null';

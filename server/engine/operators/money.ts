@@ -166,6 +166,16 @@ export function decimalSum(values: readonly number[]): number {
 function sumShort(values: readonly number[]): number | undefined {
   const n = values.length;
   if (n > 64) return undefined;
+  // Whole numbers below 10^15 have scale 0 and are their own terms: the loops below, for them.
+  let whole = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v) || !(Math.abs(v) < 1e15)) break;
+    whole += v;
+    if (!(Math.abs(whole) <= Number.MAX_SAFE_INTEGER)) return undefined;
+  }
+  if (i === n) return whole === 0 ? 0 : whole;
   let scale = 0;
   for (let i = 0; i < n; i++) {
     const k = shortScale(values[i]!);
