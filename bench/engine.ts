@@ -203,9 +203,9 @@ interface ProfileNode { id: number; callFrame: { functionName: string; url: stri
 const root = fileURLToPath(new URL('../', import.meta.url));
 /** Parts of the code a decision's time is spent in, by source file. */
 const PARTS: Array<[RegExp, string]> = [
-  [/\.generated\.js$|server\/engine\/compiler\.ts$/, 'policy code (JavaScript generated from the expressions and phases, closures of compiler.ts)'],
+  [/policy-[a-z]+\.generated\.js$|server\/engine\/compiler\.ts$/, 'policy code (JavaScript generated from the expressions and phases, closures of compiler.ts)'],
   [/server\/engine\/evaluate\.ts$/, 'evaluation driver (evaluate.ts: frames, rules, outcomes, copies of results)'],
-  [/server\/engine\/(formats|schemas)\.ts$|node_modules\/ajv|^validate\d*$/, 'input validation (ajv code, date and date-time formats)'],
+  [/server\/engine\/(formats|schemas|schema-check)\.ts$|input-check\.generated\.js$|^inputCheck\d*$|node_modules\/ajv|^validate\d*$/, 'input validation (the generated check of the flattened schema, date and date-time formats)'],
   [/server\/engine\/operators\/time\.ts$/, 'time operators (date, daysBetween, addDays: ISO parsing and formatting)'],
   [/server\/engine\/operators\/money\.ts$/, 'money (money, round, sum: decimal rounding)'],
   [/server\/engine\/operators\/collections\.ts$/, 'collections (sum, maxOf, get)'],

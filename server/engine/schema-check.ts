@@ -97,7 +97,7 @@ class Generator {
 
   /** A function of its own answering whether `schema` accepts its argument; returns its name. */
   fn(schema: unknown): string {
-    const name = this.name('f');
+    const name = this.name('inputCheck');
     const lines: string[] = [];
     this.body(schema, 'x', lines);
     this.functions.push(`function ${name}(x) { ${lines.join(' ')} return true; }`);
@@ -249,7 +249,7 @@ export function compileFlatCheck(schema: unknown, options: FlatCheckOptions): ((
     if (err instanceof Refused) return null;
     throw err;
   }
-  const source = `"use strict";\n${g.functions.join('\n')}\nreturn function check(x) { ${lines.join(' ')} return true; };\n//# sourceURL=input-check.generated.js`;
+  const source = `"use strict";\n${g.functions.join('\n')}\nreturn function inputCheck(x) { ${lines.join(' ')} return true; };\n//# sourceURL=input-check.generated.js`;
   try {
     return new Function('P', 'LEN', source)(g.pool, ucs2length) as (value: unknown) => boolean;
   } catch {
