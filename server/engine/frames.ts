@@ -58,7 +58,7 @@ export class FrameBuilder {
     const eachLets = lets.each.map((n) => this.slot(n));
     const totals = lets.totals.map((n) => this.slot(n));
     const size = this.slots.size;
-    return { size, index: new Map(this.slots), params, now, item, itemIndex, items, mainLets, eachLets, totals, blank: new Array(size).fill(undefined), program: null, runs: 0, tierUp: null };
+    return { size, index: new Map(this.slots), params, now, item, itemIndex, items, mainLets, eachLets, totals, blank: Array.from({ length: size }, () => undefined), program: null, runs: 0, tierUp: null };
   }
 }
 
