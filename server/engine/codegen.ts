@@ -318,27 +318,32 @@ class FunctionGen {
     const body = new FunctionGen(this.pools, this.scope, this.traced, this.temps + 1000);
     const r = body.node(args[1], argPath(1), x, false);
     this.temps = body.temps;
-    const fn = `(${x}) => { ${body.lines.join(' ')} return ${r}; }`;
     const at = this.text(path);
-    // truthy(f(y)): f(y) itself when the body gives a boolean.
-    const test = (call: string) => (body.isBool(r) ? call : `T(${call})`);
+    // The body inline in a loop over the elements, as the array builtins the closures use visit
+    // them: map and filter read the length once and skip holes (map keeps them in its result,
+    // a new Array of that length), some and none skip holes, all reads every index.
+    const code = body.lines.join(' ');
+    const i = `i${this.temps++}`;
+    const n = `n${this.temps++}`;
+    // truthy(r): r itself when the body gives a boolean.
+    const test = body.isBool(r) ? r : truthCode(r);
     // SPEND(c, n, at) inline; SPEND(c, 0, at) throws its fault once the budget is overdrawn.
     const spend = `c.env.budget.steps -= ${items}.length; if (c.env.budget.steps < 0) SPEND(c, 0, ${at});`;
     switch (op) {
       case 'map':
-        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { ${spend} ${t} = ${items}.map(${fn}); }`);
+        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { ${spend} const ${n} = ${items}.length; ${t} = new Array(${n}); for (let ${i} = 0; ${i} < ${n}; ${i}++) if (${i} in ${items}) { const ${x} = ${items}[${i}]; ${code} ${t}[${i}] = ${r}; } }`);
         break;
       case 'filter':
-        // A boolean body is its own filter test (filter's extra arguments are not read).
-        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { ${spend} ${body.isBool(r) ? `${t} = ${items}.filter(${fn});` : `const f = ${fn}; ${t} = ${items}.filter((y) => T(f(y)));`} }`);
+        this.emit(`if (!Array.isArray(${items})) ${t} = []; else { ${spend} const ${n} = ${items}.length; ${t} = []; for (let ${i} = 0; ${i} < ${n}; ${i}++) if (${i} in ${items}) { const ${x} = ${items}[${i}]; ${code} if (${test}) ${t}.push(${x}); } }`);
         break;
       case 'all':
-        this.emit(`if (!Array.isArray(${items}) || !${items}.length) ${t} = false; else { ${spend} const f = ${fn}; ${t} = true; for (let i = 0; i < ${items}.length; i++) if (!${test(`f(${items}[i])`)}) { ${t} = false; break; } }`);
+        this.emit(`if (!Array.isArray(${items}) || !${items}.length) ${t} = false; else { ${spend} ${t} = true; for (let ${i} = 0; ${i} < ${items}.length; ${i}++) { const ${x} = ${items}[${i}]; ${code} if (!${test}) { ${t} = false; break; } } }`);
         this.bool(t);
         break;
       default: {
         const some = op === 'some';
-        this.emit(`if (!Array.isArray(${items})) ${t} = ${!some}; else { ${spend} const f = ${fn}; let h = 0; for (let i = 0; i < ${items}.length; i++) if (i in ${items} && ${test(`f(${items}[i])`)}) h++; ${t} = ${some ? 'h > 0' : 'h === 0'}; }`);
+        const h = `h${this.temps++}`;
+        this.emit(`if (!Array.isArray(${items})) ${t} = ${!some}; else { ${spend} let ${h} = 0; for (let ${i} = 0; ${i} < ${items}.length; ${i}++) if (${i} in ${items}) { const ${x} = ${items}[${i}]; ${code} if (${test}) ${h}++; } ${t} = ${some ? `${h} > 0` : `${h} === 0`}; }`);
         this.bool(t);
       }
     }
