@@ -152,6 +152,8 @@ export function roundMoney(amount: number, currency: string | null): number {
 
 /** The exact decimal sum of numbers as written (their shortest form): decimalSum([0.1, 0.2]) = 0.3. */
 export function decimalSum(values: readonly number[]): number {
+  // One finite number is its own sum: the exact decimal of String(v) read back (toNumber) is v, -0 as 0.
+  if (values.length === 1 && Number.isFinite(values[0])) return values[0] === 0 ? 0 : values[0]!;
   const fast = sumShort(values);
   return fast === undefined ? decimalSumExact(values) : fast;
 }
