@@ -14,6 +14,7 @@ import { flattenSchema } from '../../server/engine/schema-flatten.ts';
 import { compileFlatCheck } from '../../server/engine/schema-check.ts';
 import { loadSchemaFiles, linearRegExp } from '../../server/catalog/schema-files.ts';
 import { LocalCatalog } from '../../server/catalog/local-catalog.ts';
+import { mutate } from '../helpers/mutate.ts';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 const files = loadSchemaFiles();
@@ -31,28 +32,6 @@ const linear = firstErrorAjv(true);
 const formatsOf = (ajv: Ajv2020) => (ajv as unknown as { formats: Record<string, unknown> }).formats;
 
 const catalog = LocalCatalog.load();
-
-/** A copy of `value` with the node at a random path replaced, removed, or given an extra key. */
-function mutate(value: unknown, choice: number[], replacement: unknown): unknown {
-  const copy = structuredClone(value) as Record<string, unknown>;
-  let parent: unknown = null;
-  let key: string | number | null = null;
-  let cur: unknown = copy;
-  for (const c of choice) {
-    if (cur === null || typeof cur !== 'object') break;
-    const keys = Array.isArray(cur) ? cur.map((_, i) => i) : Object.keys(cur);
-    if (keys.length === 0) break;
-    parent = cur;
-    key = keys[c % keys.length]!;
-    cur = (cur as Record<string | number, unknown>)[key];
-  }
-  if (parent === null || key === null) return replacement;
-  const how = choice[0]! % 4;
-  if (how === 0 && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[key];
-  else if (how === 1 && cur !== null && typeof cur === 'object' && !Array.isArray(cur)) (cur as Record<string, unknown>).extra = replacement;
-  else (parent as Record<string | number, unknown>)[key] = replacement;
-  return copy;
-}
 
 const strings = ['', 'a', 'ab', 'abc', 'ABC', 'USD', 'usd', 'en', 'en-US', 'x\u00e9', '\u{1F600}', '\u{1F600}\u{1F600}', 'a\u{1F600}', '\ud83d', 'esl', 'original',
   '2024-01-31', '2024-02-30', '2024-01-31T10:00:00Z', '2024-01-31T10:00:00.5+02:00', '2024-01-31T10:00:00', '2016-12-31T23:59:60Z', '2024-01-31t10:00:00z',

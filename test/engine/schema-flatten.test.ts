@@ -13,6 +13,7 @@ import { flattenSchema } from '../../server/engine/schema-flatten.ts';
 import { createSchemaRegistry } from '../../server/engine/schemas.ts';
 import { loadSchemaFiles } from '../../server/catalog/schema-files.ts';
 import { LocalCatalog } from '../../server/catalog/local-catalog.ts';
+import { mutate } from '../helpers/mutate.ts';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 const files = loadSchemaFiles();
@@ -26,28 +27,6 @@ addFormats(first);
 first.addKeyword({ keyword: 'tsType', schemaType: 'string' });
 
 const catalog = LocalCatalog.load();
-
-/** A copy of `value` with the node at a random path replaced, removed, or given an extra key. */
-function mutate(value: unknown, choice: number[], replacement: unknown): unknown {
-  const copy = structuredClone(value) as Record<string, unknown>;
-  let parent: unknown = null;
-  let key: string | number | null = null;
-  let cur: unknown = copy;
-  for (const c of choice) {
-    if (cur === null || typeof cur !== 'object') break;
-    const keys = Array.isArray(cur) ? cur.map((_, i) => i) : Object.keys(cur);
-    if (keys.length === 0) break;
-    parent = cur;
-    key = keys[c % keys.length]!;
-    cur = (cur as Record<string | number, unknown>)[key];
-  }
-  if (parent === null || key === null) return replacement;
-  const how = choice[0]! % 4;
-  if (how === 0 && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[key];
-  else if (how === 1 && cur !== null && typeof cur === 'object' && !Array.isArray(cur)) (cur as Record<string, unknown>).extra = replacement;
-  else (parent as Record<string | number, unknown>)[key] = replacement;
-  return copy;
-}
 
 const replacement = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
