@@ -14,7 +14,7 @@ import { flattenSchema } from '../../server/engine/schema-flatten.ts';
 import { compileFlatCheck } from '../../server/engine/schema-check.ts';
 import { loadSchemaFiles, linearRegExp } from '../../server/catalog/schema-files.ts';
 import { LocalCatalog } from '../../server/catalog/local-catalog.ts';
-import { mutate } from '../helpers/mutate.ts';
+import { mutate, validValues } from '../helpers/mutate.ts';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 const files = loadSchemaFiles();
@@ -55,12 +55,7 @@ describe('generated flat checks on the seed schemas', () => {
             const ours = compileFlatCheck(flat, { formats: formatsOf(ajv), regExp: ajv === linear ? linearRegExp : null });
             expect(ours).not.toBeNull();
             const theirs = ajv.compile(flat!);
-            const samples = catalog.tenants.find((t) => t.tenant === tenant)!.samples.filter((s) => (s.sample.requests as Record<string, unknown>)?.[key] !== undefined);
-            const policy = catalog.compileVersion(catalog.policy(tenant, key)!, 1);
-            if (!policy.ok) throw new Error('policy does not compile');
-            const bases: unknown[] = kind === 'input'
-              ? samples.map((s) => ({ order: s.sample.order, request: (s.sample.requests as Record<string, unknown>)[key] }))
-              : (policy.policy.document.tests ?? []).map((t) => t.expect);
+            const bases = validValues(catalog, tenant, key, kind);
             expect(bases.length).toBeGreaterThan(0);
             for (const base of bases) expect(ours!(base)).toBe(theirs(base));
             let refused = 0;

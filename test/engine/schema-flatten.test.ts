@@ -13,7 +13,7 @@ import { flattenSchema } from '../../server/engine/schema-flatten.ts';
 import { createSchemaRegistry } from '../../server/engine/schemas.ts';
 import { loadSchemaFiles } from '../../server/catalog/schema-files.ts';
 import { LocalCatalog } from '../../server/catalog/local-catalog.ts';
-import { mutate } from '../helpers/mutate.ts';
+import { mutate, validValues } from '../helpers/mutate.ts';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 const files = loadSchemaFiles();
@@ -43,12 +43,7 @@ describe('flattened schemas', () => {
           expect(flat).not.toBeNull();
           const fast = first.compile(flat!);
           const original = full.compile({ $ref: id });
-          const samples = catalog.tenants.find((t) => t.tenant === tenant)!.samples.filter((s) => (s.sample.requests as Record<string, unknown>)?.[key] !== undefined);
-          const policy = catalog.compileVersion(catalog.policy(tenant, key)!, 1);
-          if (!policy.ok) throw new Error('policy does not compile');
-          const bases: unknown[] = kind === 'input'
-            ? samples.map((s) => ({ order: s.sample.order, request: (s.sample.requests as Record<string, unknown>)[key] }))
-            : (policy.policy.document.tests ?? []).map((t) => t.expect);
+          const bases = validValues(catalog, tenant, key, kind);
           expect(bases.length).toBeGreaterThan(0);
           let refused = 0;
           fc.assert(fc.property(fc.constantFrom(...bases), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), replacement, (base, choice, value) => {

@@ -1,3 +1,19 @@
+import type { LocalCatalog } from '../../server/catalog/local-catalog.ts';
+
+/**
+ * Valid values of a seed policy's input or decision schema: the inputs of its tenant's samples
+ * that ask it, or what its embedded tests expect of version 1.
+ */
+export function validValues(catalog: LocalCatalog, tenant: string, key: string, kind: 'input' | 'decision'): unknown[] {
+  if (kind === 'input') {
+    const samples = catalog.tenants.find((t) => t.tenant === tenant)!.samples.filter((s) => (s.sample.requests as Record<string, unknown>)?.[key] !== undefined);
+    return samples.map((s) => ({ order: s.sample.order, request: (s.sample.requests as Record<string, unknown>)[key] }));
+  }
+  const policy = catalog.compileVersion(catalog.policy(tenant, key)!, 1);
+  if (!policy.ok) throw new Error('policy does not compile');
+  return (policy.policy.document.tests ?? []).map((t) => t.expect);
+}
+
 /**
  * Mutations of a valid JSON value for differential tests of validators (test/engine/schema-*):
  * a copy with the node at a pseudo-random path (chosen by `choice`) removed, given an extra
