@@ -81,12 +81,20 @@ function two(s: string, i: number): number {
 }
 
 /**
+ * Canonical instants of days 01-28 (which exist in every month of every year): a regular
+ * expression of V8 tests this shape in about half the time of the character scan below, so it
+ * goes first; a string it does not match is scanned.
+ */
+const SURE_CANONICAL = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.(?!000)\d{3})?Z$/;
+
+/**
  * True for a valid instant already in canonical form ("2024-01-31T10:00:00Z", or with ".fff"
  * when the milliseconds are not zero), which normalizes to itself: decide passes instants it
  * has normalized, so this spares the regular expression, Date.parse and toISOString.
  */
 function isCanonicalInstant(at: unknown): at is string {
   if (typeof at !== 'string' || (at.length !== 20 && at.length !== 24)) return false;
+  if (SURE_CANONICAL.test(at)) return true;
   const y1 = two(at, 0), y2 = two(at, 2), month = two(at, 5), day = two(at, 8);
   const h = two(at, 11), mi = two(at, 14), s = two(at, 17);
   if (y1 < 0 || y2 < 0 || month < 1 || month > 12 || day < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return false;

@@ -33,9 +33,18 @@ function plainDate(s: string): boolean {
   return day <= (month === 2 && leap ? 29 : DAYS[month]!);
 }
 
+/**
+ * Valid dates whatever the year: months 01-12 and days 01-28 exist in every one. A regular
+ * expression of V8 tests such a shape in about half the time the character scan below takes
+ * (its charCodeAt calls), so it goes first; days 29-31 and everything else are scanned.
+ */
+const SURE_DATE = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])$/;
+/** SURE_DATE then a valid time (hours 00-23, minutes and seconds 00-59) and a valid zone: a subset of what plainDateTime accepts. */
+const SURE_DATE_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
 /** ajv-formats' "date" with a fast path for valid "YYYY-MM-DD". */
 export function fastDate(original: FormatCheck): FormatCheck {
-  return (s) => (s.length === 10 && plainDate(s)) || original(s);
+  return (s) => (s.length === 10 && (SURE_DATE.test(s) || plainDate(s))) || original(s);
 }
 
 /**
@@ -43,7 +52,7 @@ export function fastDate(original: FormatCheck): FormatCheck {
  * "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)" written with an upper-case T and Z.
  */
 export function fastDateTime(original: FormatCheck): FormatCheck {
-  return (s) => plainDateTime(s) || original(s);
+  return (s) => SURE_DATE_TIME.test(s) || plainDateTime(s) || original(s);
 }
 
 function plainDateTime(s: string): boolean {

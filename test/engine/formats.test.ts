@@ -52,7 +52,9 @@ describe('fast date-time format', () => {
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 30 }), (s) => dateTime(s) === originalDateTime(s)), { numRuns: 20_000 });
   });
   it.each(['2024-01-31T10:00:00Z', '2024-02-29T23:59:59.999+14:00', '2023-02-29T10:00:00Z', '2016-12-31T23:59:60Z', '2024-01-31t10:00:00z', '2024-01-31 10:00:00Z',
-    '2024-01-31T10:00:00', '2024-01-31T10:00:00+0200', '2024-01-31T10:00:00+02', '2024-01-31T24:00:00Z', '2024-01-31T10:00:00.Z', '0000-02-29T00:00:00Z', '2100-02-29T00:00:00Z'])(
+    '2024-01-31T10:00:00', '2024-01-31T10:00:00+0200', '2024-01-31T10:00:00+02', '2024-01-31T24:00:00Z', '2024-01-31T10:00:00.Z', '0000-02-29T00:00:00Z', '2100-02-29T00:00:00Z',
+    // The edges of the regular expression tried first (days 01-28, hours to 23, zones to 23:59) and a trailing newline, which $ must not take.
+    '2024-02-28T23:59:59Z', '0000-12-28T00:00:00.000000001-23:59', '2024-01-28T10:00:00+24:00', '2024-01-28T10:00:00+23:60', '2024-01-28T10:00:00Z\n', '2024-01-28\n'])(
     'agrees on %s', (s) => {
       expect(dateTime(s)).toBe(originalDateTime(s));
     });
@@ -76,5 +78,10 @@ describe('fast paths', () => {
   });
   it('answers a plain date without ajv-formats', () => {
     expect(fastDate(never)('2024-02-29')).toBe(true);
+    expect(fastDate(never)('2024-02-28')).toBe(true);
+  });
+  it.each(['2024-01-28\n', '2024-01-28T10:00:00Z\n'])('takes no trailing newline: %j', (s) => {
+    expect(date(s)).toBe(originalDate(s));
+    expect(dateTime(s)).toBe(originalDateTime(s));
   });
 });
