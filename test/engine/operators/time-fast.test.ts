@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatIsoDate, formatIsoInstant, parseIso, parseIsoSlow, writtenUtcDate } from '../../../server/engine/operators/time.ts';
+import { formatIsoDate, formatIsoInstant, parseIso, parseIsoSlow, sureUtcDate, writtenUtcDate } from '../../../server/engine/operators/time.ts';
 import { call, testEnv } from './env.ts';
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -72,6 +72,30 @@ describe('the date operator\'s written-date fast path', () => {
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 30 }), agrees), { numRuns: 20_000 });
   });
   it.each(['0999-12-31', '0999-12-31T23:59:59Z', '1000-01-01', '1000-01-01T00:00:00Z', '2024-02-29T23:59:59.999999Z', '2024-03-01T00:30:00+01:00', '2024-02-29T23:30:00-01:00', '2024-01-31T10:00:00+00:00', '9999-12-31T23:59:59.999Z'])('agrees on %s', (s) => {
+    expect(agrees(s)).toBe(true);
+  });
+});
+
+describe('the date operator\'s shape test (sureUtcDate)', () => {
+  /** Where the shape test answers, the string parses (the regular-expression parser) and its date is formatIsoDate of the instant. */
+  const agrees = (s: string): boolean => {
+    const sure = sureUtcDate(s);
+    if (sure === undefined) return true;
+    const parsed = parseIsoSlow(s);
+    return parsed !== null && sure === formatIsoDate(parsed.ms) && call('date', [s]) === sure;
+  };
+  it('agrees with the definition on shaped values, near misses and random text', () => {
+    let answered = 0;
+    fc.assert(fc.property(shaped, (s) => {
+      if (sureUtcDate(s) !== undefined) answered++;
+      return agrees(s);
+    }), { numRuns: 50_000 });
+    expect(answered).toBeGreaterThan(1000);
+    fc.assert(fc.property(mutated, agrees), { numRuns: 50_000 });
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 30 }), agrees), { numRuns: 20_000 });
+  });
+  it.each(['1000-01-28', '0999-01-01', '1000-01-01T00:00Z', '9999-12-28T23:59:59.999999999Z', '2024-01-28T24:00Z', '2024-01-28T10:00Z', '2024-01-28\n', '2024-01-28T10:00:00Z\n',
+    '2024-01-28T10:00:00.1234567890Z', '2024-01-28T10:00:60Z', '2024-02-29', '2024-01-28T10:00:00+00:00', '2024-01-28T10:00:00.Z'])('agrees on %j', (s) => {
     expect(agrees(s)).toBe(true);
   });
 });
