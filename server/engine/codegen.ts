@@ -38,6 +38,8 @@ interface Pools {
 const helpers = {
   T: truthy,
   HAS: Object.prototype.hasOwnProperty,
+  PROTO: Object.getPrototypeOf,
+  OP: Object.prototype,
   RP: readPath,
   SPEND(c: EvalContext, n: number, path: string): void {
     c.env.budget.steps -= n;
@@ -252,9 +254,27 @@ class FunctionGen {
   private readSegments(v: string, segs: string[], notFound: string): void {
     // Each segment: null/undefined or not an object or string, or no own property, or undefined → notFound.
     let open = 0;
+    let w = '';
+    let p = '';
     for (const seg of segs) {
       const k = JSON.stringify(seg);
-      this.emit(`if (${v} === null || ${v} === undefined || (typeof ${v} !== 'object' && typeof ${v} !== 'string') || !HAS.call(${v}, ${k}) || (${v} = ${v}[${k}]) === undefined) ${v} = ${notFound};`);
+      if (seg in Object.prototype) {
+        // A name Object.prototype has ("constructor", "__proto__", ...): asked first whether it is own, never read otherwise.
+        this.emit(`if (${v} === null || ${v} === undefined || (typeof ${v} !== 'object' && typeof ${v} !== 'string') || !HAS.call(${v}, ${k}) || (${v} = ${v}[${k}]) === undefined) ${v} = ${notFound};`);
+      } else {
+        // Read first: undefined is notFound whether the property is own or absent. A value found is
+        // own when the object has no prototype, or Object.prototype and that has no such property
+        // (the property cannot come from elsewhere); any other object asks hasOwnProperty, as before.
+        // What a hasOwnProperty call costs on objects of many shapes is most of a read's time.
+        if (!w) {
+          w = this.temp();
+          p = this.temp();
+        }
+        this.emit(`if (${v} === null || ${v} === undefined || (typeof ${v} !== 'object' && typeof ${v} !== 'string') || (${w} = ${v}[${k}]) === undefined || !((${p} = PROTO(${v})) === null || (${p} === OP && !(${k} in OP)) || HAS.call(${v}, ${k}))) ${v} = ${notFound};`);
+        this.emit(`else { ${v} = ${w};`);
+        open++;
+        continue;
+      }
       this.emit(`else {`);
       open++;
     }
@@ -524,11 +544,11 @@ export function generateExpressions(exprs: ReadonlyArray<{ node: unknown; path: 
   const source = `"use strict"; return [\n${bodies.join(',\n')}\n];\n//# sourceURL=policy-expressions.generated.js`;
   let make: (...args: unknown[]) => Compiled[];
   try {
-    make = new Function('K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', source) as typeof make;
+    make = new Function('K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', 'PROTO', 'OP', source) as typeof make;
   } catch {
     return null;
   }
-  return make(pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC);
+  return make(pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC, helpers.PROTO, helpers.OP);
 }
 
 /** The phases of a policy as run without a trace: one function per phase, no loops over lists of closures. */
@@ -638,8 +658,8 @@ decide: function (F, c, X) {\n${decide}\n},
 };
 //# sourceURL=policy-phases.generated.js`;
   try {
-    const make = new Function('K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', 'CP', 'NONE', source) as (...args: unknown[]) => PhaseProgram;
-    return make(pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC, budgetedCopy(copy), () => new EvalFault('', 'no rule matched'));
+    const make = new Function('K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', 'CP', 'NONE', 'PROTO', 'OP', source) as (...args: unknown[]) => PhaseProgram;
+    return make(pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC, budgetedCopy(copy), () => new EvalFault('', 'no rule matched'), helpers.PROTO, helpers.OP);
   } catch {
     return null;
   }

@@ -88,6 +88,43 @@ describe('generated code vs closures (frame mode)', () => {
     );
   });
 
+  it('reads own properties only, as the closures do, whatever the prototypes (also with Object.prototype given such a property)', () => {
+    // Read first, ownness after: objects without a prototype, plain objects, objects whose prototype
+    // has the property, arrays, strings, own undefined, and Object.prototype changed after the code was made.
+    class Box { constructor(public p: unknown) {} }
+    const inherited = { p: 'inherited p', z: 'inherited z', q: [1, 2] };
+    const data = fc.oneof(
+      fc.record({ p: scalar, z: scalar }, { requiredKeys: [] }),
+      fc.record({ p: scalar, z: scalar }, { requiredKeys: [] }).map((r) => Object.assign(Object.create(null), r)),
+      fc.record({ p: scalar }, { requiredKeys: [] }).map((r) => Object.assign(Object.create(inherited), r)),
+      fc.constantFrom({ p: undefined, z: 1 }, Object.assign(Object.create(null), { p: undefined }), [1, 2, 3], 'text', '', 0, null, new Box('box p'), { q: { z: 'deep' } }, { toString: 'own', constructor: 1 }),
+    );
+    const segments = fc.constantFrom('p', 'z', 'q', 'q.z', 'q.1', 'length', '0', 'toString', 'constructor', '__proto__', 'hasOwnProperty', 'p.length');
+    const frame = new FrameBuilder();
+    const scope: CompileScope = { tableInputs: () => null, slot: (n) => frame.slot(n), escape: () => {} };
+    const all = ['p', 'z', 'q', 'q.z', 'q.1', 'length', '0', 'toString', 'constructor', '__proto__', 'hasOwnProperty', 'p.length'];
+    const exprs = all.flatMap((seg) => [{ var: `o.${seg}` }, { map: [{ var: 'xs' }, { var: seg }] }, { map: [{ var: 'xs' }, { root: `o.${seg}` }] }]);
+    const closures = exprs.map((e, i) => compileExpression(e, `/r/${i}`, scope));
+    const generated = generateExpressions(exprs.map((node, i) => ({ node, path: `/r/${i}` })), scope)!;
+    const layout = frame.layout({ main: [], each: [], totals: [] });
+    const check = () => fc.assert(fc.property(data, fc.array(data, { maxLength: 3 }), segments, (o, xs, seg) => {
+      const slots = layout.blank.slice();
+      slots[layout.index.get('o')!] = o;
+      slots[layout.index.get('xs')!] = xs;
+      const i = all.indexOf(seg) * 3;
+      for (let j = i; j < i + 3; j++) expect(outcome(generated[j]!, slots.slice(), false)).toBe(outcome(closures[j]!, slots.slice(), false));
+    }), { numRuns: 3000 });
+    check();
+    const added = ['z', 'p', 'q'] as const;
+    try {
+      for (const k of added) Object.defineProperty(Object.prototype, k, { value: `polluted ${k}`, configurable: true, writable: true });
+      check();
+    } finally {
+      for (const k of added) delete (Object.prototype as Record<string, unknown>)[k];
+    }
+    expect(({} as Record<string, unknown>).z).toBeUndefined();
+  });
+
   it('puts nothing of the document into the source but JSON string literals and plain numbers', () => {
     const hostile = { cat: ['"); throw 1; ("', { var: 'a"]; throw 1; //' }, { var: ['b', '\u2028\u2029</script>'] }, 1e21, -0, 0.1] };
     const frame = new FrameBuilder();
