@@ -677,5 +677,9 @@ function budgetedCopy(copy: (value: unknown, budget?: { steps: number }) => unkn
   };
 }
 
-/** Expressions whose generated code is at most this long are inlined into the phases. */
-const INLINE_LIMIT = 700;
+/**
+ * Expressions whose generated code is at most this long are inlined into the phases (700 before
+ * property reads were written out with their ownness test, readSegments: 1,000 inlines about as
+ * many expressions as then).
+ */
+const INLINE_LIMIT = 1000;
