@@ -14,7 +14,8 @@ import type { SimulateTenantRequest } from '../../types/schemas.gen.ts';
 import { route } from '../route-spec.ts';
 import type { RouteSpec } from '../route-spec.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
-import { NDJSON, simulateDeps } from './simulate.ts';
+import { ndjsonResponse, wantsNdjson } from '../ndjson.ts';
+import { simulateDeps } from './simulate.ts';
 
 export const simulateTenantRoutes = {
   simulateTenant: {
@@ -53,11 +54,10 @@ export const simulateTenantRoutes = {
 
 export function registerSimulateTenant(app: Hono<AppEnv>, deps: AppDeps): void {
   const sim = simulateDeps(deps);
-  const encoder = new TextEncoder();
 
   route<SimulateTenantRequest>(app, simulateTenantRoutes.simulateTenant, async (c, input) => {
     const verb = { actor: c.get('actor'), input };
-    if (!(c.req.header('Accept') ?? '').toLowerCase().includes(NDJSON)) return c.json(await simulateTenant(sim, verb));
+    if (!wantsNdjson(c)) return c.json(await simulateTenant(sim, verb));
 
     // Everything that can be a 4xx is checked before this returns: a stream that starts is a 200.
     const stop = new AbortController();
@@ -66,18 +66,6 @@ export function registerSimulateTenant(app: Hono<AppEnv>, deps: AppDeps): void {
       requestId: c.get('requestId'),
       onError: (err) => deps.logger.error({ err, requestId: c.get('requestId') }, 'tenant simulation stream failed'),
     });
-    // Pulled line by line: a slow reader slows the run instead of piling lines up in memory.
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const next = await lines.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(`${JSON.stringify(next.value)}\n`));
-      },
-      async cancel() {
-        stop.abort();
-        await lines.return(undefined);
-      },
-    });
-    return c.body(body, 200, { 'Content-Type': NDJSON, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    return ndjsonResponse(c, lines, stop);
   });
 }

@@ -16,14 +16,10 @@ import { ServiceError } from '../../errors.ts';
 import { simulate, simulateStream } from '../../services/simulate.ts';
 import type { SimulateDeps } from '../../services/simulate.ts';
 import type { SimulateRequest } from '../../types/schemas.gen.ts';
+import { ndjsonResponse, wantsNdjson } from '../ndjson.ts';
 import { route } from '../route-spec.ts';
 import type { RouteSpec } from '../route-spec.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
-
-export const NDJSON = 'application/x-ndjson';
-/** Most characters of NDJSON lines written to the socket at once. */
-const CHUNK_CHARS = 64 * 1024;
-const TURN = Symbol('turn');
 
 export const simulateRoutes = {
   simulate: {
@@ -64,14 +60,13 @@ export function simulateDeps(deps: AppDeps): SimulateDeps {
 
 export function registerSimulate(app: Hono<AppEnv>, deps: AppDeps): void {
   const sim = simulateDeps(deps);
-  const encoder = new TextEncoder();
 
   route<SimulateRequest>(app, simulateRoutes.simulate, async (c, input) => {
     // Bounded by SIMULATE_TIMEOUT_MS (and the sandbox's budget), not REQUEST_TIMEOUT_MS; not
     // started when the request has already been answered 503 (its body came too slowly).
     if (c.get('deadline')?.hold() === false) throw new ServiceError('unavailable', 'the request timed out before the simulation started');
     const verb = { actor: c.get('actor'), policy: c.req.param('policy')!, input };
-    if (!(c.req.header('Accept') ?? '').toLowerCase().includes(NDJSON)) return c.json(await simulate(sim, verb));
+    if (!wantsNdjson(c)) return c.json(await simulate(sim, verb));
 
     // Everything that can be a 4xx is checked before this returns: a stream that starts is a 200.
     const stop = new AbortController();
@@ -80,39 +75,6 @@ export function registerSimulate(app: Hono<AppEnv>, deps: AppDeps): void {
       requestId: c.get('requestId'),
       onError: (err) => deps.logger.error({ err, requestId: c.get('requestId') }, 'simulation stream failed'),
     });
-    // Pulled as the socket drains: a slow reader slows the run instead of piling lines up in
-    // memory. The lines ready within one turn of the event loop go out as one chunk (up to
-    // CHUNK_CHARS): one socket write per line was a fifth of a 100,000-order run. A chunk is
-    // sent as soon as the run waits (its yield to the event loop every few ms, or I/O), so a
-    // change still leaves about when it is computed.
-    let pending = lines.next();
-    const advance = () => {
-      pending = lines.next();
-      pending.catch(() => undefined); // awaited by the next pull; not unhandled meanwhile
-    };
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        let chunk = '';
-        const turn = new Promise<typeof TURN>((resolve) => setImmediate(resolve, TURN));
-        for (;;) {
-          const next = chunk ? await Promise.race([pending, turn]) : await pending;
-          if (next === TURN) break;
-          if (next.done) {
-            if (chunk) controller.enqueue(encoder.encode(chunk));
-            controller.close();
-            return;
-          }
-          chunk += `${JSON.stringify(next.value)}\n`;
-          advance();
-          if (chunk.length >= CHUNK_CHARS) break;
-        }
-        controller.enqueue(encoder.encode(chunk));
-      },
-      async cancel() {
-        stop.abort();
-        await lines.return(undefined);
-      },
-    });
-    return c.body(body, 200, { 'Content-Type': NDJSON, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    return ndjsonResponse(c, lines, stop);
   });
 }
