@@ -9,7 +9,8 @@
  *                   a decision to the decision log, and once that is done the request is no
  *                   longer timed out; it answers when the log has committed the decision. So a
  *                   decision that is logged is always answered, and a 503 is safe to retry.
- *   simulate        holds its deadline at once: it runs within SIMULATE_TIMEOUT_MS instead.
+ *   simulate        both simulation routes hold their deadline at once (holdDeadline below):
+ *                   they run within SIMULATE_TIMEOUT_MS instead.
  *   other writes    may still complete after the 503 (as after any lost answer): read, then
  *                   retry; draft saves and publishes carry If-Match, so a retry cannot overwrite.
  *
@@ -22,7 +23,7 @@
  *   // in a handler, before an act that must not be reported as failed:
  *   if (!c.get('deadline')?.hold()) throw ...;   // already answered 503
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ServiceError } from '../errors.ts';
 import type { AppEnv } from './types.ts';
 
@@ -71,4 +72,13 @@ export function requestTimeout(ms: number): MiddlewareHandler<AppEnv> {
       clearTimeout(timer);
     }
   };
+}
+
+/**
+ * For a route bounded by a limit of its own (the simulations: SIMULATE_TIMEOUT_MS and the
+ * sandbox's budget): from here on REQUEST_TIMEOUT_MS no longer cuts it short. Throws the 503
+ * when the request has already been answered 503 (its body came too slowly), so nothing starts.
+ */
+export function holdDeadline(c: Context<AppEnv>, what: string): void {
+  if (c.get('deadline')?.hold() === false) throw new ServiceError('unavailable', `the request timed out before ${what} started`);
 }

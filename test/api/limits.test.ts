@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/api/app.ts';
+import { LocalCatalog } from '../../server/catalog/local-catalog.ts';
 import { TokenBuckets } from '../../server/api/rate-limit.ts';
 import type { DecisionLogWriter } from '../../server/decisions/log-writer.ts';
 import { createMetrics } from '../../server/metrics.ts';
@@ -219,6 +220,22 @@ describe('work limits', () => {
     it('answers a decide within the limit as usual', async () => {
       const { res } = await decide(appWith({ lookup: 20 }));
       expect(res.status).toBe(200);
+    });
+
+    it('lets both simulation routes run past it (SIMULATE_TIMEOUT_MS bounds them instead)', async () => {
+      const rt = server.runtime;
+      // Every sandbox task (the candidate document's evaluations) takes 500 ms more than the 300 ms limit.
+      const sandbox = new Proxy(rt.sandbox, {
+        get: (target, prop) => (prop === 'run' ? async (...args: Parameters<typeof target.run>) => (await sleep(500), target.run(...args)) : Reflect.get(target, prop, target)),
+      });
+      const app = createApp({ ...rt, metrics: createMetrics({ queueDepth: () => 0, defaultMetrics: false }), sandbox });
+      const editor = await server.key('solum', 'editor');
+      const document = LocalCatalog.load().policy('solum', 'returns')!.versions[0]!.document;
+      const post = (path: string, body: unknown) => app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { Authorization: `Bearer ${editor}`, 'Content-Type': 'application/json' } });
+      const policy = await post('/v1/policies/returns/simulate', { candidate: { document }, cases: { samples: true } });
+      expect(policy.status, await policy.clone().text()).toBe(200);
+      const tenant = await post('/v1/simulate', { changes: [{ policy: 'returns', candidate: { document } }], cases: { samples: true } });
+      expect(tenant.status, await tenant.clone().text()).toBe(200);
     });
   });
 });

@@ -15,6 +15,7 @@ import { route } from '../route-spec.ts';
 import type { RouteSpec } from '../route-spec.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 import { ndjsonResponse, wantsNdjson } from '../ndjson.ts';
+import { holdDeadline } from '../request-timeout.ts';
 import { simulateDeps } from './simulate.ts';
 
 export const simulateTenantRoutes = {
@@ -56,6 +57,7 @@ export function registerSimulateTenant(app: Hono<AppEnv>, deps: AppDeps): void {
   const sim = simulateDeps(deps);
 
   route<SimulateTenantRequest>(app, simulateTenantRoutes.simulateTenant, async (c, input) => {
+    holdDeadline(c, 'the simulation');
     const verb = { actor: c.get('actor'), input };
     if (!wantsNdjson(c)) return c.json(await simulateTenant(sim, verb));
 

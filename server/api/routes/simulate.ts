@@ -12,11 +12,11 @@
  */
 import type { Hono } from 'hono';
 import { schemaRegistry } from '../../catalog/schema-files.ts';
-import { ServiceError } from '../../errors.ts';
 import { simulate, simulateStream } from '../../services/simulate.ts';
 import type { SimulateDeps } from '../../services/simulate.ts';
 import type { SimulateRequest } from '../../types/schemas.gen.ts';
 import { ndjsonResponse, wantsNdjson } from '../ndjson.ts';
+import { holdDeadline } from '../request-timeout.ts';
 import { route } from '../route-spec.ts';
 import type { RouteSpec } from '../route-spec.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
@@ -62,9 +62,7 @@ export function registerSimulate(app: Hono<AppEnv>, deps: AppDeps): void {
   const sim = simulateDeps(deps);
 
   route<SimulateRequest>(app, simulateRoutes.simulate, async (c, input) => {
-    // Bounded by SIMULATE_TIMEOUT_MS (and the sandbox's budget), not REQUEST_TIMEOUT_MS; not
-    // started when the request has already been answered 503 (its body came too slowly).
-    if (c.get('deadline')?.hold() === false) throw new ServiceError('unavailable', 'the request timed out before the simulation started');
+    holdDeadline(c, 'the simulation');
     const verb = { actor: c.get('actor'), policy: c.req.param('policy')!, input };
     if (!wantsNdjson(c)) return c.json(await simulate(sim, verb));
 
