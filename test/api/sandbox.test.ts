@@ -59,6 +59,18 @@ function expectTimeBudget(res: ApiResponse, path: string): void {
   expect(res.body.errors).toEqual([{ path, message: 'exceeded the time budget' }]);
 }
 
+
+/** Records the kind of every task the server hands its sandbox, until restore(). */
+function recordSandboxTasks(): { kinds: string[]; restore: () => void } {
+  const sandbox = server.runtime.sandbox;
+  const kinds: string[] = [];
+  const run = sandbox.run.bind(sandbox);
+  sandbox.run = ((task: { kind: string }, subject: string) => {
+    kinds.push(task.kind);
+    return run(task as never, subject);
+  }) as typeof sandbox.run;
+  return { kinds, restore: () => void (sandbox.run = run) };
+}
 describe('the sandbox through the API', () => {
   it('a draft test run within every bound but heavy in total is stopped at the timeout; the process serves others meanwhile', async () => {
     const saved = await save(heavy());
@@ -166,13 +178,7 @@ describe('the sandbox through the API', () => {
   }, 120_000);
 
   it('draft saves, reads and validations compile and analyse the draft in the sandbox, as its test runs do', async () => {
-    const sandbox = server.runtime.sandbox;
-    const kinds: string[] = [];
-    const run = sandbox.run.bind(sandbox);
-    sandbox.run = ((task: { kind: string }, subject: string) => {
-      kinds.push(task.kind);
-      return run(task as never, subject);
-    }) as typeof sandbox.run;
+    const { kinds, restore } = recordSandboxTasks();
     try {
       const saved = await save({ ...valid, title: 'checked in the sandbox' });
       expect(saved.status, saved.text).toBe(200);
@@ -186,19 +192,13 @@ describe('the sandbox through the API', () => {
       expect(broken.body.valid).toBe(false);
       expect(broken.body.problems).toEqual([{ path: '/rules/0/when', message: 'unknown operator "bogus" (see README, Operators)' }]);
     } finally {
-      sandbox.run = run;
+      restore();
       expect((await save(valid)).status).toBe(200);
     }
   });
 
   it('a simulated document or draft, a replay against the draft and a new policy\'s document are compiled in the sandbox', async () => {
-    const sandbox = server.runtime.sandbox;
-    const kinds: string[] = [];
-    const run = sandbox.run.bind(sandbox);
-    sandbox.run = ((task: { kind: string }, subject: string) => {
-      kinds.push(task.kind);
-      return run(task as never, subject);
-    }) as typeof sandbox.run;
+    const { kinds, restore } = recordSandboxTasks();
     try {
       const one = samples('solum').find((s) => s.requests.returns !== undefined)!;
       const cases = { orders: [{ input: { order: one.order, request: one.requests.returns }, at: one.at }] };
@@ -219,7 +219,7 @@ describe('the sandbox through the API', () => {
       expect(refused.status).toBe(400);
       expect(refused.body.errors).toEqual([{ path: '/document/rules/0/when', message: 'unknown operator "bogus" (see README, Operators)' }]);
     } finally {
-      sandbox.run = run;
+      restore();
     }
   });
 });
