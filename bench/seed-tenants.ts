@@ -8,8 +8,8 @@
  * By default the documents are the seed's own, so every tenant has the same content hashes
  * (tenants that run the policies as shipped). With `distinct`, each tenant's documents carry
  * its name in their description and in a derived value no rule reads: the same decisions, but
- * logic of its own, as when every tenant has changed a param or a rule (nothing compiled can
- * then be shared between tenants; a change of texts alone would share the compiled logic).
+ * logic of its own, as when every tenant has changed a rule (nothing compiled can then be
+ * shared between tenants; a change of texts or param values alone shares the compiled logic).
  *
  * @example
  *   const db = await openDatabase({ databaseUrl: 'file:/tmp/x/policy.db' });
@@ -59,8 +59,8 @@ export async function seedTenants(db: Client, count: number, options: { prefix?:
   const own = (tenant: string, v: (typeof policies)[number]['versions'][number]) => {
     if (!options.distinct) return v;
     // Its name in the description, and a derived value of its own that no rule reads: the same
-    // decisions, but logic of its own (documents that differ only in texts share their
-    // compiled logic in the policy cache; a changed param or expression does not).
+    // decisions, but logic of its own (documents that differ only in texts or param values
+    // share their compiled logic in the policy cache; a changed expression does not).
     const lets = Array.isArray(v.document.let) ? (v.document.let as unknown[]) : [];
     const document = { ...v.document, description: `${String(v.document.description ?? '')} (${tenant})`, let: [...lets, { name: 'benchTenant', value: tenant }] };
     return { ...v, document, hash: contentHash(document) };

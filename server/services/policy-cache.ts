@@ -27,7 +27,7 @@ import type { Client } from '../store/client.ts';
 import { getPolicy, getVersion, getVersionHash } from '../store/policies.ts';
 import { getTenantLanguage } from '../store/tenants.ts';
 import { Lru } from './lru.ts';
-import { logicKey } from './policy-logic.ts';
+import { logicKey, ownParams } from './policy-logic.ts';
 
 export interface PolicyEntry {
   tenant: string;
@@ -52,7 +52,7 @@ export class PolicyCache {
   });
   /**
    * Compiled documents by logic key (policy-logic.ts): documents that differ only in their
-   * texts for people share one compiled logic, and with it the engine's hotness count and the
+   * texts for people or their param values share one compiled logic, and with it the engine's hotness count and the
    * JavaScript it generates once hot.
    */
   private readonly byLogic = new Map<string, WeakRef<CompileResult>>();
@@ -100,10 +100,11 @@ export class PolicyCache {
         const document = forDeciding(row.document);
         const logic = logicKey(document);
         const same = this.byLogic.get(logic)?.deref();
-        // Another document with the same logic (other descriptions): its compiled closures,
-        // tables, params and validators, under this version's own document and title.
-        const result: CompileResult = same?.ok
-          ? { ok: true, policy: { ...same.policy, key: (document as PolicyDoc).key, title: (document as PolicyDoc).title, document: document as PolicyDoc } }
+        // Another document with the same logic (other texts or param values): its compiled
+        // closures, tables and validators, under this version's own document, title and params.
+        const params = same?.ok ? ownParams(document, this.options.registry) : null;
+        const result: CompileResult = same?.ok && params
+          ? { ok: true, policy: { ...same.policy, key: (document as PolicyDoc).key, title: (document as PolicyDoc).title, document: document as PolicyDoc, params } }
           : compile(document, { registry: this.options.registry });
         this.byHash.set(row.contentHash, new WeakRef(result));
         this.forget.register(result, row.contentHash);

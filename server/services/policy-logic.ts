@@ -2,18 +2,27 @@
  * What of a policy document its compiled form depends on: the document without the texts
  * written for people (title and descriptions, sources, units) at the places the DSL defines
  * them (schemas/policy.schema.json: the document, params, tables and their columns and rows,
- * derived values, rules, otherwise). Two documents with the same logic key compile to the same
- * closures, tables, params and validators; only the document itself (and its title) differs,
- * and everything that reads texts (explanations, the editor, version views) reads that.
+ * derived values, rules, otherwise), and without the params' values. Two documents with the
+ * same logic key compile to the same closures, tables and validators; only the document itself
+ * (its title, texts and param values) differs, and everything that reads those (evaluation
+ * reads `params` at run time, explanations, the editor, version views) reads that version's.
  *
- * Everything else is kept, so anything that could change a decision changes the key: every
- * expression, param value, table cell, schema, pinTo and explanation. A field named
- * "description" anywhere else (an outcome field, a literal in an expression, a JSON Schema
- * annotation) is kept too.
+ * Param values can be left out because the engine never compiles them into code: expressions
+ * read them from the evaluation's `params` (engine/evaluate.ts; simulations already pass other
+ * values the same way). So tenants on one template with params of their own (a 14- or a
+ * 30-day window) share one compiled logic. Each value is still checked against its param's
+ * schema for the version that has it (policy-cache.ts).
+ *
+ * Everything else is kept, so anything else that could change a decision changes the key:
+ * every expression, param name and schema, table cell, schema, pinTo and explanation. A field
+ * named "description" anywhere else (an outcome field, a literal in an expression, a JSON
+ * Schema annotation) is kept too.
  *
  * @example
  *   logicKey({ ...doc, description: 'Tenant A' }) === logicKey({ ...doc, description: 'Tenant B' });   // true
  */
+
+import type { SchemaRegistry } from '../engine/index.ts';
 
 type Json = Record<string, unknown>;
 
@@ -62,7 +71,7 @@ function phase(p: Json, out: Json): void {
 export function policyLogic(document: unknown): unknown {
   if (!isObject(document)) return document;
   const out = without(document, ['title', 'description']) as Json;
-  if ('params' in document) out.params = valuesOf(document.params, (p) => without(p, [...TEXTS, 'unit']));
+  if ('params' in document) out.params = valuesOf(document.params, (p) => without(p, [...TEXTS, 'unit', 'value']));
   if ('tables' in document) out.tables = valuesOf(document.tables, table);
   phase(document, out);
   if ('totals' in document) out.totals = eachOf(document.totals, derived);
@@ -77,4 +86,26 @@ export function policyLogic(document: unknown): unknown {
 /** A key equal for two documents exactly when their logic is (JSON text of policyLogic). */
 export function logicKey(document: unknown): string {
   return JSON.stringify(policyLogic(document));
+}
+
+/**
+ * The param values of a document whose logic is already compiled (under another document with
+ * the same logic key), checked as compile() checks them; null when a value breaks its param's
+ * schema, so that the caller compiles the document and reports the problem with its path.
+ */
+export function ownParams(document: unknown, registry: SchemaRegistry): Record<string, unknown> | null {
+  const declared = isObject(document) && isObject(document.params) ? document.params : {};
+  const params: Record<string, unknown> = {};
+  for (const name of Object.keys(declared)) {
+    const param = declared[name];
+    if (!isObject(param)) continue;
+    params[name] = param.value;
+    if (!isObject(param.schema)) continue;
+    try {
+      if (registry.compile(param.schema)(param.value).length) return null;
+    } catch {
+      return null; // not a valid JSON Schema: compile() says so at its path
+    }
+  }
+  return params;
 }

@@ -1,12 +1,13 @@
 /**
  * Documents that differ only in their texts for people (title, descriptions, sources, units)
- * share one compiled logic in the policy cache; anything that can change a decision keeps them
- * apart. Each version still carries its own document and title.
+ * or in their param values share one compiled logic in the policy cache; anything else that
+ * can change a decision keeps them apart. Each version still carries its own document, title
+ * and params, and decides with its own params.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaRegistry } from '../../server/catalog/schema-files.ts';
-import { compile, evaluate } from '../../server/engine/index.ts';
+import { compile, evaluate, explain } from '../../server/engine/index.ts';
 import { PolicyCache } from '../../server/services/policy-cache.ts';
 import { logicKey } from '../../server/services/policy-logic.ts';
 import type { Client } from '../../server/store/client.ts';
@@ -47,21 +48,31 @@ describe('logicKey', () => {
     expect(logicKey(retexted(doc))).toBe(logicKey(doc));
   });
 
-  it('differs for a param value, an expression, an explanation or an outcome field named "description"', () => {
+  it('is the same whatever the params\' values are: the engine reads them at run time', () => {
     const doc = solumReturns();
-    const param = structuredClone(doc);
-    param.params.returnWindowDays.value = 45;
+    const longer = structuredClone(doc);
+    longer.params.returnWindowDays.value = 45;
+    expect(logicKey(longer)).toBe(logicKey(doc));
+  });
+
+  it('differs for a param\'s name or schema, an expression, an explanation or an outcome field named "description"', () => {
+    const doc = solumReturns();
+    const renamed = structuredClone(doc);
+    renamed.params.windowDays = renamed.params.returnWindowDays;
+    delete renamed.params.returnWindowDays;
+    const schema = structuredClone(doc);
+    schema.params.returnWindowDays.schema = { type: 'integer', minimum: 1 };
     const expression = structuredClone(doc);
     expression.rules[0].when = { '!': [expression.rules[0].when] };
     const outcome = structuredClone(doc);
     outcome.otherwise.then.description = 'a decision field';
     const explain = structuredClone(doc);
     explain.rules[0].explain = { reason: 'another reason' };
-    for (const other of [param, expression, outcome, explain]) expect(logicKey(other)).not.toBe(logicKey(doc));
+    for (const other of [renamed, schema, expression, outcome, explain]) expect(logicKey(other)).not.toBe(logicKey(doc));
   });
 });
 
-describe('PolicyCache: one compiled logic for documents that differ only in texts', () => {
+describe('PolicyCache: one compiled logic for documents that differ only in texts or param values', () => {
   let db: Client;
   let database: Awaited<ReturnType<typeof tempSeededDatabase>>;
   beforeAll(async () => {
@@ -70,33 +81,69 @@ describe('PolicyCache: one compiled logic for documents that differ only in text
   });
   afterAll(() => database.close());
 
-  it('shares the closures, keeps each version\'s own document and title, and decides as each document compiled alone', async () => {
+  const returnsOf = (s: ReturnType<typeof samples>[number]) => ({ order: s.order, request: s.requests.returns });
+  const decidedAlone = (doc: unknown) => {
+    const alone = compile(doc, { registry: schemaRegistry() });
+    if (!alone.ok) throw new Error('does not compile');
+    return alone.policy;
+  };
+
+  it('shares the closures, keeps each version\'s own document, title and params, and decides and explains as each document compiled alone', async () => {
     const doc = solumReturns();
     const reworded = retexted(doc);
     const longer = structuredClone(doc);
     longer.params.returnWindowDays.value = 45;
+    const negated = structuredClone(doc);
+    negated.rules[0].when = { '!': [negated.rules[0].when] };
     await db.batch([
       { sql: "INSERT INTO tenants (id, name, created_at, created_by) VALUES ('copy', 'Copy', '2024-01-01T00:00:00.000Z', 'test')", args: [] },
       insertPolicyStmt({ tenant: 'copy', key: 'returns', title: 'Copy', createdBy: 'test' }),
-      insertVersionStmt({ tenant: 'copy', policy: 'returns', version: 1, contentHash: contentHash(reworded), document: reworded, createdBy: 'test' }),
-      insertVersionStmt({ tenant: 'copy', policy: 'returns', version: 2, contentHash: contentHash(longer), document: longer, createdBy: 'test' }),
+      ...[reworded, longer, negated].map((d, i) => insertVersionStmt({ tenant: 'copy', policy: 'returns', version: i + 1, contentHash: contentHash(d), document: d, createdBy: 'test' })),
     ], 'write');
     const cache = new PolicyCache(db, { max: 100, registry: schemaRegistry() });
     const original = await cache.compiled('solum', 'returns', 1);
     const copy = await cache.compiled('copy', 'returns', 1);
     const other = await cache.compiled('copy', 'returns', 2);
-    if (!original.ok || !copy.ok || !other.ok) throw new Error('does not compile');
+    const different = await cache.compiled('copy', 'returns', 3);
+    if (!original.ok || !copy.ok || !other.ok || !different.ok) throw new Error('does not compile');
     expect(copy.policy.main).toBe(original.policy.main);
     expect(copy.policy.tables).toBe(original.policy.tables);
     expect(copy.policy.title).toBe('Another title');
     expect(copy.policy.document.description).toBe('Another description');
-    expect(other.policy.main).not.toBe(original.policy.main);
+    expect(other.policy.main).toBe(original.policy.main);
+    expect(other.policy.params.returnWindowDays).toBe(45);
+    expect(original.policy.params.returnWindowDays).toBe(30);
+    expect(different.policy.main).not.toBe(original.policy.main);
 
-    const alone = compile(reworded, { registry: schemaRegistry() });
-    if (!alone.ok) throw new Error('does not compile');
-    for (const s of samples('solum').filter((x) => x.requests.returns)) {
-      const input = { order: s.order, request: s.requests.returns };
-      expect(evaluate(copy.policy, input, s.at, { trace: true })).toEqual(evaluate(alone.policy, input, s.at, { trace: true }));
+    let changedByWindow = 0;
+    for (const [cached, doc] of [[copy, reworded], [other, longer]] as const) {
+      const alone = decidedAlone(doc);
+      for (const s of samples('solum').filter((x) => x.requests.returns)) {
+        const shared = evaluate(cached.policy, returnsOf(s), s.at, { trace: true });
+        const own = evaluate(alone, returnsOf(s), s.at, { trace: true });
+        expect(shared).toEqual(own);
+        if (!shared.ok || !own.ok) continue;
+        expect(explain(cached.policy, returnsOf(s), shared.trace!, shared.decision)).toEqual(explain(alone, returnsOf(s), own.trace!, own.decision));
+        const thirtyDays = evaluate(original.policy, returnsOf(s), s.at);
+        if (cached === other && thirtyDays.ok && JSON.stringify(shared.decision) !== JSON.stringify(thirtyDays.decision)) changedByWindow++;
+      }
     }
+    // "Items ... can be returned within 30 days of delivery": a 45-day window decides some samples otherwise.
+    expect(changedByWindow).toBeGreaterThan(0);
+  });
+
+  it('compiles a version whose param value breaks its param\'s schema, and answers its problem, instead of sharing', async () => {
+    const doc = solumReturns();
+    const broken = structuredClone(doc);
+    broken.params.holidayExtension.value = 'all of December';
+    await db.batch([
+      insertPolicyStmt({ tenant: 'copy', key: 'broken', title: 'Broken', createdBy: 'test' }),
+      insertVersionStmt({ tenant: 'copy', policy: 'broken', version: 1, contentHash: contentHash(broken), document: broken, createdBy: 'test' }),
+    ], 'write');
+    const cache = new PolicyCache(db, { max: 100, registry: schemaRegistry() });
+    expect((await cache.compiled('solum', 'returns', 1)).ok).toBe(true);
+    const result = await cache.compiled('copy', 'broken', 1);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.map((p) => p.path)).toContain('/params/holidayExtension/value');
   });
 });
