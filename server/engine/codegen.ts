@@ -555,6 +555,8 @@ export function generateExpressions(exprs: ReadonlyArray<{ node: unknown; path: 
 export interface PhaseProgram {
   /** Runs the order-level derived values into the frame. */
   mainLets(F: unknown[], c: EvalContext): void;
+  /** Gives the list `each.over` names (not checked to be an array), null when the policy has no items. */
+  over: ((F: unknown[], c: EvalContext) => unknown) | null;
   /** Runs an item's derived values and first-match rules: the item's decision. */
   item: ((F: unknown[], c: EvalContext) => Record<string, unknown>) | null;
   /** Runs the totals into the frame. */
@@ -579,7 +581,7 @@ interface PhaseShape {
  */
 export function generatePhases(
   main: PhaseShape,
-  each: (PhaseShape & { into: string }) | null,
+  each: (PhaseShape & { into: string; over: Compiled }) | null,
   totals: ReadonlyArray<{ fn: Compiled }>,
   slots: { mainLets: readonly number[]; eachLets: readonly number[]; totals: readonly number[] },
   ruleField: string,
@@ -646,12 +648,14 @@ export function generatePhases(
     }).join('\n') + `\nthrow NONE();`;
   const mainLets = lets(main.lets, slots.mainLets);
   const item = each ? `function (F, c) {\n${lets(each.lets, slots.eachLets)}\n${rules(each, null)}\n}` : 'null';
+  const over = each ? (([code, r]) => `function (F, c) { ${code} return ${r}; }`)(value(each.over)) : 'null';
   const totalLets = lets(totals, slots.totals);
   const decide = rules(main, each ? each.into : null);
   const source = `"use strict";
 ${functions.join('\n')}
 return {
 mainLets: function (F, c) {\n${mainLets}\n},
+over: ${over},
 item: ${item},
 totals: function (F, c) {\n${totalLets}\n},
 decide: function (F, c, X) {\n${decide}\n},
@@ -659,10 +663,19 @@ decide: function (F, c, X) {\n${decide}\n},
 //# sourceURL=policy-phases.generated.js`;
   try {
     const make = new Function('K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', 'CP', 'NONE', 'PROTO', 'OP', source) as (...args: unknown[]) => PhaseProgram;
-    return make(pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC, budgetedCopy(copy), () => new EvalFault('', 'no rule matched'), helpers.PROTO, helpers.OP);
+    return make(pools.K, pools.FN, pools.C, helpers.T, helpers.HAS, helpers.RP, helpers.SPEND, helpers.LOC, budgetedCopy(copy), noRuleMatched, helpers.PROTO, helpers.OP);
   } catch {
     return null;
   }
+}
+
+/**
+ * The fault of a phase whose rules all fail (unreachable: `otherwise` matches). Made here: a
+ * closure made in generatePhases would keep its context, and with it every closure of the
+ * policy's expressions (the sites), as long as the generated program lives.
+ */
+function noRuleMatched(): EvalFault {
+  return new EvalFault('', 'no rule matched');
 }
 
 /** A decision field's copy spending the evaluation's budget (json-copy.ts copy); a fault names the field. */

@@ -8,6 +8,7 @@ import type { EvalContext } from './compiler.ts';
 import { truthy } from './operators/standard.ts';
 import { RULE_FIELD } from './policy.ts';
 import { frameLayouts, HOT_AFTER } from './frames.ts';
+import { closuresOf } from './closure-tree.ts';
 import { copy } from './json-copy.ts';
 import type { FrameLayout } from './frames.ts';
 import type { PhaseProgram } from './codegen.ts';
@@ -204,11 +205,13 @@ function runFrames(policy: CompiledPolicy, layout: FrameLayout, input: Record<st
   const program = layout.program;
   if (!tracing && program) return { ok: true, decision: runProgram(policy, layout, program, frame, ctx) };
   const trace: Trace | undefined = tracing ? { at, let: [], rules: [], matched: '' } : undefined;
+  // The closures themselves, not the policy's handles to them: one look-up, not one per phase read.
+  const phases = closuresOf(policy);
 
-  runDerivedFrame(policy.main.lets, layout.mainLets, frame, ctx, trace?.let);
+  runDerivedFrame(phases.main.lets, layout.mainLets, frame, ctx, trace?.let);
   let items: Decision[] | null = null;
-  if (policy.each) {
-    const each = policy.each;
+  if (phases.each) {
+    const each = phases.each;
     const list = each.over(frame, ctx);
     if (!Array.isArray(list)) throw new EvalFault(each.overPath, `"each.over" must give an array, got ${list === null ? 'null' : typeof list}`);
     items = [];
@@ -226,9 +229,9 @@ function runFrames(policy: CompiledPolicy, layout: FrameLayout, input: Record<st
     ctx.root = frame;
     frame[layout.items] = items;
     if (trace) trace.totals = [];
-    runDerivedFrame(policy.totals, layout.totals, frame, ctx, trace?.totals);
+    runDerivedFrame(phases.totals, layout.totals, frame, ctx, trace?.totals);
   }
-  const decision = decide(policy.main, frame as unknown as Record<string, unknown>, ctx, trace, policy.each && items ? [policy.each.into, items] : null, false);
+  const decision = decide(phases.main, frame as unknown as Record<string, unknown>, ctx, trace, phases.each && items ? [phases.each.into, items] : null, false);
   return trace ? { ok: true, decision, trace } : { ok: true, decision };
 }
 
@@ -236,8 +239,8 @@ function runFrames(policy: CompiledPolicy, layout: FrameLayout, input: Record<st
 function runProgram(policy: CompiledPolicy, layout: FrameLayout, program: PhaseProgram, frame: unknown[], ctx: EvalContext): Decision {
   program.mainLets(frame, ctx);
   const each = policy.each;
-  if (!each || !program.item) return program.decide(frame, ctx, undefined);
-  const list = each.over(frame, ctx);
+  if (!each || !program.item || !program.over) return program.decide(frame, ctx, undefined);
+  const list = program.over(frame, ctx);
   if (!Array.isArray(list)) throw new EvalFault(each.overPath, `"each.over" must give an array, got ${list === null ? 'null' : typeof list}`);
   const items: Decision[] = [];
   for (let i = 0; i < list.length; i++) {

@@ -5,8 +5,10 @@
  * expression checks (allow-list, unsafe paths, work bounds), and only then code generation.
  * A refused document is never executed.
  */
-import { CompileFault, compileExpression, pointerSegment } from './compiler.ts';
-import type { Compiled, CompileScope } from './compiler.ts';
+import { pointerSegment } from './compiler.ts';
+import type { CompileScope } from './compiler.ts';
+import { buildClosures, ClosureTree, LazyDerived, LazyEach, LazyPhase, RULE_FIELD } from './closure-tree.ts';
+import type { Closures, CompiledDerived, CompiledEach, CompiledPhase } from './closure-tree.ts';
 import { FrameBuilder, frameLayouts } from './frames.ts';
 import { generatePhases } from './codegen.ts';
 import { checkExplanations, inputRootsOf } from './explain-check.ts';
@@ -15,7 +17,6 @@ import { checkExpressions, checkShape } from './safety.ts';
 import type { Limits } from './safety.ts';
 import type { SchemaRegistry, Validator } from './schemas.ts';
 import { compileTable } from './tables.ts';
-import { FORBIDDEN_KEYS } from './operators/objects.ts';
 import type { TableDefinition } from './tables.ts';
 import type { CompiledTable, Problem } from './types.ts';
 import type { Derived, Otherwise, PolicyDocument, Rule, Test } from '../types/schemas.gen.ts';
@@ -27,9 +28,8 @@ export type RuleDoc = Rule;
 export type OtherwiseDoc = Otherwise;
 export type TestDoc = Test;
 
-export interface CompiledDerived { name: string; path: string; fn: Compiled }
-export interface CompiledRule { id: string; path: string; when: Compiled | null; then: Array<[string, Compiled]> }
-export interface CompiledPhase { lets: CompiledDerived[]; rules: CompiledRule[] }
+export type { CompiledDerived, CompiledRule, CompiledPhase, CompiledEach } from './closure-tree.ts';
+export { RULE_FIELD };
 
 export interface CompiledPolicy {
   key: string;
@@ -41,7 +41,7 @@ export interface CompiledPolicy {
   validateInput: Validator;
   validateOutput: Validator | null;
   main: CompiledPhase;
-  each: (CompiledPhase & { over: Compiled; overPath: string; into: string }) | null;
+  each: CompiledEach | null;
   totals: CompiledDerived[];
 }
 
@@ -54,8 +54,6 @@ export interface CompileOptions {
   limits?: Partial<Limits>;
 }
 
-/** Field the engine adds to every decision and per-item result: the id of the rule that decided. */
-export const RULE_FIELD = 'rule';
 
 export function compile(document: unknown, options: CompileOptions): CompileResult {
   const shape = checkShape(document, options.limits, options.sourceText);
@@ -89,68 +87,40 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
     }
   }
 
-  const tableInputs = (name: string) => (Object.prototype.hasOwnProperty.call(doc.tables ?? {}, name) ? doc.tables![name]!.inputs.map((c) => c.name) : null);
-  const sites: Array<{ node: unknown; path: string; fn: Compiled }> = [];
-  const build = (scope: CompileScope) => {
-    sites.length = 0;
-    const expr = (node: unknown, path: string): Compiled => {
-      try {
-        const fn = compileExpression(node, path, scope);
-        sites.push({ node, path, fn });
-        return fn;
-      } catch (err) {
-        if (err instanceof CompileFault) problems.push({ path: err.path, message: err.message });
-        else problems.push({ path, message: `cannot compile: ${(err as Error).message}` });
-        return () => null;
-      }
-    };
-    const derived = (list: DerivedDoc[] | undefined, base: string): CompiledDerived[] =>
-      (list ?? []).map((d, i) => ({ name: d.name, path: `${base}/${i}`, fn: expr(d.value, `${base}/${i}/value`) }));
-    const outcome = (then: Record<string, unknown>, base: string): Array<[string, Compiled]> =>
-      Object.entries(then).map(([field, value]) => {
-        if (field === RULE_FIELD) problems.push({ path: `${base}/${RULE_FIELD}`, message: `"${RULE_FIELD}" is set by the engine (the id of the matched rule)` });
-        // Assigned into the decision object, "__proto__" would set its prototype, not a field.
-        if (FORBIDDEN_KEYS.has(field)) problems.push({ path: `${base}/${pointerSegment(field)}`, message: `"${field}" cannot be a decision field` });
-        return [field, expr(value, `${base}/${pointerSegment(field)}`)];
-      });
-    const phase = (lets: DerivedDoc[] | undefined, letBase: string, rules: RuleDoc[], otherwise: OtherwiseDoc, base: string): CompiledPhase => ({
-      lets: derived(lets, letBase),
-      rules: [
-        ...rules.map((r, i) => ({ id: r.id, path: `${base}rules/${i}`, when: expr(r.when, `${base}rules/${i}/when`), then: outcome(r.then, `${base}rules/${i}/then`) })),
-        { id: otherwise.id ?? 'otherwise', path: `${base}otherwise`, when: null, then: outcome(otherwise.then, `${base}otherwise/then`) },
-      ],
-    });
-    const main = phase(doc.let, '/let', doc.rules, doc.otherwise, '/');
-    const each = doc.each
-      ? { ...phase(doc.each.let, '/each/let', doc.each.rules, doc.each.otherwise, '/each/'), over: expr(doc.each.over, '/each/over'), overPath: '/each/over', into: doc.each.into ?? 'items' }
-      : null;
-    const totals = derived(doc.totals, '/totals');
-    return { main, each, totals };
-  };
+  const { tableInputs, table } = tablesScope(doc, tables);
 
   // Frame mode (scope reads are array slots, see frames.ts) unless an expression needs the
   // scope as a whole object; then everything is compiled again in object mode.
   const before = problems.length;
   const frame = new FrameBuilder();
   let escaped = false;
-  const frameScope: CompileScope = { tableInputs, slot: (name) => frame.slot(name), escape: () => { escaped = true; }, table: (name) => tables.get(name) ?? null };
-  let phases = build(frameScope);
+  let phases: Pick<CompiledPolicy, 'main' | 'each' | 'totals'> = buildClosures(doc, { tableInputs, slot: (name) => frame.slot(name), escape: () => { escaped = true; }, table }, problems);
   if (escaped) {
     problems.length = before;
-    phases = build({ tableInputs });
-  } else {
+    phases = buildClosures(doc, { tableInputs }, problems);
+  } else if (problems.length === before) {
+    const built = phases as Closures;
     const layout = frame.layout({
-      main: phases.main.lets.map((d) => d.name),
-      each: phases.each?.lets.map((d) => d.name) ?? [],
-      totals: phases.totals.map((d) => d.name),
+      main: built.main.lets.map((d) => d.name),
+      each: built.each?.lets.map((d) => d.name) ?? [],
+      totals: built.totals.map((d) => d.name),
     });
     // The closures are the definition (and the trace's path). Once the policy is hot, its
-    // phases are also generated as JavaScript from the same expressions (codegen.ts).
-    const generated = phases;
-    const expressions = new Map(sites.map((site) => [site.fn, { node: site.node, path: site.path }] as const));
+    // phases are also generated as JavaScript from the same expressions (codegen.ts), and the
+    // closures are let go until a traced evaluation needs them again (closure-tree.ts).
+    const scope = slotsScope(tablesScope(doc, tables), layout.index);
+    const tree = new ClosureTree(doc, scope, built);
+    phases = {
+      main: new LazyPhase(tree, false),
+      each: built.each ? new LazyEach(tree, built.each.overPath, built.each.into) : null,
+      totals: built.totals.map((d, i) => new LazyDerived(tree, i, d.name, d.path)),
+    };
     layout.tierUp = () => {
       layout.tierUp = null;
-      layout.program = generatePhases(generated.main, generated.each, generated.totals, layout, RULE_FIELD, copy, expressions, frameScope);
+      const closures = tree.get();
+      const expressions = new Map(closures.sites.map((site) => [site.fn, { node: site.node, path: site.path }] as const));
+      layout.program = generatePhases(closures.main, closures.each, closures.totals, layout, RULE_FIELD, copy, expressions, scope);
+      if (layout.program) tree.release();
     };
     frameLayouts.set(phases.main, layout);
   }
@@ -160,6 +130,23 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
     ok: true,
     policy: { key: doc.key, title: doc.title, document: doc, params, tables, validateInput, validateOutput, main, each, totals },
   };
+}
+
+/**
+ * What the compiler asks of the document's tables. Made here, not in compile(): a closure of
+ * compile() would keep its whole context (the FrameBuilder, the problems, ...) as long as the
+ * compiled policy lives.
+ */
+function tablesScope(doc: PolicyDoc, tables: ReadonlyMap<string, CompiledTable>): CompileScope & Required<Pick<CompileScope, 'table'>> {
+  return {
+    tableInputs: (name) => (Object.prototype.hasOwnProperty.call(doc.tables ?? {}, name) ? doc.tables![name]!.inputs.map((c) => c.name) : null),
+    table: (name) => tables.get(name) ?? null,
+  };
+}
+
+/** The scope of a compiled policy's frame layout: its closures built again find the slots they were given. */
+function slotsScope(tablesOf: CompileScope, index: ReadonlyMap<string, number>): CompileScope {
+  return { ...tablesOf, slot: (name) => index.get(name)!, escape: () => {} };
 }
 
 function compileSchema(registry: SchemaRegistry, schema: object, path: string, problems: Problem[]): Validator | null {
