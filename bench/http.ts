@@ -113,7 +113,7 @@ export interface HttpResults {
 }
 
 export interface ScaleResults {
-  variants: Array<{ name: 'one' | 'clones' | 'distinct'; tenants: number; distinct: boolean; seedSeconds: number; loadSeconds: number; rssLoaded: number; rssPeak: number; rssAfter: number; load: Load; meanRatio: number; commitMs: number; commitsOver10ms: number }>;
+  variants: Array<{ name: 'one' | 'clones' | 'params' | 'distinct'; tenants: number; distinct: boolean; params: boolean; seedSeconds: number; loadSeconds: number; rssLoaded: number; rssPeak: number; rssAfter: number; load: Load; meanRatio: number; commitMs: number; commitsOver10ms: number }>;
 }
 
 type Start = (name: string, script: string, env?: Record<string, string>) => Promise<BenchProcess>;
@@ -278,13 +278,13 @@ async function scaleBench(dir: string, start: Start): Promise<ScaleResults> {
   };
 
   const variants: ScaleVariant[] = [];
-  for (const [name, count, distinct] of [['one', 1, false], ['clones', SCALE_TENANTS, false], ['distinct', SCALE_DISTINCT, true]] as const) {
+  for (const [name, count, distinct, params] of [['one', 1, false, false], ['clones', SCALE_TENANTS, false, false], ['params', SCALE_TENANTS, false, true], ['distinct', SCALE_DISTINCT, true, false]] as const) {
     if (count < 1) continue;
     const databaseUrl = `file:${join(dir, `scale-${name}.db`)}`;
     const db = await openDatabase({ databaseUrl });
     await migrate(db);
     let started = performance.now();
-    const tenants = await seedTenants(db, count, { distinct });
+    const tenants = await seedTenants(db, count, { distinct, params });
     const seedSeconds = (performance.now() - started) / 1000;
     db.close();
     const proc = await start(`scale-${name}`, 'server/main.ts', { DATABASE_URL: databaseUrl });
@@ -294,7 +294,7 @@ async function scaleBench(dir: string, start: Start): Promise<ScaleResults> {
     const loadSeconds = (performance.now() - started) / 1000;
     const rssLoaded = proc.rssMiB();
     log(`scale ${name}: ${count} tenant(s) seeded in ${seedSeconds.toFixed(1)} s, all ${count * byPolicy.length} policies loaded in ${loadSeconds.toFixed(1)} s, RSS ${rssLoaded.toFixed(0)} MiB`);
-    variants.push({ name, tenants: count, distinct, seedSeconds, loadSeconds, rssLoaded, rssPeak: rssLoaded, runs: [], proc, reqs: mix(keys) });
+    variants.push({ name, tenants: count, distinct, params, seedSeconds, loadSeconds, rssLoaded, rssPeak: rssLoaded, runs: [], proc, reqs: mix(keys) });
   }
   for (const v of variants) await load(v.proc.url, v.reqs, { connections: CONNECTIONS, seconds: 2, label: `scale ${v.name} warm-up` });
   const sampler = setInterval(() => {
@@ -332,9 +332,10 @@ async function scaleBench(dir: string, start: Start): Promise<ScaleResults> {
 }
 
 interface ScaleVariant {
-  name: 'one' | 'clones' | 'distinct';
+  name: 'one' | 'clones' | 'params' | 'distinct';
   tenants: number;
   distinct: boolean;
+  params: boolean;
   seedSeconds: number;
   loadSeconds: number;
   rssLoaded: number;
@@ -345,6 +346,13 @@ interface ScaleVariant {
 }
 
 const mib = (n: number) => `${Math.round(n)} MiB`;
+
+/** What a scale variant's tenants have, in the words of its table rows. */
+function describeVariant(v: { distinct: boolean; params: boolean }): string {
+  if (v.distinct) return "each tenant's documents with logic of their own (a derived value each)";
+  if (v.params) return "each tenant's documents its own, with params of their own (one template, logic shared)";
+  return 'the seed documents (shared content hashes)';
+}
 const verdict = (met: boolean) => (met ? 'met' : '**missed**');
 
 /** The HTTP sections of BENCHMARKS.md: figures, the issue's targets with their verdicts, and bench/http-findings.md. */
@@ -367,7 +375,7 @@ export function httpSection(r: HttpResults): string[] {
   const one = r.scale?.variants.find((v) => v.name === 'one');
   for (const v of r.scale?.variants ?? []) {
     if (v.name === 'one' || !one) continue;
-    const what = v.distinct ? `${fmt(v.tenants)} tenants × 7 policies, each tenant's documents its own` : `${fmt(v.tenants)} tenants × 7 policies, the seed documents (shared content hashes)`;
+    const what = `${fmt(v.tenants)} tenants × 7 policies, ${describeVariant(v)}`;
     out.push(`| decide, every tenant and policy in turn: ${what} | ${fmt(v.load.rps)} | ${v.load.p50} | ${v.load.p99} | 1 tenant × 7 policies, same request mix | ${fmt(one.load.rps)} | ${one.load.p50} / ${one.load.p99} | mean latency ${v.meanRatio.toFixed(2)}× (median of the rounds' ratios; medians ${v.load.mean.toFixed(2)} vs ${one.load.mean.toFixed(2)} ms) |`);
   }
   out.push('');
@@ -375,7 +383,7 @@ export function httpSection(r: HttpResults): string[] {
     out.push(`Scale: ${SCALE_ROUNDS} interleaved rounds of ${SCALE_SECONDS} s (1 tenant, then each other variant), medians; latency compared by its mean (autocannon's percentiles are whole milliseconds), as the median of each round's ratio to the 1-tenant run just before it; each load spreads its requests over every tenant and policy in turn, and every one of them was decided once before (loaded: compiled and cached).`, '');
     out.push('| scale: server process | tenants × policies | seeded in | all loaded (one decide each) in | RSS loaded | RSS peak under load | RSS after | decision-log commit: mean, share over 10 ms |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const v of r.scale.variants) {
-      out.push(`| ${v.name === 'one' ? '1 tenant' : v.distinct ? 'tenants with their own documents' : 'tenants on the seed documents'} | ${fmt(v.tenants)} × 7 | ${v.seedSeconds.toFixed(1)} s | ${v.loadSeconds.toFixed(1)} s | ${mib(v.rssLoaded)} | ${mib(v.rssPeak)} | ${mib(v.rssAfter)} | ${v.commitMs.toFixed(2)} ms, ${(v.commitsOver10ms * 100).toFixed(1)}% |`);
+      out.push(`| ${v.name === 'one' ? '1 tenant' : `tenants: ${describeVariant(v)}`} | ${fmt(v.tenants)} × 7 | ${v.seedSeconds.toFixed(1)} s | ${v.loadSeconds.toFixed(1)} s | ${mib(v.rssLoaded)} | ${mib(v.rssPeak)} | ${mib(v.rssAfter)} | ${v.commitMs.toFixed(2)} ms, ${(v.commitsOver10ms * 100).toFixed(1)}% |`);
     }
     out.push('');
   }
@@ -398,7 +406,7 @@ export function httpSection(r: HttpResults): string[] {
   }
   for (const v of r.scale?.variants ?? []) {
     if (v.name === 'one' || !one) continue;
-    const label = v.distinct ? 'own documents' : 'seed documents';
+    const label = v.distinct ? 'own logic' : v.params ? 'own params' : 'seed documents';
     const lat = v.meanRatio;
     out.push(`| ${fmt(v.tenants)} tenants (${label}): decide latency ≤ 1.1× one tenant's | mean latency ${lat.toFixed(2)}× (round by round; medians ${v.load.mean.toFixed(2)} vs ${one.load.mean.toFixed(2)} ms); p99 ${v.load.p99} vs ${one.load.p99} ms | ${verdict(lat <= 1.1)}${lat <= 1.1 ? '' : `: ${lat.toFixed(2)}×`} |`);
     const rss = Math.max(v.rssPeak, v.rssAfter);

@@ -10,6 +10,10 @@
  * its name in their description and in a derived value no rule reads: the same decisions, but
  * logic of its own, as when every tenant has changed a rule (nothing compiled can then be
  * shared between tenants; a change of texts or param values alone shares the compiled logic).
+ * With `params`, each tenant's documents carry its name in their title and param values
+ * of their own (every whole-number param from 2 up, such as a return window in days, is 1 to 5
+ * more): tenants on one template that each set their own params, whose documents all differ
+ * but whose logic is shared.
  *
  * @example
  *   const db = await openDatabase({ databaseUrl: 'file:/tmp/x/policy.db' });
@@ -47,7 +51,7 @@ export function benchPolicies(): Array<{ key: string; source: PolicySource; from
   return out;
 }
 
-export async function seedTenants(db: Client, count: number, options: { prefix?: string; perBatch?: number; distinct?: boolean } = {}): Promise<SeededTenant[]> {
+export async function seedTenants(db: Client, count: number, options: { prefix?: string; perBatch?: number; distinct?: boolean; params?: boolean } = {}): Promise<SeededTenant[]> {
   const policies = benchPolicies().map(({ key, source }) => ({
     key,
     activations: source.activations,
@@ -56,7 +60,15 @@ export async function seedTenants(db: Client, count: number, options: { prefix?:
       return { version: v.version, document, hash: contentHash(document), note: v.note ?? null, title: String((document as { title?: unknown }).title ?? key) };
     }),
   }));
-  const own = (tenant: string, v: (typeof policies)[number]['versions'][number]) => {
+  const own = (tenant: string, i: number, v: (typeof policies)[number]['versions'][number]) => {
+    if (options.params) {
+      const params = Object.fromEntries(
+        Object.entries((v.document.params ?? {}) as Record<string, { value?: unknown }>).map(([name, p]) =>
+          [name, Number.isInteger(p.value) && (p.value as number) >= 2 ? { ...p, value: (p.value as number) + 1 + (i % 5) } : p]),
+      );
+      const document = { ...v.document, title: `${String(v.document.title ?? v.title)} (${tenant})`, params };
+      return { ...v, document, hash: contentHash(document) };
+    }
     if (!options.distinct) return v;
     // Its name in the description, and a derived value of its own that no rule reads: the same
     // decisions, but logic of its own (documents that differ only in texts or param values
@@ -74,7 +86,7 @@ export async function seedTenants(db: Client, count: number, options: { prefix?:
     batch.push(insertTenantStmt({ id: tenant, name: `Bench tenant ${i}`, ...by }));
     for (const p of policies) {
       batch.push(insertPolicyStmt({ tenant, key: p.key, title: p.versions[p.versions.length - 1]!.title, ...by }));
-      for (const v of p.versions.map((x) => own(tenant, x))) {
+      for (const v of p.versions.map((x) => own(tenant, i, x))) {
         batch.push(insertVersionStmt({ tenant, policy: p.key, version: v.version, contentHash: v.hash, document: v.document, note: v.note, reason: 'bench seed', ...by }));
       }
       for (const a of p.activations) {

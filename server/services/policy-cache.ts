@@ -24,10 +24,10 @@ import type { Activation, CompileResult, PolicyDoc, SchemaRegistry } from '../en
 import { listActivations } from '../store/activations.ts';
 import type { Change } from '../store/change-feed.ts';
 import type { Client } from '../store/client.ts';
-import { getPolicy, getVersion, getVersionHash } from '../store/policies.ts';
+import { getPolicy, getVersionForDeciding, getVersionHash } from '../store/policies.ts';
 import { getTenantLanguage } from '../store/tenants.ts';
 import { Lru } from './lru.ts';
-import { logicKey, ownParams } from './policy-logic.ts';
+import { logicKey, ownParams, shareParts } from './policy-logic.ts';
 
 export interface PolicyEntry {
   tenant: string;
@@ -94,20 +94,22 @@ export class PolicyCache {
         const hash = await getVersionHash(this.db, tenant, key, version);
         const shared = hash === null ? undefined : this.byHash.get(hash)?.deref();
         if (shared) return shared;
-        const row = hash === null ? null : await getVersion(this.db, tenant, key, version);
-        missing = !row;
-        if (!row) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
-        const document = forDeciding(row.document);
-        const logic = logicKey(document);
+        // Test runs compile the draft or document they test (services/policy-document.ts), never
+        // a cached version: what is cached is read without its tests and fixtures.
+        const own = hash === null ? null : await getVersionForDeciding(this.db, tenant, key, version);
+        missing = own === null;
+        if (hash === null || own === null) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
+        const logic = logicKey(own);
         const same = this.byLogic.get(logic)?.deref();
+        const document = same?.ok ? shareParts(own, same.policy.document) : own;
         // Another document with the same logic (other texts or param values): its compiled
         // closures, tables and validators, under this version's own document, title and params.
         const params = same?.ok ? ownParams(document, this.options.registry) : null;
         const result: CompileResult = same?.ok && params
           ? { ok: true, policy: { ...same.policy, key: (document as PolicyDoc).key, title: (document as PolicyDoc).title, document: document as PolicyDoc, params } }
           : compile(document, { registry: this.options.registry });
-        this.byHash.set(row.contentHash, new WeakRef(result));
-        this.forget.register(result, row.contentHash);
+        this.byHash.set(hash, new WeakRef(result));
+        this.forget.register(result, hash);
         if (result.ok && !same) {
           this.byLogic.set(logic, new WeakRef(result));
           this.forgetLogic.register(result, logic);
@@ -167,18 +169,6 @@ export class PolicyCache {
     this.loading.set(flightKey, promise);
     return promise;
   }
-}
-
-/**
- * The document as a cached version needs it: without its embedded tests and fixtures (about
- * 45% of a seed document), which only a test run reads, and test runs compile the draft or
- * document they test (services/policy-document.ts), never a cached version. Everything that
- * decides, explains or simulates is kept.
- */
-function forDeciding(document: unknown): unknown {
-  if (document === null || typeof document !== 'object' || Array.isArray(document)) return document;
-  const { tests: _tests, fixtures: _fixtures, ...rest } = document as Record<string, unknown>;
-  return rest;
 }
 
 function policyId(tenant: string, key: string): string {

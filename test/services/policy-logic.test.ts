@@ -112,6 +112,13 @@ describe('PolicyCache: one compiled logic for documents that differ only in text
     expect(copy.policy.document.description).toBe('Another description');
     expect(other.policy.main).toBe(original.policy.main);
     expect(other.policy.params.returnWindowDays).toBe(45);
+    // Its document is its own in content, and holds the parts it has in common once.
+    const { tests: _tests, fixtures: _fixtures, ...longerForDeciding } = longer;
+    expect(other.policy.document).toEqual(longerForDeciding);
+    expect(other.policy.document.rules).toBe(original.policy.document.rules);
+    expect(other.policy.document.params!.holidayExtension).toBe(original.policy.document.params!.holidayExtension);
+    expect(other.policy.document.params!.returnWindowDays).not.toBe(original.policy.document.params!.returnWindowDays);
+    expect(other.policy.document.params!.returnWindowDays!.description).toBe(original.policy.document.params!.returnWindowDays!.description);
     expect(original.policy.params.returnWindowDays).toBe(30);
     expect(different.policy.main).not.toBe(original.policy.main);
 
