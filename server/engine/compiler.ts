@@ -111,6 +111,8 @@ const noTables: CompileScope = { tableInputs: () => null };
 
 /** Compiles one JSON-logic expression found at JSON Pointer `path`. */
 export function compileExpression(node: unknown, path: string, scope: CompileScope = noTables): Compiled {
+  // A closure of its own even for a shared constant: callers key maps by the closure of an expression.
+  if (!Array.isArray(node) && !isLogic(node)) return constant(node);
   return compileNode(node, path, scope, true);
 }
 
@@ -122,22 +124,21 @@ export function compileNodeForCodegen(node: unknown, path: string, scope: Compil
 /** Literal arrays up to this long are built without spending the work budget (the common `in` lists). */
 export const FREE_ARRAY_ELEMENTS = 16;
 
-/** Constant closures and their values, so operators can fold constant operands. */
-const constants = new WeakMap<Compiled, { value: unknown }>();
-
+/**
+ * A constant's closure, made where it is returned: under tsx (esbuild's keepNames) a closure
+ * bound to a name has its `name` set by Object.defineProperty, which leaves the function with
+ * dictionary properties (~250 bytes more for every constant of every compiled policy).
+ */
 function constant(value: unknown): Compiled {
-  return remembered(() => value, value);
+  return () => value;
 }
 
-/**
- * Records a constant closure. The closure is made where it is passed, not as `const f = () =>`:
- * under tsx (esbuild's keepNames) a closure bound to a name has its `name` set by
- * Object.defineProperty, which leaves the function with dictionary properties (~250 bytes more
- * for every constant of every compiled policy).
- */
-function remembered(f: Compiled, value: unknown): Compiled {
-  constants.set(f, { value });
-  return f;
+/** The closures of the most common constants, shared by every expression below the top of one. */
+const sharedConstants = new Map<unknown, Compiled>([null, true, false].map((v) => [v, constant(v)] as const));
+
+/** The value of a node compileNode compiles as a constant (the operand standard operators fold), else undefined. */
+function constantOperand(node: unknown): { value: unknown } | undefined {
+  return Array.isArray(node) || isLogic(node) ? undefined : { value: node };
 }
 
 /** json-logic's iteration operators: argument 1 runs once per element, not on the scope. */
@@ -167,7 +168,7 @@ function compileNode(node: unknown, path: string, scope: CompileScope, top: bool
       return out;
     };
   }
-  if (!isLogic(node)) return constant(node);
+  if (!isLogic(node)) return sharedConstants.get(node) ?? constant(node);
 
   const op = Object.keys(node)[0] as string;
   const opPath = path;
@@ -194,7 +195,7 @@ function compileNode(node: unknown, path: string, scope: CompileScope, top: bool
   // Standard operators (but cat and merge, which spend the budget) raise nothing of their own: no try.
   const located = !(spec.family === 'standard' && op !== 'cat' && op !== 'merge');
   if (!located) {
-    const fast = compileStandard(op, sub);
+    const fast = compileStandard(op, sub, args);
     if (fast) return fast;
   }
   return compileCall(fn, sub, located, opPath);
@@ -231,98 +232,108 @@ function compileCall(fn: NonNullable<OperatorSpec['fn']>, sub: Compiled[], locat
  * registry implementations (operators/standard.ts) compute them from the argument list; null
  * when the operator or the argument count has no such closure (the registry's fn is used).
  */
-function compileStandard(op: string, sub: Compiled[]): Compiled | null {
+function compileStandard(op: string, sub: Compiled[], args: unknown[]): Compiled | null {
   const n = sub.length;
-  const a = sub[0]!, b = sub[1]!;
-  const kb = n === 2 ? constants.get(b) : undefined;
+  const a = sub[0]!, b = sub[1]!, s2 = sub[2]!;
+  const kb = n === 2 ? constantOperand(args[1]) : undefined;
   switch (op) {
     case '===':
       if (n !== 2) return null;
-      if (kb) { const k = kb.value; return (d, c) => a(d, c) === k; }
-      return (d, c) => a(d, c) === b(d, c);
+      return kb ? strictEqualK(a, kb.value) : strictEqual(a, b);
     case '!==':
       if (n !== 2) return null;
-      if (kb) { const k = kb.value; return (d, c) => a(d, c) !== k; }
-      return (d, c) => a(d, c) !== b(d, c);
+      return kb ? strictNotEqualK(a, kb.value) : strictNotEqual(a, b);
     case '==':
       if (n !== 2) return null;
-      if (kb) { const k = kb.value; return (d, c) => a(d, c) == k; }
-      return (d, c) => a(d, c) == b(d, c);
+      return kb ? looseEqualK(a, kb.value) : looseEqual(a, b);
     case '!=':
-      if (n !== 2) return null;
-      return (d, c) => a(d, c) != b(d, c);
+      return n === 2 ? looseNotEqual(a, b) : null;
     case '>':
       if (n !== 2) return null;
-      if (kb) { const k = kb.value as number; return (d, c) => (a(d, c) as number) > k; }
-      return (d, c) => (a(d, c) as number) > (b(d, c) as number);
+      return kb ? greaterK(a, kb.value as number) : greater(a, b);
     case '>=':
       if (n !== 2) return null;
-      if (kb) { const k = kb.value as number; return (d, c) => (a(d, c) as number) >= k; }
-      return (d, c) => (a(d, c) as number) >= (b(d, c) as number);
+      return kb ? greaterOrEqualK(a, kb.value as number) : greaterOrEqual(a, b);
     case '<':
-      if (n === 2) return (d, c) => (a(d, c) as number) < (b(d, c) as number);
-      if (n === 3) {
-        const s2 = sub[2]!;
-        return (d, c) => {
-          const x = a(d, c) as number, y = b(d, c) as number, z = s2(d, c) as number;
-          return z === undefined ? x < y : x < y && y < z;
-        };
-      }
-      return null;
+      return n === 2 ? less(a, b) : n === 3 ? lessBetween(a, b, s2) : null;
     case '<=':
-      if (n === 2) return (d, c) => (a(d, c) as number) <= (b(d, c) as number);
-      if (n === 3) {
-        const s2 = sub[2]!;
-        return (d, c) => {
-          const x = a(d, c) as number, y = b(d, c) as number, z = s2(d, c) as number;
-          return z === undefined ? x <= y : x <= y && y <= z;
-        };
-      }
-      return null;
+      return n === 2 ? lessOrEqual(a, b) : n === 3 ? lessOrEqualBetween(a, b, s2) : null;
     case '!':
-      return n === 1 ? (d, c) => !truthy(a(d, c)) : null;
+      return n === 1 ? not(a) : null;
     case '!!':
-      return n === 1 ? (d, c) => truthy(a(d, c)) : null;
+      return n === 1 ? truth(a) : null;
     case 'in':
-      if (n !== 2) return null;
-      return (d, c) => {
-        const x = a(d, c), y = b(d, c);
-        if (!y || typeof (y as { indexOf?: unknown }).indexOf !== 'function') return false;
-        return (y as string | unknown[]).indexOf(x as string) !== -1;
-      };
+      return n === 2 ? isIn(a, b) : null;
     case '+':
       // args.reduce((acc, v) => parseFloat(acc) + parseFloat(v), 0)
-      if (n === 1) return (d, c) => parseFloat(0 as unknown as string) + parseFloat(a(d, c) as string);
-      if (n === 2) {
-        return (d, c) => {
-          const x = a(d, c), y = b(d, c);
-          return parseFloat((parseFloat(0 as unknown as string) + parseFloat(x as string)) as unknown as string) + parseFloat(y as string);
-        };
-      }
-      return null;
+      return n === 1 ? plusOne(a) : n === 2 ? plusTwo(a, b) : null;
     case '*':
       // args.reduce((acc, v) => parseFloat(acc) * parseFloat(v)): one argument comes back as it is.
-      if (n === 2) return (d, c) => { const x = a(d, c), y = b(d, c); return parseFloat(x as string) * parseFloat(y as string); };
-      if (n === 3) {
-        const s2 = sub[2]!;
-        return (d, c) => {
-          const x = a(d, c), y = b(d, c), z = s2(d, c);
-          return parseFloat((parseFloat(x as string) * parseFloat(y as string)) as unknown as string) * parseFloat(z as string);
-        };
-      }
-      return null;
+      return n === 2 ? timesTwo(a, b) : n === 3 ? timesThree(a, b, s2) : null;
     case '-':
-      if (n === 2) return (d, c) => { const x = a(d, c) as number, y = b(d, c) as number; return y === undefined ? -x : x - y; };
-      if (n === 1) return (d, c) => -(a(d, c) as number);
-      return null;
+      return n === 2 ? minus(a, b) : n === 1 ? negate(a) : null;
     case '/':
-      return n === 2 ? (d, c) => (a(d, c) as number) / (b(d, c) as number) : null;
+      return n === 2 ? divide(a, b) : null;
     case '%':
-      return n === 2 ? (d, c) => (a(d, c) as number) % (b(d, c) as number) : null;
+      return n === 2 ? remainder(a, b) : null;
     default:
       return null;
   }
 }
+
+// compileStandard's closures, each made by a function of its own (see objectRead).
+function strictEqualK(a: Compiled, k: unknown): Compiled { return (d, c) => a(d, c) === k; }
+function strictEqual(a: Compiled, b: Compiled): Compiled { return (d, c) => a(d, c) === b(d, c); }
+function strictNotEqualK(a: Compiled, k: unknown): Compiled { return (d, c) => a(d, c) !== k; }
+function strictNotEqual(a: Compiled, b: Compiled): Compiled { return (d, c) => a(d, c) !== b(d, c); }
+function looseEqualK(a: Compiled, k: unknown): Compiled { return (d, c) => a(d, c) == k; }
+function looseEqual(a: Compiled, b: Compiled): Compiled { return (d, c) => a(d, c) == b(d, c); }
+function looseNotEqual(a: Compiled, b: Compiled): Compiled { return (d, c) => a(d, c) != b(d, c); }
+function greaterK(a: Compiled, k: number): Compiled { return (d, c) => (a(d, c) as number) > k; }
+function greater(a: Compiled, b: Compiled): Compiled { return (d, c) => (a(d, c) as number) > (b(d, c) as number); }
+function greaterOrEqualK(a: Compiled, k: number): Compiled { return (d, c) => (a(d, c) as number) >= k; }
+function greaterOrEqual(a: Compiled, b: Compiled): Compiled { return (d, c) => (a(d, c) as number) >= (b(d, c) as number); }
+function less(a: Compiled, b: Compiled): Compiled { return (d, c) => (a(d, c) as number) < (b(d, c) as number); }
+function lessBetween(a: Compiled, b: Compiled, s2: Compiled): Compiled {
+  return (d, c) => {
+    const x = a(d, c) as number, y = b(d, c) as number, z = s2(d, c) as number;
+    return z === undefined ? x < y : x < y && y < z;
+  };
+}
+function lessOrEqual(a: Compiled, b: Compiled): Compiled { return (d, c) => (a(d, c) as number) <= (b(d, c) as number); }
+function lessOrEqualBetween(a: Compiled, b: Compiled, s2: Compiled): Compiled {
+  return (d, c) => {
+    const x = a(d, c) as number, y = b(d, c) as number, z = s2(d, c) as number;
+    return z === undefined ? x <= y : x <= y && y <= z;
+  };
+}
+function not(a: Compiled): Compiled { return (d, c) => !truthy(a(d, c)); }
+function truth(a: Compiled): Compiled { return (d, c) => truthy(a(d, c)); }
+function isIn(a: Compiled, b: Compiled): Compiled {
+  return (d, c) => {
+    const x = a(d, c), y = b(d, c);
+    if (!y || typeof (y as { indexOf?: unknown }).indexOf !== 'function') return false;
+    return (y as string | unknown[]).indexOf(x as string) !== -1;
+  };
+}
+function plusOne(a: Compiled): Compiled { return (d, c) => parseFloat(0 as unknown as string) + parseFloat(a(d, c) as string); }
+function plusTwo(a: Compiled, b: Compiled): Compiled {
+  return (d, c) => {
+    const x = a(d, c), y = b(d, c);
+    return parseFloat((parseFloat(0 as unknown as string) + parseFloat(x as string)) as unknown as string) + parseFloat(y as string);
+  };
+}
+function timesTwo(a: Compiled, b: Compiled): Compiled { return (d, c) => { const x = a(d, c), y = b(d, c); return parseFloat(x as string) * parseFloat(y as string); }; }
+function timesThree(a: Compiled, b: Compiled, s2: Compiled): Compiled {
+  return (d, c) => {
+    const x = a(d, c), y = b(d, c), z = s2(d, c);
+    return parseFloat((parseFloat(x as string) * parseFloat(y as string)) as unknown as string) * parseFloat(z as string);
+  };
+}
+function minus(a: Compiled, b: Compiled): Compiled { return (d, c) => { const x = a(d, c) as number, y = b(d, c) as number; return y === undefined ? -x : x - y; }; }
+function negate(a: Compiled): Compiled { return (d, c) => -(a(d, c) as number); }
+function divide(a: Compiled, b: Compiled): Compiled { return (d, c) => (a(d, c) as number) / (b(d, c) as number); }
+function remainder(a: Compiled, b: Compiled): Compiled { return (d, c) => (a(d, c) as number) % (b(d, c) as number); }
 /* eslint-enable eqeqeq */
 
 /** An object whose keys are all safe to assign on a plain object. */
@@ -469,15 +480,88 @@ function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string, 
   }
 }
 
-type ObjectReader = (data: unknown, c: EvalContext, segments: string[] | null, recordKey: string) => unknown;
+/*
+ * The closures a compiled policy keeps are each made by a small function of their own, which
+ * gives the closure a context holding just what it reads: a closure made inside a larger
+ * function shares that function's context (and its block contexts) with every value any
+ * closure there captures, all kept as long as the policy lives (bench/compiled-memory.ts).
+ */
 
-/** compileVar's read of a path in an object (made here, unnamed: see remembered()). */
-function objectReader(fromRoot: boolean, dflt: Compiled | null): ObjectReader {
-  return (data, c, segments, recordKey) => {
-    const d = fromRoot ? c.root : data;
-    const notFound = dflt ? dflt(data, c) : null;
-    const value = segments ? readPath(d, segments, notFound === undefined ? null : notFound) : d;
-    if (c.rec !== null && d === c.root && segments) c.rec.set(recordKey, value);
+/** var/root reading a path of the object the data or the scope is, with a default evaluated on every read. */
+function objectRead(fromRoot: boolean, dflt: Compiled | null, segments: string[] | null, recordKey: string): Compiled {
+  return (data, c) => readObject(data, c, fromRoot, dflt, segments, recordKey);
+}
+
+/** objectRead's read (a path computed on each evaluation passes its own segments). */
+function readObject(data: unknown, c: EvalContext, fromRoot: boolean, dflt: Compiled | null, segments: string[] | null, recordKey: string): unknown {
+  const d = fromRoot ? c.root : data;
+  const notFound = dflt ? dflt(data, c) : null;
+  const value = segments ? readPath(d, segments, notFound === undefined ? null : notFound) : d;
+  if (c.rec !== null && d === c.root && segments) c.rec.set(recordKey, value);
+  return value;
+}
+
+/** var/root whose path is computed by an expression. */
+function computedRead(fromRoot: boolean, dflt: Compiled | null, first: Compiled): Compiled {
+  return (d, c) => {
+    const a = first(d, c);
+    return readObject(d, c, fromRoot, dflt, splitPath(a), String(a));
+  };
+}
+
+/** Frame mode, with a default: the first segment is a slot of the scope frame (ctx.root, also the data at top level). */
+function slotReadDefault(slot: number, rest: string[], key: string, dflt: Compiled): Compiled {
+  return (d, c) => {
+    const nf = dflt(d, c);
+    const notFound = nf === undefined ? null : nf;
+    const v = (c.root as unknown[])[slot];
+    const value = v === undefined ? notFound : readPath(v, rest, notFound);
+    if (c.rec !== null) c.rec.set(key, value);
+    return value;
+  };
+}
+
+/** Frame mode, one segment: undefined in the slot means the scope has no such name. */
+function slotRead(slot: number, key: string): Compiled {
+  return (_d, c) => {
+    const v = (c.root as unknown[])[slot];
+    const value = v === undefined ? null : v;
+    if (c.rec !== null) c.rec.set(key, value);
+    return value;
+  };
+}
+
+function slotReadOne(slot: number, s1: string, key: string): Compiled {
+  return (_d, c) => {
+    const v = (c.root as unknown[])[slot];
+    const value = v === undefined ? null : readOne(v, s1, null);
+    if (c.rec !== null) c.rec.set(key, value);
+    return value;
+  };
+}
+
+function slotReadPath(slot: number, rest: string[], key: string): Compiled {
+  return (_d, c) => {
+    const v = (c.root as unknown[])[slot];
+    const value = v === undefined ? null : readPath(v, rest, null);
+    if (c.rec !== null) c.rec.set(key, value);
+    return value;
+  };
+}
+
+/** Object mode (or per element), one segment, no default. */
+function dataReadOne(s0: string, key: string): Compiled {
+  return (d, c) => {
+    const value = readOne(d, s0, null);
+    if (c.rec !== null && d === c.root) c.rec.set(key, value);
+    return value;
+  };
+}
+
+function dataReadPath(segs: string[], key: string): Compiled {
+  return (d, c) => {
+    const value = readPath(d, segs, null);
+    if (c.rec !== null && d === c.root) c.rec.set(key, value);
     return value;
   };
 }
@@ -492,74 +576,21 @@ function compileVar(sub: Compiled[], raw: unknown[], fromRoot: boolean, path: st
   const dflt = sub.length > 1 ? sub[1]! : null;
   const readsScope = fromRoot || top;
   if (scope.slot && readsScope && (!literalPath || splitPath(raw[0]) === null)) scope.escape?.(path);
-  const readObject = objectReader(fromRoot, dflt);
-  if (!literalPath) {
-    const first = sub[0]!;
-    return (d, c) => {
-      const a = first(d, c);
-      return readObject(d, c, splitPath(a), String(a));
-    };
-  }
+  if (!literalPath) return computedRead(fromRoot, dflt, sub[0]!);
   const segs = splitPath(raw[0]);
   const key = String(raw[0] ?? '');
-  if (segs === null) return (d, c) => readObject(d, c, null, key);
+  if (segs === null) return objectRead(fromRoot, dflt, null, key);
 
   if (scope.slot && readsScope) {
-    // Frame mode: the first segment is a slot of the scope frame (ctx.root, which is also the
-    // data at top level); undefined there means the scope has no such name.
     const slot = scope.slot(segs[0]!);
     const rest = segs.slice(1);
-    if (dflt) {
-      return (d, c) => {
-        const nf = dflt(d, c);
-        const notFound = nf === undefined ? null : nf;
-        const v = (c.root as unknown[])[slot];
-        const value = v === undefined ? notFound : readPath(v, rest, notFound);
-        if (c.rec !== null) c.rec.set(key, value);
-        return value;
-      };
-    }
-    if (rest.length === 0) {
-      return (_d, c) => {
-        const v = (c.root as unknown[])[slot];
-        const value = v === undefined ? null : v;
-        if (c.rec !== null) c.rec.set(key, value);
-        return value;
-      };
-    }
-    if (rest.length === 1) {
-      const s1 = rest[0]!;
-      return (_d, c) => {
-        const v = (c.root as unknown[])[slot];
-        const value = v === undefined ? null : readOne(v, s1, null);
-        if (c.rec !== null) c.rec.set(key, value);
-        return value;
-      };
-    }
-    return (_d, c) => {
-      const v = (c.root as unknown[])[slot];
-      const value = v === undefined ? null : readPath(v, rest, null);
-      if (c.rec !== null) c.rec.set(key, value);
-      return value;
-    };
+    if (dflt) return slotReadDefault(slot, rest, key, dflt);
+    if (rest.length === 0) return slotRead(slot, key);
+    if (rest.length === 1) return slotReadOne(slot, rest[0]!, key);
+    return slotReadPath(slot, rest, key);
   }
-
-  if (!dflt && !fromRoot) {
-    if (segs.length === 1) {
-      const s0 = segs[0]!;
-      return (d, c) => {
-        const value = readOne(d, s0, null);
-        if (c.rec !== null && d === c.root) c.rec.set(key, value);
-        return value;
-      };
-    }
-    return (d, c) => {
-      const value = readPath(d, segs, null);
-      if (c.rec !== null && d === c.root) c.rec.set(key, value);
-      return value;
-    };
-  }
-  return (d, c) => readObject(d, c, segs, key);
+  if (!dflt && !fromRoot) return segs.length === 1 ? dataReadOne(segs[0]!, key) : dataReadPath(segs, key);
+  return objectRead(fromRoot, dflt, segs, key);
 }
 
 function compileIteration(op: string, sub: Compiled[], path: string): Compiled {
