@@ -36,7 +36,9 @@ export const RULE_FIELD = 'rule';
  * Compiles every expression of the document with `scope`; problems found go to `problems`
  * (an expression that does not compile is then a closure giving null).
  */
-export function buildClosures(doc: PolicyDocument, scope: CompileScope, problems: Problem[]): Closures {
+export function buildClosures(doc: PolicyDocument, documentScope: CompileScope, problems: Problem[]): Closures {
+  // Equal constants and reads share a closure (compiler.ts): sites may then share one, with the same node.
+  const scope: CompileScope = { ...documentScope, shared: { constants: new Map(), reads: new Map() } };
   const sites: Site[] = [];
   const expr = (node: unknown, path: string): Compiled => {
     try {
