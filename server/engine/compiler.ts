@@ -179,23 +179,11 @@ const PER_ELEMENT_ARG: Readonly<Record<string, number>> = { map: 1, filter: 1, a
  */
 function compileNode(node: unknown, path: string, scope: CompileScope, top: boolean): Compiled {
   if (Array.isArray(node)) {
-    const parts = node.map((n, i) => compileNode(n, `${path}/${i}`, scope, top));
+    const parts: Compiled[] = [];
+    for (let i = 0; i < node.length; i++) parts.push(compileNode(node[i], `${path}/${i}`, scope, top));
     // A literal array is built anew on each evaluation: inside two nested iterations a
     // 10,000-element one would be 10^10 values for 10^6 iteration steps. Long ones spend their length.
-    if (parts.length > FREE_ARRAY_ELEMENTS) {
-      const n = parts.length;
-      return (d, c) => {
-        spend(c, n, path);
-        const out = new Array(n);
-        for (let i = 0; i < n; i++) out[i] = parts[i]!(d, c);
-        return out;
-      };
-    }
-    return (d, c) => {
-      const out = new Array(parts.length);
-      for (let i = 0; i < parts.length; i++) out[i] = parts[i]!(d, c);
-      return out;
-    };
+    return parts.length > FREE_ARRAY_ELEMENTS ? longArray(parts, path) : shortArray(parts);
   }
   if (!isLogic(node)) return constantIn(node, scope);
 
@@ -230,21 +218,71 @@ function compileNode(node: unknown, path: string, scope: CompileScope, top: bool
   return compileCall(fn, sub, located, opPath);
 }
 
+/*
+ * The closures a compiled policy keeps are each made by a small function of their own, which
+ * gives the closure a context holding just what it reads: a closure made inside a larger
+ * function shares that function's context (and its block contexts) with every value any
+ * closure there captures, all kept as long as the policy lives (bench/compiled-memory.ts). A
+ * closure made in compileNode would keep its scope, and with it every closure the document's
+ * expressions share (CompileScope.shared).
+ */
+
+function longArray(parts: Compiled[], path: string): Compiled {
+  const n = parts.length;
+  return (d, c) => {
+    spend(c, n, path);
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = parts[i]!(d, c);
+    return out;
+  };
+}
+
+function shortArray(parts: Compiled[]): Compiled {
+  return (d, c) => {
+    const out = new Array(parts.length);
+    for (let i = 0; i < parts.length; i++) out[i] = parts[i]!(d, c);
+    return out;
+  };
+}
+
 /** An operator of the registry called with its evaluated arguments, without building them with map. */
 function compileCall(fn: NonNullable<OperatorSpec['fn']>, sub: Compiled[], located: boolean, opPath: string): Compiled {
+  const values = argumentValues(sub);
+  return located ? callLocated(fn, values, opPath) : callPlain(fn, values);
+}
+
+type Values = (d: unknown, c: EvalContext) => unknown[];
+
+function argumentValues(sub: Compiled[]): Values {
+  switch (sub.length) {
+    case 0: return noValues;
+    case 1: return oneValue(sub[0]!);
+    case 2: return twoValues(sub[0]!, sub[1]!);
+    case 3: return threeValues(sub[0]!, sub[1]!, sub[2]!);
+    default: return manyValues(sub);
+  }
+}
+
+function noValues(): unknown[] {
+  return [];
+}
+function oneValue(s0: Compiled): Values { return (d, c) => [s0(d, c)]; }
+function twoValues(s0: Compiled, s1: Compiled): Values { return (d, c) => [s0(d, c), s1(d, c)]; }
+function threeValues(s0: Compiled, s1: Compiled, s2: Compiled): Values { return (d, c) => [s0(d, c), s1(d, c), s2(d, c)]; }
+function manyValues(sub: Compiled[]): Values {
   const n = sub.length;
-  const s0 = sub[0]!, s1 = sub[1]!, s2 = sub[2]!;
-  const values =
-    n === 0 ? (): unknown[] => []
-      : n === 1 ? (d: unknown, c: EvalContext): unknown[] => [s0(d, c)]
-        : n === 2 ? (d: unknown, c: EvalContext): unknown[] => [s0(d, c), s1(d, c)]
-          : n === 3 ? (d: unknown, c: EvalContext): unknown[] => [s0(d, c), s1(d, c), s2(d, c)]
-            : (d: unknown, c: EvalContext): unknown[] => {
-              const out = new Array(n);
-              for (let i = 0; i < n; i++) out[i] = sub[i]!(d, c);
-              return out;
-            };
-  if (!located) return (d, c) => fn(values(d, c), c.env);
+  return (d, c) => {
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = sub[i]!(d, c);
+    return out;
+  };
+}
+
+function callPlain(fn: NonNullable<OperatorSpec['fn']>, values: Values): Compiled {
+  return (d, c) => fn(values(d, c), c.env);
+}
+
+function callLocated(fn: NonNullable<OperatorSpec['fn']>, values: Values, opPath: string): Compiled {
   return (d, c) => {
     const v = values(d, c);
     try {
@@ -371,10 +409,22 @@ const plainKeys = (keys: readonly string[]) => !keys.includes('__proto__');
 /** A table call's inputs: an object whose values are expressions (json-logic leaves objects unevaluated). */
 function compileInputsMap(map: Record<string, unknown>, path: string, scope: CompileScope, top: boolean): Compiled {
   const keys = Object.keys(map);
-  const fns = keys.map((k) => compileNode(map[k], `${path}/${pointerSegment(k)}`, scope, top));
+  const fns: Compiled[] = [];
+  for (const k of keys) fns.push(compileNode(map[k], `${path}/${pointerSegment(k)}`, scope, top));
   // Only the table lookup sees this object, through own properties: a plain object serves
   // unless a key is "__proto__" (then a null-prototype one keeps it plain data).
-  const fresh = plainKeys(keys) ? (): Record<string, unknown> => ({}) : (): Record<string, unknown> => Object.create(null);
+  return inputsMap(keys, fns, plainKeys(keys) ? plainObject : nullPrototypeObject);
+}
+
+function plainObject(): Record<string, unknown> {
+  return {};
+}
+
+function nullPrototypeObject(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
+}
+
+function inputsMap(keys: string[], fns: Compiled[], fresh: () => Record<string, unknown>): Compiled {
   return (d, c) => {
     const out = fresh();
     for (let i = 0; i < keys.length; i++) out[keys[i]!] = fns[i]!(d, c);
@@ -417,77 +467,16 @@ function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string, 
       return compileVar(sub, raw, true, path, scope, top);
     case 'missing':
       if (top && scope.escape) scope.escape(path);
-      return (d, c) => {
-        const first = sub.length > 0 ? sub[0]!(d, c) : undefined;
-        const keys = Array.isArray(first) ? first : sub.map((s) => s(d, c));
-        const out: unknown[] = [];
-        for (const key of keys) {
-          // json-logic-js applies {"var": key}, so an array key is var's argument list.
-          const [p, dflt] = Array.isArray(key) ? key : [key];
-          const segs = splitPath(p);
-          const value = segs ? readPath(d, segs, dflt ?? null) : d;
-          if (value === null || value === '') out.push(key);
-        }
-        return out;
-      };
-    case 'missing_some': {
-      const missing = compileLazy('missing', sub.slice(1), raw.slice(1), path, scope, top) as Compiled;
-      return (d, c) => {
-        const need = sub[0]!(d, c) as number;
-        const options = sub[1]!(d, c) as unknown[];
-        const absent = missing(d, c) as unknown[];
-        return options.length - absent.length >= need ? [] : absent;
-      };
-    }
+      return missingOf(sub);
+    case 'missing_some':
+      return missingSome(sub, compileLazy('missing', sub.slice(1), raw.slice(1), path, scope, top) as Compiled);
     case 'if':
-    case '?:': {
-      if (sub.length === 3) {
-        const [cond, then, otherwise] = sub as [Compiled, Compiled, Compiled];
-        return (d, c) => (truthy(cond(d, c)) ? then(d, c) : otherwise(d, c));
-      }
-      return (d, c) => {
-        let i = 0;
-        for (; i < sub.length - 1; i += 2) {
-          if (truthy(sub[i]!(d, c))) return sub[i + 1]!(d, c);
-        }
-        if (sub.length === i + 1) return sub[i]!(d, c);
-        return null;
-      };
-    }
-    case 'and': {
-      if (sub.length === 2) {
-        const [x, y] = sub as [Compiled, Compiled];
-        return (d, c) => {
-          const current = x(d, c);
-          return truthy(current) ? y(d, c) : current;
-        };
-      }
-      return (d, c) => {
-        let current: unknown;
-        for (let i = 0; i < sub.length; i++) {
-          current = sub[i]!(d, c);
-          if (!truthy(current)) return current;
-        }
-        return current;
-      };
-    }
-    case 'or': {
-      if (sub.length === 2) {
-        const [x, y] = sub as [Compiled, Compiled];
-        return (d, c) => {
-          const current = x(d, c);
-          return truthy(current) ? current : y(d, c);
-        };
-      }
-      return (d, c) => {
-        let current: unknown;
-        for (let i = 0; i < sub.length; i++) {
-          current = sub[i]!(d, c);
-          if (truthy(current)) return current;
-        }
-        return current;
-      };
-    }
+    case '?:':
+      return sub.length === 3 ? ifThenElse(sub[0]!, sub[1]!, sub[2]!) : ifChain(sub);
+    case 'and':
+      return sub.length === 2 ? andTwo(sub[0]!, sub[1]!) : andAll(sub);
+    case 'or':
+      return sub.length === 2 ? orTwo(sub[0]!, sub[1]!) : orAll(sub);
     case 'map':
     case 'filter':
     case 'all':
@@ -495,26 +484,100 @@ function compileLazy(op: string, sub: Compiled[], raw: unknown[], path: string, 
     case 'none':
       return compileIteration(op, sub, path);
     case 'reduce':
-      return (d, c) => {
-        const items = sub[0]!(d, c);
-        const initial = sub.length > 2 ? sub[2]!(d, c) : null;
-        if (!Array.isArray(items)) return initial;
-        spend(c, items.length, path);
-        let acc = initial;
-        for (const current of items) acc = sub[1]!({ current, accumulator: acc }, c);
-        return acc;
-      };
+      return reduceOf(sub, path);
     default:
       return null;
   }
 }
 
-/*
- * The closures a compiled policy keeps are each made by a small function of their own, which
- * gives the closure a context holding just what it reads: a closure made inside a larger
- * function shares that function's context (and its block contexts) with every value any
- * closure there captures, all kept as long as the policy lives (bench/compiled-memory.ts).
- */
+// compileLazy's closures, each made by a function of its own (see longArray).
+function missingOf(sub: Compiled[]): Compiled {
+  return (d, c) => {
+    const first = sub.length > 0 ? sub[0]!(d, c) : undefined;
+    const keys = Array.isArray(first) ? first : sub.map((s) => s(d, c));
+    const out: unknown[] = [];
+    for (const key of keys) {
+      // json-logic-js applies {"var": key}, so an array key is var's argument list.
+      const [p, dflt] = Array.isArray(key) ? key : [key];
+      const segs = splitPath(p);
+      const value = segs ? readPath(d, segs, dflt ?? null) : d;
+      if (value === null || value === '') out.push(key);
+    }
+    return out;
+  };
+}
+
+function missingSome(sub: Compiled[], missing: Compiled): Compiled {
+  return (d, c) => {
+    const need = sub[0]!(d, c) as number;
+    const options = sub[1]!(d, c) as unknown[];
+    const absent = missing(d, c) as unknown[];
+    return options.length - absent.length >= need ? [] : absent;
+  };
+}
+
+function ifThenElse(cond: Compiled, then: Compiled, otherwise: Compiled): Compiled {
+  return (d, c) => (truthy(cond(d, c)) ? then(d, c) : otherwise(d, c));
+}
+
+function ifChain(sub: Compiled[]): Compiled {
+  return (d, c) => {
+    let i = 0;
+    for (; i < sub.length - 1; i += 2) {
+      if (truthy(sub[i]!(d, c))) return sub[i + 1]!(d, c);
+    }
+    if (sub.length === i + 1) return sub[i]!(d, c);
+    return null;
+  };
+}
+
+function andTwo(x: Compiled, y: Compiled): Compiled {
+  return (d, c) => {
+    const current = x(d, c);
+    return truthy(current) ? y(d, c) : current;
+  };
+}
+
+function andAll(sub: Compiled[]): Compiled {
+  return (d, c) => {
+    let current: unknown;
+    for (let i = 0; i < sub.length; i++) {
+      current = sub[i]!(d, c);
+      if (!truthy(current)) return current;
+    }
+    return current;
+  };
+}
+
+function orTwo(x: Compiled, y: Compiled): Compiled {
+  return (d, c) => {
+    const current = x(d, c);
+    return truthy(current) ? current : y(d, c);
+  };
+}
+
+function orAll(sub: Compiled[]): Compiled {
+  return (d, c) => {
+    let current: unknown;
+    for (let i = 0; i < sub.length; i++) {
+      current = sub[i]!(d, c);
+      if (truthy(current)) return current;
+    }
+    return current;
+  };
+}
+
+function reduceOf(sub: Compiled[], path: string): Compiled {
+  return (d, c) => {
+    const items = sub[0]!(d, c);
+    const initial = sub.length > 2 ? sub[2]!(d, c) : null;
+    if (!Array.isArray(items)) return initial;
+    spend(c, items.length, path);
+    let acc = initial;
+    for (const current of items) acc = sub[1]!({ current, accumulator: acc }, c);
+    return acc;
+  };
+}
 
 /** var/root reading a path of the object the data or the scope is, with a default evaluated on every read. */
 function objectRead(fromRoot: boolean, dflt: Compiled | null, segments: string[] | null, recordKey: string): Compiled {
