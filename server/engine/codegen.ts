@@ -23,6 +23,7 @@ import { truthy } from './operators/standard.ts';
 import { BudgetError } from './types.ts';
 import type { OperatorSpec, TableHit } from './types.ts';
 import { isInputsMap } from './safety-tables.ts';
+import { compactSource } from './compact-source.ts';
 import { tableValue } from './operators/tables.ts';
 
 /** What the generated code reaches through its parameters. */
@@ -541,7 +542,7 @@ export function generateExpressions(exprs: ReadonlyArray<{ node: unknown; path: 
     return `function (d, c) { const F = c.root; ${g.lines.join(' ')} return ${r}; }`;
   });
   // sourceURL: profiles and stack traces name the generated code.
-  const source = `"use strict"; return [\n${bodies.join(',\n')}\n];\n//# sourceURL=policy-expressions.generated.js`;
+  const source = `${compactSource(`"use strict"; return [\n${bodies.join(',\n')}\n];`)}\n//# sourceURL=policy-expressions.generated.js`;
   let make: (...args: unknown[]) => Compiled[];
   try {
     make = new Function('K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', 'PROTO', 'OP', source) as typeof make;
@@ -651,7 +652,7 @@ export function generatePhases(
   const over = each ? (([code, r]) => `function (F, c) { ${code} return ${r}; }`)(value(each.over)) : 'null';
   const totalLets = lets(totals, slots.totals);
   const decide = rules(main, each ? each.into : null);
-  const source = `"use strict";
+  const source = `${compactSource(`"use strict";
 ${functions.join('\n')}
 return {
 mainLets: function (F, c) {\n${mainLets}\n},
@@ -659,7 +660,7 @@ over: ${over},
 item: ${item},
 totals: function (F, c) {\n${totalLets}\n},
 decide: function (F, c, X) {\n${decide}\n},
-};
+};`)}
 //# sourceURL=policy-phases.generated.js`;
   try {
     const make = new Function('K', 'FN', 'C', 'T', 'HAS', 'RP', 'SPEND', 'LOC', 'CP', 'NONE', 'PROTO', 'OP', source) as (...args: unknown[]) => PhaseProgram;
