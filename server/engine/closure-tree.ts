@@ -26,6 +26,10 @@ export interface Closures {
   main: CompiledPhase;
   each: CompiledEach | null;
   totals: CompiledDerived[];
+}
+
+/** Closures as built, with the expression each top-level closure was compiled from. */
+export interface BuiltClosures extends Closures {
   sites: Site[];
 }
 
@@ -36,7 +40,7 @@ export const RULE_FIELD = 'rule';
  * Compiles every expression of the document with `scope`; problems found go to `problems`
  * (an expression that does not compile is then a closure giving null).
  */
-export function buildClosures(doc: PolicyDocument, documentScope: CompileScope, problems: Problem[]): Closures {
+export function buildClosures(doc: PolicyDocument, documentScope: CompileScope, problems: Problem[]): BuiltClosures {
   // Equal constants and reads share a closure (compiler.ts): sites may then share one, with the same node.
   const scope: CompileScope = { ...documentScope, shared: { constants: new Map(), reads: new Map() } };
   const sites: Site[] = [];
@@ -75,22 +79,32 @@ export function buildClosures(doc: PolicyDocument, documentScope: CompileScope, 
   return { main, each, totals, sites };
 }
 
-/** A policy's closures, held until let go and then built again from the document when next needed. */
+/**
+ * A policy's closures, held until let go and then built again from the document when next
+ * needed. Without their sites: only generating the phases needs those, once (build()).
+ */
 export class ClosureTree {
   private held: Closures | null;
 
   constructor(private readonly doc: PolicyDocument, private readonly scope: CompileScope, built: Closures) {
-    this.held = built;
+    this.held = { main: built.main, each: built.each, totals: built.totals };
   }
 
   get(): Closures {
     if (this.held === null) {
-      const problems: Problem[] = [];
-      this.held = buildClosures(this.doc, this.scope, problems);
-      // The document compiled once with this scope; it cannot fail now.
-      if (problems.length) throw new Error(`the closures of a compiled policy did not build again: ${problems[0]!.message}`);
+      const { main, each, totals } = this.build();
+      this.held = { main, each, totals };
     }
     return this.held;
+  }
+
+  /** The closures built anew, with their sites. */
+  build(): BuiltClosures {
+    const problems: Problem[] = [];
+    const built = buildClosures(this.doc, this.scope, problems);
+    // The document compiled once with this scope; it cannot fail now.
+    if (problems.length) throw new Error(`the closures of a compiled policy did not build again: ${problems[0]!.message}`);
+    return built;
   }
 
   /** Lets the closures go (the policy's phases are generated; only a traced evaluation needs them). */

@@ -8,7 +8,7 @@
 import { pointerSegment } from './compiler.ts';
 import type { CompileScope } from './compiler.ts';
 import { buildClosures, ClosureTree, LazyDerived, LazyEach, LazyPhase, RULE_FIELD } from './closure-tree.ts';
-import type { Closures, CompiledDerived, CompiledEach, CompiledPhase } from './closure-tree.ts';
+import type { BuiltClosures, CompiledDerived, CompiledEach, CompiledPhase } from './closure-tree.ts';
 import { FrameBuilder, frameLayouts } from './frames.ts';
 import { generatePhases } from './codegen.ts';
 import { checkExplanations, inputRootsOf } from './explain-check.ts';
@@ -99,7 +99,7 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
     problems.length = before;
     phases = buildClosures(doc, { tableInputs }, problems);
   } else if (problems.length === before) {
-    const built = phases as Closures;
+    const built = phases as BuiltClosures;
     const layout = frame.layout({
       main: built.main.lets.map((d) => d.name),
       each: built.each?.lets.map((d) => d.name) ?? [],
@@ -117,7 +117,8 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
     };
     layout.tierUp = () => {
       layout.tierUp = null;
-      const closures = tree.get();
+      // Built anew for their sites (which the tree does not keep), then let go with the tree's.
+      const closures = tree.build();
       const expressions = new Map(closures.sites.map((site) => [site.fn, { node: site.node, path: site.path }] as const));
       layout.program = generatePhases(closures.main, closures.each, closures.totals, layout, RULE_FIELD, copy, expressions, scope);
       if (layout.program) tree.release();
