@@ -568,7 +568,7 @@ export interface PhaseProgram {
 
 interface PhaseShape {
   lets: ReadonlyArray<{ fn: Compiled }>;
-  rules: ReadonlyArray<{ id: string; path: string; when: Compiled | null; then: ReadonlyArray<readonly [string, Compiled]> }>;
+  rules: ReadonlyArray<{ id: string; path: string; when: Compiled | null; fields: readonly string[]; values: readonly Compiled[] }>;
 }
 
 /**
@@ -591,7 +591,7 @@ export function generatePhases(
   scope: CompileScope,
 ): PhaseProgram | null {
   const pools: Pools = { K: [], FN: [], C: [] };
-  const keys = [ruleField, ...(each ? [each.into] : []), ...[main, ...(each ? [each] : [])].flatMap((p) => p.rules.flatMap((r) => r.then.map(([k]) => k)))];
+  const keys = [ruleField, ...(each ? [each.into] : []), ...[main, ...(each ? [each] : [])].flatMap((p) => p.rules.flatMap((r) => r.fields))];
   if (keys.includes('__proto__')) return null;
   /** Larger expressions: functions of their own in the same source, called from the phases. */
   const functions: string[] = [];
@@ -638,7 +638,7 @@ export function generatePhases(
     }).join('\n');
   const rules = (phase: PhaseShape, extra: string | null) =>
     phase.rules.map((r) => {
-      const parts = r.then.map(([k, fn]) => [k, ...value(fn)] as const);
+      const parts = r.fields.map((k, i) => [k, ...value(r.values[i]!)] as const);
       const fields = parts.map(([k, , v, isBool]) => `${JSON.stringify(k)}: ${field(v, isBool, `${r.path}/then/${pointerSegment(k)}`)}`);
       if (extra !== null) fields.push(`${JSON.stringify(extra)}: X`);
       fields.push(`${JSON.stringify(ruleField)}: ${JSON.stringify(r.id)}`);

@@ -311,10 +311,11 @@ function decide(
 
 function outcome(rule: CompiledRule, scope: Record<string, unknown>, ctx: EvalContext, extra: [string, unknown] | null): Decision {
   const decision: Decision = {};
-  const then = rule.then;
-  for (let i = 0; i < then.length; i++) {
-    const field = then[i]!;
-    decision[field[0]] = copyField(field[1](scope, ctx), ctx, rule, field[0]);
+  const fields = rule.fields;
+  const values = rule.values;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    decision[field] = copyField(values[i]!(scope, ctx), ctx, rule, field);
   }
   if (extra) decision[extra[0]] = extra[1];
   decision[RULE_FIELD] = rule.id;
