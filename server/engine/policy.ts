@@ -10,6 +10,7 @@ import type { CompileScope } from './compiler.ts';
 import { buildClosures, ClosureTree, LazyDerived, LazyEach, LazyPhase, RULE_FIELD } from './closure-tree.ts';
 import type { BuiltClosures, CompiledDerived, CompiledEach, CompiledPhase } from './closure-tree.ts';
 import { FrameBuilder, frameLayouts } from './frames.ts';
+import type { FrameLayout } from './frames.ts';
 import { generatePhases } from './codegen.ts';
 import { checkExplanations, inputRootsOf } from './explain-check.ts';
 import { copy } from './json-copy.ts';
@@ -115,14 +116,7 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
       each: built.each ? new LazyEach(tree, built.each.overPath, built.each.into) : null,
       totals: built.totals.map((d, i) => new LazyDerived(tree, i, d.name, d.path)),
     };
-    layout.tierUp = () => {
-      layout.tierUp = null;
-      // Built anew for their sites (which the tree does not keep), then let go with the tree's.
-      const closures = tree.build();
-      const expressions = new Map(closures.sites.map((site) => [site.fn, { node: site.node, path: site.path }] as const));
-      layout.program = generatePhases(closures.main, closures.each, closures.totals, layout, RULE_FIELD, copy, expressions, scope);
-      if (layout.program) tree.release();
-    };
+    layout.tierUp = tierUp(layout, tree, scope);
     frameLayouts.set(phases.main, layout);
   }
   const { main, each, totals } = phases;
@@ -130,6 +124,21 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
   return {
     ok: true,
     policy: { key: doc.key, title: doc.title, document: doc, params, tables, validateInput, validateOutput, main, each, totals },
+  };
+}
+
+/**
+ * Generates the phases of a hot policy (codegen.ts) and lets its closures go. Made here, not in
+ * compile(): a closure of compile() would keep its context (the FrameBuilder, ...) until then.
+ */
+function tierUp(layout: FrameLayout, tree: ClosureTree, scope: CompileScope): () => void {
+  return () => {
+    layout.tierUp = null;
+    // Built anew for their sites (which the tree does not keep), then let go with the tree's.
+    const closures = tree.build();
+    const expressions = new Map(closures.sites.map((site) => [site.fn, { node: site.node, path: site.path }] as const));
+    layout.program = generatePhases(closures.main, closures.each, closures.totals, layout, RULE_FIELD, copy, expressions, scope);
+    if (layout.program) tree.release();
   };
 }
 
