@@ -156,7 +156,16 @@ function tablesScope(doc: PolicyDoc, tables: ReadonlyMap<string, CompiledTable>)
 
 /** The scope of a compiled policy's frame layout: its closures built again find the slots they were given. */
 function slotsScope(tablesOf: CompileScope, index: ReadonlyMap<string, number>): CompileScope {
-  return { ...tablesOf, slot: (name) => index.get(name)!, escape: () => {} };
+  return {
+    ...tablesOf,
+    slot: (name) => {
+      const slot = index.get(name);
+      // Cannot happen (the first build asked for every name); a closure reading no slot would read undefined.
+      if (slot === undefined) throw new Error(`no slot for ${JSON.stringify(name)}`);
+      return slot;
+    },
+    escape: () => {},
+  };
 }
 
 function compileSchema(registry: SchemaRegistry, schema: object, path: string, problems: Problem[]): Validator | null {
