@@ -25,7 +25,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc --import tsx bench/compiled-memory.ts');
 
 const args = process.argv.slice(2);
-const perDocument = Number(args.find((a) => /^\d+$/.test(a)) ?? 200);
+const variants = Number(args.find((a) => /^\d+$/.test(a)) ?? 200);
 const breakdown = args.includes('--breakdown');
 
 interface Case { input: unknown; at: string }
@@ -54,10 +54,15 @@ function variant(document: Record<string, unknown>, i: number): Record<string, u
   return { ...document, description: `${String(document.description ?? '')} (${tenant})`, let: [...lets, { name: 'benchTenant', value: tenant }] };
 }
 
-function heap(): number {
+/** Heap in use and resident set size, after collecting garbage. */
+function memory(): { heap: number; rss: number } {
   for (let i = 0; i < 4; i++) gc!();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, rss: m.rss };
 }
+
+const perCompiled = (from: { heap: number; rss: number }, to: { heap: number; rss: number }, count: number) =>
+  `${((to.heap - from.heap) / count / 1024).toFixed(1)} KB heap per compiled document (RSS ${((to.rss - from.rss) / count / 1024).toFixed(1)} KB)`;
 
 /** Self size by kind of heap object (snapshot node type and, for objects and closures, name). */
 function heapKinds(file: string): Map<string, { count: number; size: number }> {
@@ -99,10 +104,10 @@ const registry = schemaRegistry();
 const all = seeds();
 // Compile one of each first: the registry's shared validators and the engine's modules are not per document.
 for (const s of all) if (!compile(variant(s.document, 0), { registry }).ok) throw new Error(`${s.name} does not compile`);
-const documents = all.map((s) => Array.from({ length: perDocument }, (_, i) => variant(s.document, i + 1)));
+const documents = all.map((s) => Array.from({ length: variants }, (_, i) => variant(s.document, i + 1)));
 const snapshots = breakdown ? mkdtempSync(join(tmpdir(), 'compiled-memory-')) : null;
 
-const base = heap();
+const base = memory();
 const before = snapshots ? writeHeapSnapshot(join(snapshots, 'before.heapsnapshot')) : '';
 const compiled: CompiledPolicy[][] = all.map((s, j) =>
   documents[j]!.map((d) => {
@@ -111,10 +116,10 @@ const compiled: CompiledPolicy[][] = all.map((s, j) =>
     return r.policy;
   }),
 );
-const fresh = heap();
-const count = all.length * perDocument;
-console.log(`${count} compiled documents (${perDocument} variants of each of ${all.length} seed documents)`);
-console.log(`fresh:     ${((fresh - base) / count / 1024).toFixed(1)} KB heap per compiled document`);
+const fresh = memory();
+const count = all.length * variants;
+console.log(`${count} compiled documents (${variants} variants of each of ${all.length} seed documents)`);
+console.log(`fresh:     ${perCompiled(base, fresh, count)}`);
 if (snapshots) printBreakdown(before, writeHeapSnapshot(join(snapshots, 'fresh.heapsnapshot')), count);
 
 // Past HOT_AFTER on the tenant's samples, each variant in turn: every one generates its code.
@@ -131,8 +136,8 @@ all.forEach((s, j) => {
     }
   }
 });
-const hot = heap();
-console.log(`tiered up: ${((hot - base) / count / 1024).toFixed(1)} KB heap per compiled document (${decided} decisions)`);
+const hot = memory();
+console.log(`tiered up: ${perCompiled(base, hot, count)} (${decided} decisions)`);
 if (snapshots) {
   printBreakdown(before, writeHeapSnapshot(join(snapshots, 'hot.heapsnapshot')), count);
   rmSync(snapshots, { recursive: true });
