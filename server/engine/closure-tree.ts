@@ -47,7 +47,7 @@ export const RULE_FIELD = 'rule';
  */
 export function buildClosures(doc: PolicyDocument, documentScope: CompileScope, problems: Problem[]): BuiltClosures {
   // Equal constants and reads share a closure (compiler.ts): sites may then share one, with the same node.
-  const scope: CompileScope = { ...documentScope, shared: { constants: new Map(), reads: new Map() } };
+  const scope: CompileScope = { ...documentScope, shared: true };
   const sites: Site[] = [];
   const expr = (node: unknown, path: string): Compiled => {
     try {

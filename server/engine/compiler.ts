@@ -14,6 +14,7 @@
 import { operatorsByName, refusedOperators } from './operators/index.ts';
 import { isInputsMap } from './safety-tables.ts';
 import { FORBIDDEN_KEYS } from './operators/objects.ts';
+import { interned } from './interned.ts';
 import { truthy } from './operators/standard.ts';
 import { BudgetError, OperatorError } from './types.ts';
 import type { CompiledTable, Env, OperatorSpec } from './types.ts';
@@ -106,16 +107,13 @@ export interface CompileScope {
   /** The compiled table of that name of the document (what the `table` operator finds in env.tables at run time), for codegen.ts. */
   table?(name: string): CompiledTable | null;
   /**
-   * Closures the expressions of one document share: equal constants, and equal reads of a
-   * path without a default (they cannot fail, so no error names the path of either use). Most
-   * of a policy's var reads repeat one of its others (98 reads, 35 distinct, on a seed policy).
+   * Share the closures of constants and of reads of a path without a default (they cannot
+   * fail, so no error names the path of either use) with every equal one compiled with this
+   * flag, in this document and in others (interned.ts). Most of a policy's var reads repeat
+   * one of its others (98 reads, 35 distinct, on a seed policy), and documents that differ in a
+   * rule or two read the same paths at the same slots.
    */
-  shared?: SharedClosures;
-}
-
-export interface SharedClosures {
-  constants: Map<unknown, Compiled>;
-  reads: Map<string, Compiled>;
+  shared?: boolean;
 }
 
 const noTables: CompileScope = { tableInputs: () => null };
@@ -145,24 +143,20 @@ function constant(value: unknown): Compiled {
 /** The closures of the most common constants, shared by every expression. */
 const commonConstants = new Map<unknown, Compiled>([null, true, false].map((v) => [v, constant(v)] as const));
 
-/** A constant's closure, shared with equal primitives of the document (not -0, which a Map takes for 0). */
+/**
+ * A constant's closure, shared with equal primitives (the key tells a string from a number;
+ * -0, which prints as 0, keeps a closure of its own).
+ */
 function constantIn(value: unknown, scope: CompileScope): Compiled {
   const common = commonConstants.get(value);
   if (common) return common;
-  const mine = scope.shared?.constants;
-  if (!mine || (typeof value === 'object' && value !== null) || Object.is(value, -0)) return constant(value);
-  let f = mine.get(value);
-  if (!f) mine.set(value, (f = constant(value)));
-  return f;
+  if (!scope.shared || (typeof value === 'object' && value !== null) || Object.is(value, -0)) return constant(value);
+  return interned(`${typeof value} ${String(value)}`, () => constant(value));
 }
 
-/** A read's closure, shared with the equal reads of the document. */
+/** A read's closure, shared with the equal reads (`key` says what it reads and how). */
 function readIn(scope: CompileScope, key: string, make: () => Compiled): Compiled {
-  const mine = scope.shared?.reads;
-  if (!mine) return make();
-  let f = mine.get(key);
-  if (!f) mine.set(key, (f = make()));
-  return f;
+  return scope.shared ? interned(key, make) : make();
 }
 
 /** The value of a node compileNode compiles as a constant (the operand standard operators fold), else undefined. */
@@ -223,8 +217,7 @@ function compileNode(node: unknown, path: string, scope: CompileScope, top: bool
  * gives the closure a context holding just what it reads: a closure made inside a larger
  * function shares that function's context (and its block contexts) with every value any
  * closure there captures, all kept as long as the policy lives (bench/compiled-memory.ts). A
- * closure made in compileNode would keep its scope, and with it every closure the document's
- * expressions share (CompileScope.shared).
+ * closure made in compileNode would keep its scope, and with it what the scope keeps.
  */
 
 function longArray(parts: Compiled[], path: string): Compiled {
@@ -678,7 +671,7 @@ function compileVar(sub: Compiled[], raw: unknown[], fromRoot: boolean, path: st
     const rest = segs.slice(1);
     if (dflt) return slotReadDefault(slot, rest, key, dflt);
     // The key gives the segments, and so the slot and the rest.
-    return readIn(scope, `slot ${key}`, () => (rest.length === 0 ? slotRead(slot, key) : rest.length === 1 ? slotReadOne(slot, rest[0]!, key) : slotReadPath(slot, rest, key)));
+    return readIn(scope, `slot ${slot} ${key}`, () => (rest.length === 0 ? slotRead(slot, key) : rest.length === 1 ? slotReadOne(slot, rest[0]!, key) : slotReadPath(slot, rest, key)));
   }
   if (!dflt && !fromRoot) return readIn(scope, `data ${key}`, () => (segs.length === 1 ? dataReadOne(segs[0]!, key) : dataReadPath(segs, key)));
   return objectRead(fromRoot, dflt, segs, key);

@@ -1,7 +1,8 @@
 /**
- * The expressions of one document share the closures of equal constants and of equal reads
- * without a default (compiler.ts CompileScope.shared): neither can fail, so no error names the
- * path of one use or the other, and each records its read for the trace as its own closure did.
+ * Compiled policies share the closures of equal constants and of equal reads without a default
+ * (compiler.ts CompileScope.shared, interned.ts), within a document and across documents:
+ * neither can fail, so no error names the path of one use or the other, and each records its
+ * read for the trace as its own closure did. A read of the same path at another slot is not equal.
  */
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../server/engine/index.ts';
@@ -36,6 +37,19 @@ describe('closures shared within a document', () => {
     expect(field(0, 'fallback')).not.toBe(field(1, 'fallback'));
     // A lone expression has nothing to share with.
     expect(compileExpression({ var: 'a' }, '')).not.toBe(compileExpression({ var: 'a' }, ''));
+  });
+
+  it('shares them with another document reading the same paths at the same slots, not at others', () => {
+    const same = closuresOf(compileOk({ ...doc, title: 'Another' })).main;
+    expect(same.rules[0]!.values[0]).toBe(field(0, 'total'));
+    expect(same.rules[1]!.values[3]).toBe(field(1, 'label'));
+    // "request" read first: "order" gets another slot, so order.total is another read.
+    const shifted = compileOk({ ...doc, let: [{ name: 'first', value: { var: 'request' } }, ...doc.let] });
+    const moved = closuresOf(shifted).main;
+    expect(moved.rules[0]!.values[0]).not.toBe(field(0, 'total'));
+    expect(moved.rules[0]!.values[3]).toBe(field(0, 'label'));
+    const r = evaluate(shifted, { order: { total: 150 }, request: 'r' }, '2024-01-15T10:00:00Z');
+    expect(r.ok && r.decision.total).toBe(150);
   });
 
   it('decides and traces each use as its own closure would', () => {
