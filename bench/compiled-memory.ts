@@ -1,9 +1,10 @@
 /**
  * Heap a compiled policy document holds: N distinct variants of each seed document (Solum
  * returns, Soom's six), each with a derived value of its own that no rule reads (as
- * bench/seed-tenants.ts `own` makes them, so nothing compiled is shared between variants), kept
- * alive; heap per compiled document right after compile, and again after each has decided its
- * samples past HOT_AFTER evaluations (the engine then runs generated JavaScript). With
+ * bench/seed-tenants.ts `own` makes them, so the policy cache could not share their compiled
+ * logic; the engine still shares what equal expressions compile to, see interned.ts), kept
+ * alive; heap (and RSS) per compiled document right after compile, and again after each has
+ * decided its samples past HOT_AFTER evaluations (the engine then runs generated JavaScript). With
  * `--breakdown`, heap snapshots before and after compiling show which kinds of objects the
  * compiled documents hold.
  *
