@@ -27,6 +27,7 @@ import type { Client } from '../store/client.ts';
 import { getPolicy, getVersionForDeciding, getVersionHash } from '../store/policies.ts';
 import { getTenantLanguage } from '../store/tenants.ts';
 import { Lru } from './lru.ts';
+import { internParts } from './document-parts.ts';
 import { logicKey, ownParams, shareParts } from './policy-logic.ts';
 
 export interface PolicyEntry {
@@ -96,7 +97,7 @@ export class PolicyCache {
         if (shared) return shared;
         // Test runs compile the draft or document they test (services/policy-document.ts), never
         // a cached version: what is cached is read without its tests and fixtures.
-        const own = hash === null ? null : await getVersionForDeciding(this.db, tenant, key, version);
+        const own = hash === null ? null : internParts(await getVersionForDeciding(this.db, tenant, key, version));
         missing = own === null;
         if (hash === null || own === null) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
         const logic = logicKey(own);

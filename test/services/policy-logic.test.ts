@@ -121,6 +121,9 @@ describe('PolicyCache: one compiled logic for documents that differ only in text
     expect(other.policy.document.params!.returnWindowDays!.description).toBe(original.policy.document.params!.returnWindowDays!.description);
     expect(original.policy.params.returnWindowDays).toBe(30);
     expect(different.policy.main).not.toBe(original.policy.main);
+    // Logic of its own, and still the rules it did not change held once (document-parts.ts).
+    expect(different.policy.document.rules[1]).toBe(original.policy.document.rules[1]);
+    expect(different.policy.document.rules[0]).not.toBe(original.policy.document.rules[0]);
 
     let changedByWindow = 0;
     for (const [cached, doc] of [[copy, reworded], [other, longer]] as const) {
