@@ -22,6 +22,7 @@
  *   logicKey({ ...doc, description: 'Tenant A' }) === logicKey({ ...doc, description: 'Tenant B' });   // true
  */
 
+import { createHash } from 'node:crypto';
 import type { SchemaRegistry } from '../engine/index.ts';
 
 type Json = Record<string, unknown>;
@@ -83,9 +84,11 @@ export function policyLogic(document: unknown): unknown {
   return out;
 }
 
-/** A key equal for two documents exactly when their logic is (JSON text of policyLogic). */
+/** A key equal for two documents exactly when their logic is (the hash of policyLogic's JSON text). */
 export function logicKey(document: unknown): string {
-  return JSON.stringify(policyLogic(document));
+  // The sha256 of the text, not the text: the cache keeps a key for every distinct logic, and
+  // the text is as long as the document's logic (~25 KB for Solum returns).
+  return createHash('sha256').update(JSON.stringify(policyLogic(document))).digest('base64');
 }
 
 /**
