@@ -168,10 +168,28 @@ function constantOperand(node: unknown): { value: unknown } | undefined {
 const PER_ELEMENT_ARG: Readonly<Record<string, number>> = { map: 1, filter: 1, all: 1, some: 1, none: 1, reduce: 1 };
 
 /**
+ * The JSON Pointers of expressions, which closures keep for their errors and traces, held once
+ * per process: documents of one structure have the same paths ("/rules/3/when/and/0"), each
+ * otherwise a string of its own built in pieces. Bounded: a process that compiles documents of
+ * ever new shapes starts the table again.
+ */
+const paths = new Map<string, string>();
+const PATHS_MAX = 100_000;
+
+function sharedPath(path: string): string {
+  const held = paths.get(path);
+  if (held !== undefined) return held;
+  if (paths.size >= PATHS_MAX) paths.clear();
+  paths.set(path, path);
+  return path;
+}
+
+/**
  * `top`: the node is evaluated on the scope (outside any iteration's per-element logic), so in
  * frame mode its `var` reads are slot reads.
  */
-function compileNode(node: unknown, path: string, scope: CompileScope, top: boolean): Compiled {
+function compileNode(node: unknown, pathPieces: string, scope: CompileScope, top: boolean): Compiled {
+  const path = sharedPath(pathPieces);
   if (Array.isArray(node)) {
     const parts: Compiled[] = [];
     for (let i = 0; i < node.length; i++) parts.push(compileNode(node[i], `${path}/${i}`, scope, top));
