@@ -9,7 +9,9 @@
  * hash (the same document: tenants on the same policy, a version re-published elsewhere)
  * share one compiled policy: it is compiled once and held once, for as long as any version
  * that uses it is cached. A version whose document is already compiled costs one small query
- * (its hash) and neither a document read nor a compile.
+ * (its hash) and neither a document read nor a compile. A document that is read is held with
+ * the parts it has in common with documents already held (document-parts.ts), and one whose
+ * logic is already compiled under other texts or param values shares it (policy-logic.ts).
  *
  * A load that raced with an invalidation is used once but not kept (generation check), so a
  * change seen while a query was in flight can never leave a stale entry behind.
@@ -53,8 +55,8 @@ export class PolicyCache {
   });
   /**
    * Compiled documents by logic key (policy-logic.ts): documents that differ only in their
-   * texts for people or their param values share one compiled logic, and with it the engine's hotness count and the
-   * JavaScript it generates once hot.
+   * texts for people or their param values share one compiled logic, and with it the engine's
+   * hotness count and the JavaScript it generates once hot.
    */
   private readonly byLogic = new Map<string, WeakRef<CompileResult>>();
   private readonly forgetLogic = new FinalizationRegistry<string>((logic) => {
