@@ -4,7 +4,7 @@
  * the server's CPU time per request (from /proc: steadier than requests/s on a shared machine)
  * and, with --cpu-prof, the V8 CPU profile of the server summarised by function and by file.
  *
- *   npx tsx bench/profile-decide.ts [--cpu-prof] [--seconds 10] [--path decide|echo|batch]
+ *   npx tsx bench/profile-decide.ts [--cpu-prof] [--seconds 10] [--path decide|echo|batch] [--script <server entry>]
  *   BENCH_SERVER_ENV="LOG_LEVEL=warn" npx tsx bench/profile-decide.ts
  *   BENCH_NODE_ARGS="--max-semi-space-size=32" npx tsx bench/profile-decide.ts   (Node flags, after the start script's)
  *
@@ -142,7 +142,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       top: { type: 'string', default: '40' },
       // Another checkout (a copy of an older commit) to start the server from, for A/B runs.
       root: { type: 'string' },
-      // The server's entry (e.g. a prebuilt bundle, run with node alone); default server/main.ts.
+      // The server's entry (e.g. a prebuilt bundle, or another echo server with --path echo); default server/main.ts.
       script: { type: 'string' },
     },
   });
@@ -157,7 +157,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
   const echo = values.path === 'echo';
   const server = await startProcess({
-    script: echo ? 'bench/echo-server.ts' : (values.script ?? 'server/main.ts'),
+    script: values.script ?? (echo ? 'bench/echo-server.ts' : 'server/main.ts'),
     dir,
     name: 'server',
     env: { DATABASE_URL: databaseUrl, ...env },
@@ -196,6 +196,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
     const flushes = value('policy_decision_log_flush_batch_size_count');
     console.log(`decision log: ${flushes} transactions, mean ${(value('policy_decision_log_flush_batch_size_sum') / flushes).toFixed(1)} decisions each, mean commit ${((value('policy_decision_log_flush_seconds_sum') / flushes) * 1000).toFixed(2)} ms`);
+    // p99 follows the slow commits (each holds its whole group): their share, beside the tail.
+    const over = (seconds: string) => ((1 - value(`policy_decision_log_flush_seconds_bucket\\{le="${seconds}"\\}`) / flushes) * 100).toFixed(1);
+    console.log(`commits over 5 ms ${over('0.005')}%, over 10 ms ${over('0.01')}%; latency p90 ${r.latency.p90} ms, p97.5 ${r.latency.p97_5} ms, p99 ${r.latency.p99} ms`);
   }
   await server.stop();
   if (values['cpu-prof']) {
