@@ -8,7 +8,7 @@
  *   if (!compiled.ok) console.log(compiled.problems);        // [{ path: "/rules/0/when", message }]
  *   const result = evaluate(compiled.policy, input, '2024-01-15T10:00:00Z', { trace: true });
  */
-export { compile, RULE_FIELD } from './policy.ts';
+export { compile, paramValues, RULE_FIELD } from './policy.ts';
 export type { CompiledPolicy, CompileResult, CompileOptions, PolicyDoc, TestDoc } from './policy.ts';
 export { evaluate, normalizeInstant, defaultBudget } from './evaluate.ts';
 export type { Decision, EvaluateResult, EvaluationError, Trace, RuleTrace, DerivedTrace, ItemTrace } from './evaluate.ts';

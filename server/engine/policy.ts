@@ -69,15 +69,7 @@ export function compile(document: unknown, options: CompileOptions): CompileResu
   const problems: Problem[] = checkExplanations(doc, inputRootsOf(doc));
   const validateInput = compileSchema(options.registry, doc.input, '/input', problems);
   const validateOutput = doc.output ? compileSchema(options.registry, doc.output, '/output', problems) : null;
-  const params: Record<string, unknown> = {};
-  for (const [name, param] of Object.entries(doc.params ?? {})) {
-    if (!param) continue;
-    params[name] = param.value;
-    if (param.schema) {
-      const check = compileSchema(options.registry, param.schema, `/params/${pointerSegment(name)}/schema`, problems);
-      for (const p of check?.(param.value) ?? []) problems.push({ path: `/params/${pointerSegment(name)}/value${p.path}`, message: p.message });
-    }
-  }
+  const params = paramValues(doc, options.registry, problems);
   const tables = new Map<string, CompiledTable>();
   for (const [name, def] of Object.entries(doc.tables ?? {})) {
     if (!def) continue;
@@ -166,6 +158,24 @@ function slotsScope(tablesOf: CompileScope, index: ReadonlyMap<string, number>):
     },
     escape: () => {},
   };
+}
+
+/**
+ * The document's param values, each checked against its param's schema (problems at
+ * /params/<name>/value…, or /params/<name>/schema for a schema that is not one). Evaluation
+ * reads params at run time, so a compiled policy can also take another document's values.
+ */
+export function paramValues(doc: PolicyDoc, registry: SchemaRegistry, problems: Problem[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const [name, param] of Object.entries(doc.params ?? {})) {
+    if (!param) continue;
+    params[name] = param.value;
+    if (param.schema) {
+      const check = compileSchema(registry, param.schema, `/params/${pointerSegment(name)}/schema`, problems);
+      for (const p of check?.(param.value) ?? []) problems.push({ path: `/params/${pointerSegment(name)}/value${p.path}`, message: p.message });
+    }
+  }
+  return params;
 }
 
 function compileSchema(registry: SchemaRegistry, schema: object, path: string, problems: Problem[]): Validator | null {

@@ -29,12 +29,17 @@ export function internParts<T>(document: T): T {
   return rebuild(document, DEPTH) as T;
 }
 
-/** The number of distinct parts held (for tests). */
-export function heldParts(): number {
-  return parts.size;
-}
+/**
+ * Long texts (descriptions, sources, explanations) held once too: a param given another value
+ * keeps its description. Strings cannot be held weakly, so the table is bounded and starts
+ * again when full (at most LONG_TEXTS_MAX texts stay held after their documents are gone).
+ */
+const texts = new Map<string, string>();
+const LONG_TEXT = 64;
+const LONG_TEXTS_MAX = 20_000;
 
 function intern(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.length < LONG_TEXT ? value : sharedText(value);
   if (value === null || typeof value !== 'object') return value;
   const text = JSON.stringify(value);
   // Short parts are their own key; a long one is keyed by its hash, not held twice as text.
@@ -45,6 +50,14 @@ function intern(value: unknown, depth: number): unknown {
   parts.set(key, new WeakRef(part));
   forget.register(part, key);
   return part;
+}
+
+function sharedText(text: string): string {
+  const held = texts.get(text);
+  if (held !== undefined) return held;
+  if (texts.size >= LONG_TEXTS_MAX) texts.clear();
+  texts.set(text, text);
+  return text;
 }
 
 /** A copy of the object or array whose members are interned (keys and their order kept). */

@@ -21,8 +21,8 @@
  *   const version = activeVersionAt(entry.activations, at);
  *   const compiled = await cache.compiled('solum', 'returns', version);
  */
-import { compile } from '../engine/index.ts';
-import type { Activation, CompileResult, PolicyDoc, SchemaRegistry } from '../engine/index.ts';
+import { compile, paramValues } from '../engine/index.ts';
+import type { Activation, CompileResult, PolicyDoc, Problem, SchemaRegistry } from '../engine/index.ts';
 import { listActivations } from '../store/activations.ts';
 import type { Change } from '../store/change-feed.ts';
 import type { Client } from '../store/client.ts';
@@ -30,7 +30,7 @@ import { getPolicy, getVersionForDeciding, getVersionHash } from '../store/polic
 import { getTenantLanguage } from '../store/tenants.ts';
 import { Lru } from './lru.ts';
 import { internParts } from './document-parts.ts';
-import { logicKey, ownParams, shareParts } from './policy-logic.ts';
+import { logicKey } from './policy-logic.ts';
 
 export interface PolicyEntry {
   tenant: string;
@@ -99,16 +99,18 @@ export class PolicyCache {
         if (shared) return shared;
         // Test runs compile the draft or document they test (services/policy-document.ts), never
         // a cached version: what is cached is read without its tests and fixtures.
-        const own = hash === null ? null : internParts(await getVersionForDeciding(this.db, tenant, key, version));
-        missing = own === null;
-        if (hash === null || own === null) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
-        const logic = logicKey(own);
+        const document = hash === null ? null : internParts(await getVersionForDeciding(this.db, tenant, key, version));
+        missing = document === null;
+        if (hash === null || document === null) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
+        const logic = logicKey(document);
         const same = this.byLogic.get(logic)?.deref();
-        const document = same?.ok ? shareParts(own, same.policy.document) : own;
         // Another document with the same logic (other texts or param values): its compiled
         // closures, tables and validators, under this version's own document, title and params.
-        const params = same?.ok ? ownParams(document, this.options.registry) : null;
-        const result: CompileResult = same?.ok && params
+        // Its param values are checked as compile() checks them; one that breaks its param's
+        // schema is compiled, so that the problem is reported with its path.
+        const problems: Problem[] = [];
+        const params = same?.ok ? paramValues(document as PolicyDoc, this.options.registry, problems) : null;
+        const result: CompileResult = same?.ok && params && !problems.length
           ? { ok: true, policy: { ...same.policy, key: (document as PolicyDoc).key, title: (document as PolicyDoc).title, document: document as PolicyDoc, params } }
           : compile(document, { registry: this.options.registry });
         this.byHash.set(hash, new WeakRef(result));

@@ -23,7 +23,6 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { SchemaRegistry } from '../engine/index.ts';
 
 type Json = Record<string, unknown>;
 
@@ -89,67 +88,4 @@ export function logicKey(document: unknown): string {
   // The sha256 of the text, not the text: the cache keeps a key for every distinct logic, and
   // the text is as long as the document's logic (~25 KB for Solum returns).
   return createHash('sha256').update(JSON.stringify(policyLogic(document))).digest('base64');
-}
-
-/**
- * The param values of a document whose logic is already compiled (under another document with
- * the same logic key), checked as compile() checks them; null when a value breaks its param's
- * schema, so that the caller compiles the document and reports the problem with its path.
- */
-export function ownParams(document: unknown, registry: SchemaRegistry): Record<string, unknown> | null {
-  const declared = isObject(document) && isObject(document.params) ? document.params : {};
-  const params: Record<string, unknown> = {};
-  for (const name of Object.keys(declared)) {
-    const param = declared[name];
-    if (!isObject(param)) continue;
-    params[name] = param.value;
-    if (!isObject(param.schema)) continue;
-    try {
-      if (registry.compile(param.schema)(param.value).length) return null;
-    } catch {
-      return null; // not a valid JSON Schema: compile() says so at its path
-    }
-  }
-  return params;
-}
-
-/**
- * The document with each of its parts (top-level fields, each param and each field of a
- * param) that is equal to the same part of `other` replaced by other's, so that versions on one template (the same texts,
- * params of their own) hold their common parts once. Equal means the same JSON text; parts
- * that differ, or are ordered differently, are kept as they are. Both documents are read-only
- * from here on (cached documents are shared already, by content hash).
- */
-export function shareParts(document: unknown, other: unknown): unknown {
-  if (!isObject(document) || !isObject(other)) return document;
-  const out: Json = {};
-  for (const k of Object.keys(document)) {
-    const mine = document[k];
-    const theirs = other[k];
-    if (k === 'params' && isObject(mine) && isObject(theirs)) {
-      // A param of another value keeps the other's texts (its description, unit, source, schema).
-      const params: Json = {};
-      for (const name of Object.keys(mine)) params[name] = sameJson(mine[name], theirs[name]) ? theirs[name] : shareParts(mine[name], theirs[name]);
-      out[k] = params;
-    } else {
-      out[k] = sameJson(mine, theirs) ? theirs : mine;
-    }
-  }
-  return out;
-}
-
-/** JSON texts of the parts of cached documents, which many versions are compared with. */
-const texts = new WeakMap<object, string>();
-
-function jsonText(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  let text = texts.get(value);
-  if (text === undefined) texts.set(value, (text = JSON.stringify(value)));
-  return text;
-}
-
-function sameJson(mine: unknown, theirs: unknown): boolean {
-  if (mine === theirs) return true;
-  if (mine === undefined || theirs === undefined) return false;
-  return JSON.stringify(mine) === jsonText(theirs);
 }
