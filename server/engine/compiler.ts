@@ -14,7 +14,7 @@
 import { operatorsByName, refusedOperators } from './operators/index.ts';
 import { isInputsMap } from './safety-tables.ts';
 import { FORBIDDEN_KEYS } from './operators/objects.ts';
-import { interned } from './interned.ts';
+import { interned, stringTable } from './interned.ts';
 import { truthy } from './operators/standard.ts';
 import { BudgetError, OperatorError } from './types.ts';
 import type { CompiledTable, Env, OperatorSpec } from './types.ts';
@@ -173,16 +173,7 @@ const PER_ELEMENT_ARG: Readonly<Record<string, number>> = { map: 1, filter: 1, a
  * otherwise a string of its own built in pieces. Bounded: a process that compiles documents of
  * ever new shapes starts the table again.
  */
-const paths = new Map<string, string>();
-const PATHS_MAX = 100_000;
-
-function sharedPath(path: string): string {
-  const held = paths.get(path);
-  if (held !== undefined) return held;
-  if (paths.size >= PATHS_MAX) paths.clear();
-  paths.set(path, path);
-  return path;
-}
+const sharedPath = stringTable(100_000);
 
 /**
  * `top`: the node is evaluated on the scope (outside any iteration's per-element logic), so in

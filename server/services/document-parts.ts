@@ -14,14 +14,12 @@
  *   const b = internParts(JSON.parse(textOfTenantB));   // b.rules[3] === a.rules[3] when equal
  */
 import { createHash } from 'node:crypto';
+import { stringTable, weakTable } from '../engine/interned.ts';
 
 /** How deep parts are shared: 1 the document's fields, 2 their items, 3 the items' fields. */
 const DEPTH = 3;
 
-const parts = new Map<string, WeakRef<object>>();
-const forget = new FinalizationRegistry<string>((key) => {
-  if (parts.get(key)?.deref() === undefined) parts.delete(key);
-});
+const parts = weakTable<object>();
 
 /** The document with each of its parts, down to DEPTH, replaced by an equal part already held. */
 export function internParts<T>(document: T): T {
@@ -31,12 +29,11 @@ export function internParts<T>(document: T): T {
 
 /**
  * Long texts (descriptions, sources, explanations) held once too: a param given another value
- * keeps its description. Strings cannot be held weakly, so the table is bounded and starts
- * again when full (at most LONG_TEXTS_MAX texts stay held after their documents are gone).
+ * keeps its description. Strings cannot be held weakly, so the table is bounded (at most
+ * 20,000 texts stay held after their documents are gone).
  */
-const texts = new Map<string, string>();
+const sharedText = stringTable(20_000);
 const LONG_TEXT = 64;
-const LONG_TEXTS_MAX = 20_000;
 
 function intern(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return value.length < LONG_TEXT ? value : sharedText(value);
@@ -44,20 +41,7 @@ function intern(value: unknown, depth: number): unknown {
   const text = JSON.stringify(value);
   // Short parts are their own key; a long one is keyed by its hash, not held twice as text.
   const key = text.length <= 64 ? text : createHash('sha256').update(text).digest('base64');
-  const held = parts.get(key)?.deref();
-  if (held) return held;
-  const part = depth > 1 ? rebuild(value, depth - 1) : value;
-  parts.set(key, new WeakRef(part));
-  forget.register(part, key);
-  return part;
-}
-
-function sharedText(text: string): string {
-  const held = texts.get(text);
-  if (held !== undefined) return held;
-  if (texts.size >= LONG_TEXTS_MAX) texts.clear();
-  texts.set(text, text);
-  return text;
+  return parts(key, () => (depth > 1 ? rebuild(value, depth - 1) : value));
 }
 
 /** A copy of the object or array whose members are interned (keys and their order kept). */
