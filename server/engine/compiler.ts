@@ -151,12 +151,12 @@ function constantIn(value: unknown, scope: CompileScope): Compiled {
   const common = commonConstants.get(value);
   if (common) return common;
   if (!scope.shared || (typeof value === 'object' && value !== null) || Object.is(value, -0)) return constant(value);
-  return interned(`${typeof value} ${String(value)}`, () => constant(value));
+  return interned.obtain(`${typeof value} ${String(value)}`, () => constant(value));
 }
 
 /** A read's closure, shared with the equal reads (`key` says what it reads and how). */
 function readIn(scope: CompileScope, key: string, make: () => Compiled): Compiled {
-  return scope.shared ? interned(key, make) : make();
+  return scope.shared ? interned.obtain(key, make) : make();
 }
 
 /** The value of a node compileNode compiles as a constant (the operand standard operators fold), else undefined. */

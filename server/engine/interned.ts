@@ -1,32 +1,47 @@
 /**
  * Values shared by key across everything that asks for them: closures shared by every compiled
  * policy that has an equal one (compiler.ts: constants, reads of a path without a default, by a
- * key saying what the closure does), and the parts of cached documents (services/document-parts.ts).
+ * key saying what the closure does), the parts of cached documents (services/document-parts.ts)
+ * and compiled documents by content (services/policy-cache.ts).
  */
 import type { Compiled } from './compiler.ts';
 
 /**
  * A table of values by key, held weakly: a value lives as long as someone uses it, and its entry
- * goes with it. `make` builds the value for a key the table does not hold (any more).
+ * goes with it.
  */
-export function weakTable<T extends object>(): (key: string, make: () => T) => T {
-  const values = new Map<string, WeakRef<T>>();
-  const forget = new FinalizationRegistry<string>((key) => {
+export class WeakTable<T extends object> {
+  private readonly values = new Map<string, WeakRef<T>>();
+  private readonly forget = new FinalizationRegistry<string>((key) => {
     // The key may have a new value by now.
-    if (values.get(key)?.deref() === undefined) values.delete(key);
+    if (this.values.get(key)?.deref() === undefined) this.values.delete(key);
   });
-  return (key, make) => {
-    const known = values.get(key)?.deref();
+
+  get size(): number {
+    return this.values.size;
+  }
+
+  get(key: string): T | undefined {
+    return this.values.get(key)?.deref();
+  }
+
+  set(key: string, value: T): void {
+    this.values.set(key, new WeakRef(value));
+    this.forget.register(value, key);
+  }
+
+  /** The value held for the key, or the one `make` builds (and the table then holds). */
+  obtain(key: string, make: () => T): T {
+    const known = this.get(key);
     if (known) return known;
     const made = make();
-    values.set(key, new WeakRef(made));
-    forget.register(made, key);
+    this.set(key, made);
     return made;
-  };
+  }
 }
 
 /** Closures by what they do (compiler.ts). */
-export const interned = weakTable<Compiled>();
+export const interned = new WeakTable<Compiled>();
 
 /**
  * One string for equal strings, from a table of at most `max`: strings cannot be held weakly,

@@ -14,12 +14,12 @@
  *   const b = internParts(JSON.parse(textOfTenantB));   // b.rules[3] === a.rules[3] when equal
  */
 import { createHash } from 'node:crypto';
-import { stringTable, weakTable } from '../engine/interned.ts';
+import { stringTable, WeakTable } from '../engine/interned.ts';
 
 /** How deep parts are shared: 1 the document's fields, 2 their items, 3 the items' fields. */
 const DEPTH = 3;
 
-const parts = weakTable<object>();
+const parts = new WeakTable<object>();
 
 /** The document with each of its parts, down to DEPTH, replaced by an equal part already held. */
 export function internParts<T>(document: T): T {
@@ -41,7 +41,7 @@ function intern(value: unknown, depth: number): unknown {
   const text = JSON.stringify(value);
   // Short parts are their own key; a long one is keyed by its hash, not held twice as text.
   const key = text.length <= 64 ? text : createHash('sha256').update(text).digest('base64');
-  return parts(key, () => (depth > 1 ? rebuild(value, depth - 1) : value));
+  return parts.obtain(key, () => (depth > 1 ? rebuild(value, depth - 1) : value));
 }
 
 /** A copy of the object or array whose members are interned (keys and their order kept). */

@@ -28,6 +28,7 @@ import type { Change } from '../store/change-feed.ts';
 import type { Client } from '../store/client.ts';
 import { getPolicy, getVersionForDeciding, getVersionHash } from '../store/policies.ts';
 import { getTenantLanguage } from '../store/tenants.ts';
+import { WeakTable } from '../engine/interned.ts';
 import { Lru } from './lru.ts';
 import { internParts } from './document-parts.ts';
 import { logicKey } from './policy-logic.ts';
@@ -49,19 +50,13 @@ export class PolicyCache {
   private readonly versions: Lru<string, CompileResult>;
   private readonly loading = new Map<string, Promise<unknown>>();
   /** Compiled documents by content hash, shared by every cached version with that hash. */
-  private readonly byHash = new Map<string, WeakRef<CompileResult>>();
-  private readonly forget = new FinalizationRegistry<string>((hash) => {
-    if (this.byHash.get(hash)?.deref() === undefined) this.byHash.delete(hash);
-  });
+  private readonly byHash = new WeakTable<CompileResult>();
   /**
    * Compiled documents by logic key (policy-logic.ts): documents that differ only in their
    * texts for people or their param values share one compiled logic, and with it the engine's
    * hotness count and the JavaScript it generates once hot.
    */
-  private readonly byLogic = new Map<string, WeakRef<CompileResult>>();
-  private readonly forgetLogic = new FinalizationRegistry<string>((logic) => {
-    if (this.byLogic.get(logic)?.deref() === undefined) this.byLogic.delete(logic);
-  });
+  private readonly byLogic = new WeakTable<CompileResult>();
   private generation = 0;
   /** Each tenant's default explanation language (set when the tenant is seeded or created; read once). */
   private readonly languages = new Lru<string, Promise<string | null>>(1000);
@@ -95,7 +90,7 @@ export class PolicyCache {
       id,
       async () => {
         const hash = await getVersionHash(this.db, tenant, key, version);
-        const shared = hash === null ? undefined : this.byHash.get(hash)?.deref();
+        const shared = hash === null ? undefined : this.byHash.get(hash);
         if (shared) return shared;
         // Test runs compile the draft or document they test (services/policy-document.ts), never
         // a cached version: what is cached is read without its tests and fixtures.
@@ -103,7 +98,7 @@ export class PolicyCache {
         missing = document === null;
         if (hash === null || document === null) return { ok: false, problems: [{ path: '', message: `${tenant}/${key} has no version ${version}` }] } satisfies CompileResult;
         const logic = logicKey(document);
-        const same = this.byLogic.get(logic)?.deref();
+        const same = this.byLogic.get(logic);
         // Another document with the same logic (other texts or param values): its compiled
         // closures, tables and validators, under this version's own document, title and params.
         // Its param values are checked as compile() checks them; one that breaks its param's
@@ -113,11 +108,9 @@ export class PolicyCache {
         const result: CompileResult = same?.ok && params && !problems.length
           ? { ok: true, policy: { ...same.policy, key: (document as PolicyDoc).key, title: (document as PolicyDoc).title, document: document as PolicyDoc, params } }
           : compile(document, { registry: this.options.registry });
-        this.byHash.set(hash, new WeakRef(result));
-        this.forget.register(result, hash);
+        this.byHash.set(hash, result);
         if (result.ok && !same) {
-          this.byLogic.set(logic, new WeakRef(result));
-          this.forgetLogic.register(result, logic);
+          this.byLogic.set(logic, result);
         }
         return result;
       },
