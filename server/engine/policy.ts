@@ -18,7 +18,6 @@ import { checkExpressions, checkShape } from './safety.ts';
 import type { Limits } from './safety.ts';
 import type { SchemaRegistry, Validator } from './schemas.ts';
 import { compileTable } from './tables.ts';
-import type { TableDefinition } from './tables.ts';
 import type { CompiledTable, Problem } from './types.ts';
 import type { Derived, Otherwise, PolicyDocument, Rule, Test } from '../types/schemas.gen.ts';
 

@@ -4,7 +4,7 @@
  * 1.2345000000000002 in floating point and must round to 1.23, and 1.005 (stored as
  * 1.00499999999999989...) must round to 1.01, as a person with a calculator would get.
  */
-import type { OperatorSpec, PositionalFn } from '../types.ts';
+import type { OperatorSpec } from '../types.ts';
 import { OperatorError, positional } from '../types.ts';
 
 // ISO 4217 minor units that differ from the usual 2.
