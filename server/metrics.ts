@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of one process, on a registry of its own (not prom-client's global one),
  * so that two app instances in one test process do not collide. The HTTP request count and
- * latency by route and status come from @hono/prometheus (api/app.ts) on this same registry.
+ * latency by route and status (httpRequests, httpDuration) are counted by api/envelope.ts.
  *
  * Tenant and policy are labels: their number is bounded by the database (unknown policy names
  * are never used as labels, only policies that exist and were decided).
@@ -16,7 +16,14 @@ export interface Metrics {
   logQueueDepth: Gauge;
   logFlushFailures: Counter;
   rateLimited: Counter<'scope'>;
+  /** Every request by method, route pattern and status (api/envelope.ts). */
+  httpRequests: Counter<HttpLabel>;
+  httpDuration: Histogram<HttpLabel>;
 }
+
+export type HttpLabel = 'method' | 'route' | 'status' | 'ok';
+
+const HTTP_LABELS = ['method', 'status', 'ok', 'route'] as const;
 
 export function createMetrics(options: { queueDepth: () => number; defaultMetrics?: boolean }): Metrics {
   const registry = new Registry();
@@ -58,6 +65,22 @@ export function createMetrics(options: { queueDepth: () => number; defaultMetric
       name: 'policy_rate_limited_total',
       help: 'Requests answered 429 by a rate limit: scope "key" (RATE_LIMIT_PER_SECOND) or "address" (requests without a valid key, RATE_LIMIT_ANON_PER_SECOND).',
       labelNames: ['scope'] as const,
+      registers: [registry],
+    }),
+    // The names, labels and help @hono/prometheus gives them (with the prefix policy_), so
+    // dashboards built on them keep working.
+    httpRequests: new Counter({
+      name: 'policy_http_requests_total',
+      help: 'Total number of HTTP requests',
+      labelNames: HTTP_LABELS,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'policy_http_request_duration_seconds',
+      help: 'Duration of HTTP requests in seconds',
+      labelNames: HTTP_LABELS,
+      // Decide answers in a few milliseconds: the default buckets start at 5 ms.
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
   };

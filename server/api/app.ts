@@ -1,9 +1,9 @@
 /**
- * The one app factory, used by main.ts and the tests alike. It installs, in order: request ids
- * (X-Request-Id), the request log, HTTP metrics, the per-address rate limit of the public
- * routes, the request timeout, the body-size limit and key authentication (with its rate
- * limits) on /v1/*, then every resource's routes, registered here and nowhere else; errors of any kind
- * leave as application/problem+json through one handler.
+ * The one app factory, used by main.ts and the tests alike. It installs, in order: the envelope
+ * (request id, per-address rate limit of the public routes, request timeout, HTTP metrics and
+ * the request log line: envelope.ts), the body-size limit and key authentication (with its rate
+ * limits) on /v1/*, then every resource's routes, registered here and nowhere else; errors of
+ * any kind leave as application/problem+json through one handler.
  *
  * Adding a resource: write server/api/routes/<resource>.ts exporting register<Resource>(app,
  * deps) with thin handlers (read the body with readJsonBody, check `allow(permission)`, call a
@@ -14,16 +14,13 @@
  *   serve({ fetch: app.fetch, port: 8787 });
  *   await app.request('/healthz');   // in-process, in tests
  */
-import { prometheus } from '@hono/prometheus';
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
 import { ServiceError } from '../errors.ts';
 import { authenticate } from './auth.ts';
 import { bodyLimit } from './body-limit.ts';
 import { problemResponse } from './problem.ts';
-import { createRateLimits, limitPublicRoutes } from './rate-limit.ts';
-import { requestTimeout } from './request-timeout.ts';
-import { requestLog } from './request-log.ts';
+import { envelope } from './envelope.ts';
+import { createRateLimits } from './rate-limit.ts';
 import { registerActivations } from './routes/activations.ts';
 import { registerAudit } from './routes/audit.ts';
 import { registerDecide } from './routes/decide.ts';
@@ -46,22 +43,10 @@ export type { AppDeps, AppEnv } from './types.ts';
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const { printMetrics, registerMetrics } = prometheus({
-    registry: deps.metrics.registry,
-    prefix: 'policy_',
-    // Decide answers in well under a millisecond: the default buckets start at 5 ms.
-    // (The option's declared type is a union that loses `buckets`; the library does pass it on.)
-    metricOptions: { requestDuration: { buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] } as never },
-  });
-
-  app.use('*', requestId());
-  app.use('*', requestLog(deps.logger));
-  app.use('*', registerMetrics);
-  // Limits (README "Limits"): requests without a valid key per address, the wall-clock limit,
-  // then below the body size and, with the key, the per-key rate.
+  // Request id, public-route limit, request timeout, then metrics and the log line (README "Limits").
   const limits = createRateLimits(deps.config, deps.metrics);
-  app.use('*', limitPublicRoutes(limits));
-  app.use('*', requestTimeout(deps.config.requestTimeoutMs));
+  app.use('*', envelope({ logger: deps.logger, metrics: deps.metrics, limits, timeoutMs: deps.config.requestTimeoutMs, onError: (err, c) => problemResponse(c, err, deps.logger) }));
+  // Below the body size and, with the key, the per-key rate.
   app.use(
     '/v1/*',
     bodyLimit({
@@ -74,7 +59,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.use('/v1/*', authenticate(deps.auth, limits));
 
-  registerHealth(app, deps, printMetrics);
+  registerHealth(app, deps);
   registerDocs(app, deps);
   registerDecide(app, deps);
   registerPolicies(app, deps);

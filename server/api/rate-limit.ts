@@ -26,7 +26,7 @@
  *   const limits = createRateLimits(config, metrics);
  *   limits.key.take(actor.keyId);   // 0: go on; otherwise seconds to wait
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { Config } from '../config.ts';
 import { ServiceError } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
@@ -105,13 +105,13 @@ export function clientAddress(c: Context): string {
   return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
-/** The per-address limit for the routes outside /v1 (no key is asked there). */
-export function limitPublicRoutes(limits: RateLimits): MiddlewareHandler {
-  return async (c, next) => {
-    const path = c.req.path;
-    if (path === '/v1' || path.startsWith('/v1/')) return next();
-    const wait = limits.address.take(clientAddress(c));
-    if (wait > 0) throw limits.refuse('address', wait);
-    return next();
-  };
+/**
+ * The per-address limit for the routes outside /v1 (no key is asked there): throws the 429 when
+ * the address is over its budget. Run for every request by the envelope (envelope.ts).
+ */
+export function limitPublicRoute(limits: RateLimits, c: Context): void {
+  const path = c.req.path;
+  if (path === '/v1' || path.startsWith('/v1/')) return;
+  const wait = limits.address.take(clientAddress(c));
+  if (wait > 0) throw limits.refuse('address', wait);
 }

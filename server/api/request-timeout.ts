@@ -19,11 +19,11 @@
  * the work budget (EVAL_MAX_STEPS) and the sandbox's time budget.
  *
  * @example
- *   app.use('*', requestTimeout(config.requestTimeoutMs));
+ *   app.use('*', requestTimeout(config.requestTimeoutMs));   // or withinDeadline(c, next, ms) in a middleware
  *   // in a handler, before an act that must not be reported as failed:
  *   if (!c.get('deadline')?.hold()) throw ...;   // already answered 503
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { ServiceError } from '../errors.ts';
 import type { AppEnv } from './types.ts';
 
@@ -53,25 +53,31 @@ export class Deadline {
 }
 
 export function requestTimeout(ms: number): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (ms === 0) return next();
-    const deadline = new Deadline();
-    c.set('deadline', deadline);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<true>((resolve) => {
-      timer = setTimeout(() => {
-        if (deadline.expire()) resolve(true);
-      }, ms);
-    });
-    try {
-      // Hono turns a handler's error into its answer inside next(), so next() does not reject.
-      if ((await Promise.race([next().then(() => false as const), timedOut])) === true) {
-        throw new ServiceError('unavailable', `no answer within REQUEST_TIMEOUT_MS (${ms} ms)`, [], { headers: { 'Retry-After': '1' } });
-      }
-    } finally {
-      clearTimeout(timer);
+  return (c, next) => withinDeadline(c, next, ms);
+}
+
+/**
+ * Runs the rest of the chain under a Deadline of `ms` (0: none); throws the 503 when it passes
+ * first. The envelope (envelope.ts) calls it for every request.
+ */
+export async function withinDeadline(c: Context<AppEnv>, next: Next, ms: number): Promise<void> {
+  if (ms === 0) return next();
+  const deadline = new Deadline();
+  c.set('deadline', deadline);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<true>((resolve) => {
+    timer = setTimeout(() => {
+      if (deadline.expire()) resolve(true);
+    }, ms);
+  });
+  try {
+    // Hono turns a handler's error into its answer inside next(), so next() does not reject.
+    if ((await Promise.race([next().then(() => false as const), timedOut])) === true) {
+      throw new ServiceError('unavailable', `no answer within REQUEST_TIMEOUT_MS (${ms} ms)`, [], { headers: { 'Retry-After': '1' } });
     }
-  };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -41,4 +41,19 @@ describe('operations routes', () => {
     const res = await server.request('GET', '/healthz', { headers: { 'X-Request-Id': 'trace-me-123' } });
     expect(res.headers.get('x-request-id')).toBe('trace-me-123');
   });
+
+  it('replaces an incoming X-Request-Id that is not a plain token of at most 255 characters', async () => {
+    for (const id of ['has space', 'a'.repeat(256), 'semi;colon']) {
+      const res = await server.request('GET', '/healthz', { headers: { 'X-Request-Id': id } });
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    }
+    const longest = 'b'.repeat(255);
+    expect((await server.request('GET', '/healthz', { headers: { 'X-Request-Id': longest } })).headers.get('x-request-id')).toBe(longest);
+  });
+
+  it('sends the request id once on an error answer', async () => {
+    const res = await fetch(`${server.url}/nowhere`, { headers: { 'X-Request-Id': 'once-1' } });
+    expect(res.headers.get('x-request-id')).toBe('once-1');
+    await res.arrayBuffer();
+  });
 });

@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import { ServiceError } from '../../errors.ts';
 import type { AppDeps, AppEnv } from '../types.ts';
 
-export function registerHealth(app: Hono<AppEnv>, deps: AppDeps, printMetrics: (c: never) => Promise<Response>): void {
+export function registerHealth(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get('/healthz', async (c) => {
     const started = performance.now();
     try {
@@ -19,5 +19,5 @@ export function registerHealth(app: Hono<AppEnv>, deps: AppDeps, printMetrics: (
     return c.json({ status: 'ok', database: { ok: true, ms: Math.round((performance.now() - started) * 100) / 100 }, decisionLog: { queued: deps.log.depth } });
   });
 
-  app.get('/metrics', (c) => printMetrics(c as never));
+  app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType }));
 }
