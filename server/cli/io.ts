@@ -5,8 +5,19 @@ import type { Problem } from '../engine/index.ts';
 /** Exit codes: 0 ok, 1 a check failed (tests), 2 bad input or usage. */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
-export function readText(fileOrDash: string): string {
+function readText(fileOrDash: string): string {
   return readFileSync(fileOrDash === '-' ? 0 : fileOrDash, 'utf8');
+}
+
+/** Reads a file (or standard input for '-'); one that cannot be read is a problem naming it, not a stack trace. */
+export function readInput(fileOrDash: string, label: string): { ok: true; text: string } | { ok: false; problems: Problem[] } {
+  try {
+    return { ok: true, text: readText(fileOrDash) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    return { ok: false, problems: [{ path: '', message: `${label} cannot be read: ${why}` }] };
+  }
 }
 
 /** Parses JSON, naming the file and the position of a syntax error. */

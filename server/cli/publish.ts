@@ -11,7 +11,7 @@
  *   POLICY_KEY=pk_… npm run -s policy -- publish policies/acme/returns.json --reason "45-day window" --activate
  */
 import type { Command } from 'commander';
-import { EXIT, parseJson, printProblems, readText } from './io.ts';
+import { EXIT, parseJson, printProblems, readInput } from './io.ts';
 import { RemoteError, connect, report } from './remote.ts';
 import type { Remote } from './remote.ts';
 
@@ -29,13 +29,9 @@ export function registerPublish(program: Command): void {
     .option('--key <key>', 'API key with write and publish permissions (default: POLICY_KEY)')
     .action(async (file: string, opts: { reason: string; note?: string; activate?: boolean; from?: string; until?: string; url?: string; key?: string }) => {
       try {
-        let text: string;
-        try {
-          text = readText(file);
-        } catch (err) {
-          throw new RemoteError(`${file}: ${(err as Error).message}`);
-        }
-        const parsed = parseJson(text, file);
+        const read = readInput(file, file);
+        if (!read.ok) throw new RemoteError(read.problems[0]!.message);
+        const parsed = parseJson(read.text, file);
         if (!parsed.ok) throw new RemoteError(parsed.problems[0]!.message);
         const document = parsed.value as { key?: unknown };
         if (!document || typeof document !== 'object' || typeof document.key !== 'string') throw new RemoteError(`${file}: a policy document needs a "key" (the policy it publishes)`);

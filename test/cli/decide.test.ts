@@ -49,6 +49,14 @@ describe('policy decide', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no policy "points" for tenant "solum"');
   });
+
+  it('exits 2 naming an --input file that does not exist, without a stack trace', async () => {
+    const missing = join(dir, 'no-such-order.json');
+    const r = await runCli(['decide', 'solum/returns', '--input', missing]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`invalid input\n  /: ${missing} cannot be read: no such file\n`);
+  });
 });
 
 describe('policy test', () => {

@@ -49,6 +49,13 @@ describe('policy validate', () => {
     expect(r.stderr).toContain('not valid JSON');
   });
 
+  it('refuses a file that does not exist, naming it, with exit 2 and no stack trace', async () => {
+    const missing = join(dir, 'no-such-policy.json');
+    const r = await runCli(['validate', missing]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${missing}: invalid\n  /: ${missing} cannot be read: no such file\n`);
+  });
+
   it('lists every problem of a document, not just the first', async () => {
     const bad = { ...valid, key: 'Bad Key', rules: [{ id: 'Bad Id', when: true, then: {} }] };
     const r = await runCli(['validate', write('bad.json', bad)]);
