@@ -62,6 +62,6 @@ export function can(role: ActorRole, permission: Permission): boolean {
 export function assertCan(actor: Actor, permission: Permission): void {
   if (!can(actor.role, permission)) {
     const what = permission === 'keys' ? 'manage keys' : permission === 'tenants' ? 'create tenants (a platform operator key may)' : permission;
-    throw new ServiceError('forbidden', `a ${actor.role} key may not ${what}`);
+    throw new ServiceError('forbidden', `${/^[aeiou]/.test(actor.role) ? 'an' : 'a'} ${actor.role} key may not ${what}`);
   }
 }

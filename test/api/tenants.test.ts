@@ -325,6 +325,14 @@ describe('only platform operators create tenants', () => {
     expectProblem(await server.get('/v1/templates', key), 403);
   });
 
+  it('the 403 detail names the role with the right article', async () => {
+    const admin = await server.post('/v1/tenants', body, await server.key('solum', 'admin'));
+    expect(admin.body.detail).toBe('an admin key may not create tenants (a platform operator key may)');
+    const viewer = await server.post('/v1/tenants', body, await server.key('solum', 'viewer'));
+    expect(viewer.body.detail).toBe('a viewer key may not create tenants (a platform operator key may)');
+    expect((await server.get('/v1/policies', OPERATOR_KEY)).body.detail).toBe('an operator key may not read');
+  });
+
   it('no key, or a wrong operator key, gets 401', async () => {
     expectProblem(await server.post('/v1/tenants', body), 401);
     expectProblem(await server.post('/v1/tenants', body, `${OPERATOR_KEY}x`), 401);
