@@ -3,13 +3,14 @@
  * running server into files, in the policies/<tenant>/<policy>.json layout of this repository
  * (the tenant is the key's), so they can be reviewed and kept in git. Without a version, the
  * version active now; a policy with none active is skipped with a note (pass --version). Each
- * file is the stored document exactly, formatted with two-space indentation.
+ * file is the stored document exactly, formatted with two-space indentation; a file that already
+ * holds the same document (say, formatted by hand) is left as it is, so git diff shows only real changes.
  *
  * @example
  *   POLICY_KEY=pk_… npm run -s policy -- pull              # every policy → policies/<tenant>/<policy>.json
  *   npm run -s policy -- pull returns --version 2 --key pk_… --url http://127.0.0.1:8787
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT } from './io.ts';
@@ -46,15 +47,31 @@ export function registerPull(program: Command): void {
           }
           mkdirSync(folder, { recursive: true });
           const file = join(folder, `${key}.json`);
-          writeFileSync(file, `${JSON.stringify(version.document, null, 2)}\n`);
+          const where = `${relative(process.cwd(), file) || file}: ${me.tenant}/${key} version ${version.version} (${version.contentHash})`;
           written++;
-          process.stdout.write(`wrote ${relative(process.cwd(), file) || file}: ${me.tenant}/${key} version ${version.version} (${version.contentHash})\n`);
+          if (holdsDocument(file, version.document)) {
+            // The same document, formatted by hand: rewriting it would show only a reformatting in git diff.
+            process.stdout.write(`unchanged ${where}\n`);
+            continue;
+          }
+          writeFileSync(file, `${JSON.stringify(version.document, null, 2)}\n`);
+          process.stdout.write(`wrote ${where}\n`);
         }
         if (!written) process.exitCode = EXIT.failed;
       } catch (err) {
         report(err);
       }
     });
+}
+
+/** Whether the file exists and holds exactly this document (the same JSON, key order included), however it is formatted. */
+function holdsDocument(file: string, document: unknown): boolean {
+  if (!existsSync(file)) return false;
+  try {
+    return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(document);
+  } catch {
+    return false;
+  }
 }
 
 interface VersionDetail {

@@ -6,7 +6,7 @@
  * publishes nothing; a new key creates the policy; and the errors a person meets (no server,
  * a refused key, no key, a broken file) are said plainly.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,22 @@ describe('policy pull', () => {
     expect(r.stdout).toMatch(/wrote .*solum[/\\]returns\.json: solum\/returns version 1 \(sha256:/);
     const active = await server.get('/v1/policies/returns', env.POLICY_KEY);
     expect(JSON.parse(readFileSync(join(dir, 'solum', 'returns.json'), 'utf8'))).toEqual(active.body.active.document);
+  });
+
+  it('leaves a file that already holds the pulled document as it is, however it is formatted', async () => {
+    const folder = join(dir, 'hand', 'solum');
+    mkdirSync(folder, { recursive: true });
+    const seedText = readFileSync(new URL('../../policies/solum/returns.json', import.meta.url), 'utf8');
+    writeFileSync(join(folder, 'returns.json'), seedText);
+    const r = await runCli(['pull', '--dir', join(dir, 'hand')], undefined, env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^unchanged .*solum[/\\]returns\.json: solum\/returns version 1 \(sha256:/m);
+    expect(readFileSync(join(folder, 'returns.json'), 'utf8')).toBe(seedText);
+    // A file that differs is rewritten with the stored document.
+    writeFileSync(join(folder, 'returns.json'), JSON.stringify({ ...JSON.parse(seedText), title: 'edited' }));
+    const again = await runCli(['pull', '--dir', join(dir, 'hand')], undefined, env);
+    expect(again.stdout).toMatch(/^wrote .*solum[/\\]returns\.json: solum\/returns version 1/m);
+    expect(JSON.parse(readFileSync(join(folder, 'returns.json'), 'utf8'))).toEqual(JSON.parse(seedText));
   });
 
   it('writes a given version of one policy', async () => {
