@@ -74,6 +74,7 @@ export async function readJsonBody<T>(c: Context, schemaId: string): Promise<T> 
   try {
     body = JSON.parse(text);
   } catch (err) {
+    if (!text.trim()) throw new ServiceError('malformed_json', 'the body is empty: send a JSON object (at least {})', [{ path: '', message: 'is empty' }]);
     throw new ServiceError('malformed_json', `the body is not valid JSON: ${(err as Error).message}`, [{ path: '', message: 'is not valid JSON' }]);
   }
   const offence = outOfBounds(body);

@@ -121,6 +121,9 @@ describe('bad requests', () => {
     const bad = await server.request('POST', '/v1/policies/returns/decide', { key: solum, body: '{"input": {', headers: { 'Content-Type': 'application/json' } });
     expect(bad.status).toBe(400);
     expect(bad.body.type).toBe('/problems/malformed-json');
+    const empty = await server.request('POST', '/v1/policies/returns/decide', { key: solum, body: '', headers: { 'Content-Type': 'application/json' } });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ type: '/problems/malformed-json', detail: 'the body is empty: send a JSON object (at least {})', errors: [{ path: '', message: 'is empty' }] });
     const form = await server.request('POST', '/v1/policies/returns/decide', { key: solum, body: 'input=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
     expect(form.status).toBe(415);
     expect((await server.get('/healthz')).status).toBe(200);
