@@ -6,8 +6,8 @@
  * any kind leave as application/problem+json through one handler.
  *
  * Adding a resource: write server/api/routes/<resource>.ts exporting register<Resource>(app,
- * deps) with thin handlers (read the body with readJsonBody, check `allow(permission)`, call a
- * service verb with c.get('actor')), and call it below.
+ * deps) with thin handlers registered through `route()` (route-spec.ts: the role's permission
+ * and the body's schema are checked there), calling a service verb with c.get('actor'), and call it below.
  *
  * @example
  *   const app = createApp(runtime);

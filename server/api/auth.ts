@@ -1,19 +1,17 @@
 /**
- * Authentication and authorisation middleware. `authenticate` turns `Authorization: Bearer
- * <key>` into the actor (tenant, role, key id) — the only source of the tenant for everything
- * after it; a missing, malformed, unknown or revoked key all get the same 401 (or 429 once the
- * client's address has had too many of them, RATE_LIMIT_ANON_*), and a valid key past its own
- * rate 429 (RATE_LIMIT_PER_SECOND). `allow` checks
- * the actor's role for one permission (403), before any resource is looked up, so a 403 says
- * nothing about which resources exist.
+ * Authentication middleware. `authenticate` turns `Authorization: Bearer <key>` into the actor
+ * (tenant, role, key id) — the only source of the tenant for everything after it; a missing,
+ * malformed, unknown or revoked key all get the same 401 (or 429 once the client's address has
+ * had too many of them, RATE_LIMIT_ANON_*), and a valid key past its own rate 429
+ * (RATE_LIMIT_PER_SECOND). The role is checked by `route()` (route-spec.ts) for the route's one
+ * permission (403), before the body is read or any resource looked up, so a 403 says nothing
+ * about which resources exist.
  */
 import type { MiddlewareHandler } from 'hono';
 import { ServiceError } from '../errors.ts';
 import type { Authenticator } from '../services/authenticator.ts';
 import { clientAddress } from './rate-limit.ts';
 import type { RateLimits } from './rate-limit.ts';
-import { assertCan } from '../services/roles.ts';
-import type { Permission } from '../services/roles.ts';
 import type { AppEnv } from './types.ts';
 
 const BEARER = /^Bearer +(\S+) *$/i;
@@ -39,9 +37,3 @@ export function authenticate(auth: Authenticator, limits?: RateLimits): Middlewa
   };
 }
 
-export function allow(permission: Permission): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    assertCan(c.get('actor'), permission);
-    await next();
-  };
-}

@@ -3,7 +3,7 @@
  * status, each an application/problem+json body with the problem types (server/errors.ts) that
  * status can carry, and the rules that say which statuses a route can answer, read off its spec.
  * They are derived, not declared per route, because they come from the shared middleware and
- * helpers that every route passes through (auth, allow, readJsonBody, the body limit), so a new
+ * helpers that every route passes through (auth, the role check in route(), readJsonBody, the body limit), so a new
  * route is described correctly without anyone remembering to list them.
  *
  * @example

@@ -11,8 +11,8 @@
  *   route(app, policyRoutes.get, async (c) => c.json(await deps.policies.get(...)));
  */
 import type { Context, Hono } from 'hono';
+import { assertCan } from '../services/roles.ts';
 import type { Permission } from '../services/roles.ts';
-import { allow } from './auth.ts';
 import { readJsonBody } from './body.ts';
 import type { AppEnv } from './types.ts';
 
@@ -71,8 +71,12 @@ export function route<B = unknown>(
   spec: RouteSpec,
   handler: (c: Context<AppEnv>, body: B) => Response | Promise<Response>,
 ): void {
-  const run = async (c: Context<AppEnv>) => handler(c, spec.body ? await readJsonBody<B>(c, spec.body) : (undefined as B));
-  const method = spec.method.toUpperCase();
-  if (spec.permission) app.on(method, [honoPath(spec.path)], allow(spec.permission), run);
-  else app.on(method, [honoPath(spec.path)], run);
+  const { permission } = spec;
+  // The role is checked here, before the body is read (as `allow` would, a layer earlier): one
+  // async layer fewer on every request to a permissioned route.
+  const run = async (c: Context<AppEnv>) => {
+    if (permission) assertCan(c.get('actor'), permission);
+    return handler(c, spec.body ? await readJsonBody<B>(c, spec.body) : (undefined as B));
+  };
+  app.on(spec.method.toUpperCase(), [honoPath(spec.path)], run);
 }
