@@ -50,6 +50,19 @@ describe('policy decide', () => {
     expect(unknown.stderr).toContain('no policy "points" for tenant "solum"');
   });
 
+  it('prints what the README shows for the sample order it names', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('`decide` prints the same answer as'));
+    expect(section).toContain('policies/solum/samples/solum-holiday-placed-oct-11-asked-jan-20.json');
+    const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)![1]!);
+    const r = await runCli(['decide', 'solum/returns', '--at', '2023-12-20T10:00:00Z', '--input', inputFile]);
+    expect(r.code).toBe(0);
+    const answer = JSON.parse(r.stdout);
+    const { id: _id, decision: shownDecision, ...rest } = shown;
+    const { '…': _more, ...fields } = shownDecision;
+    expect(answer).toMatchObject({ ...rest, decision: fields });
+  });
+
   it('exits 2 naming an --input file that does not exist, without a stack trace', async () => {
     const missing = join(dir, 'no-such-order.json');
     const r = await runCli(['decide', 'solum/returns', '--input', missing]);
