@@ -38,8 +38,10 @@ export interface TemplateParam {
   policies: string[];
   description: string;
   unit: string | null;
-  /** The value used when the merchant gives none (for a required param: only an example). */
+  /** The value used when the merchant gives none; null for a required param (it has no default). */
   default: unknown;
+  /** For a required param: the document's sample value (its tests use it), never filled in for the merchant; null otherwise. */
+  example: unknown;
   /** No sensible default: creating a tenant without it is refused. */
   required: boolean;
   /** The JSON Schema the value must satisfy, or null for any JSON value. */
@@ -126,7 +128,8 @@ function loadTemplate(dir: string, folder: string, validateManifest: (v: unknown
         policies: [p.key],
         description: typeof param.description === 'string' ? param.description : '',
         unit: typeof param.unit === 'string' ? param.unit : null,
-        default: param.value ?? null,
+        default: required.has(name) ? null : (param.value ?? null),
+        example: required.has(name) ? (param.value ?? null) : null,
         required: required.has(name),
         schema: param.schema && typeof param.schema === 'object' ? (param.schema as object) : null,
       });

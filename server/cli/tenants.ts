@@ -98,7 +98,7 @@ export function registerTenants(program: Command): void {
       if (opts.json) return void process.stdout.write(`${JSON.stringify({ templates }, null, 2)}\n`);
       for (const t of templates) {
         process.stdout.write(`${t.template}: ${t.name} (policies: ${t.policies.map((p) => p.key).join(', ')}; ${t.samples.length} samples)\n`);
-        for (const p of t.params) process.stdout.write(`  ${p.name}${p.unit ? ` (${p.unit})` : ''}: ${p.required ? 'REQUIRED' : `default ${JSON.stringify(p.default)}`}. ${p.description}\n`);
+        for (const p of t.params) process.stdout.write(`  ${p.name}${p.unit ? ` (${p.unit})` : ''}: ${p.required ? `REQUIRED, no default (e.g. ${JSON.stringify(p.example)})` : `default ${JSON.stringify(p.default)}`}. ${p.description}\n`);
       }
     });
 }

@@ -121,7 +121,7 @@ export function fillTemplate(template: TemplateSource, given: Record<string, unk
     if (param.schema) problems.push(...mostSpecific(schemaRegistry().compile(param.schema)(value)).map((p) => ({ path: `/params/${escape(name)}${p.path}`, message: p.message })));
   }
   for (const p of template.params) {
-    if (p.required && !Object.hasOwn(given, p.name)) problems.push({ path: `/params/${escape(p.name)}`, message: `is required: the template has no default for it (${p.description})` });
+    if (p.required && !Object.hasOwn(given, p.name)) problems.push({ path: `/params/${escape(p.name)}`, message: `is required: the template has no default for it${p.example === null ? '' : `, give a value such as ${JSON.stringify(p.example)}`} (${p.description})` });
   }
   if (problems.length) return { ok: false, problems };
   const params = Object.fromEntries(template.params.map((p) => [p.name, Object.hasOwn(given, p.name) ? given[p.name] : p.default]));

@@ -2338,11 +2338,15 @@ export interface TemplateList {
        */
       unit: string | null;
       /**
-       * The value used when none is given (for a required param: an example only).
+       * The value used when none is given; null for a required param, which has no default.
        */
       default: unknown;
       /**
-       * No default: POST /v1/tenants must give a value.
+       * For a required param: a sample value (the one the template's own tests use), shown to help fill it in and never used in its place; null for a param with a default.
+       */
+      example: unknown;
+      /**
+       * No default: POST /v1/tenants must give a value (see example).
        */
       required: boolean;
       /**

@@ -52,7 +52,10 @@ describe('GET /v1/templates', () => {
     expect(t.samples).toBeGreaterThanOrEqual(5);
     const byName = Object.fromEntries(t.params.map((p: { name: string }) => [p.name, p]));
     expect(byName.returnWindowDays).toMatchObject({ default: 30, unit: 'days', required: false, policies: ['returns'], schema: { type: 'integer', minimum: 1 } });
-    expect(byName.returnAddress).toMatchObject({ required: true });
+    // A required param has no default: its sample value is an example, so the listing agrees with the 400 for a missing one.
+    expect(byName.returnAddress).toMatchObject({ required: true, default: null });
+    expect(typeof byName.returnAddress.example).toBe('string');
+    expect(byName.returnWindowDays.example).toBeNull();
     expect(byName.holidayWindow.default).toBeNull();
     for (const p of t.params) expect(p.description.length, p.name).toBeGreaterThan(20);
   });
@@ -199,6 +202,17 @@ describe('POST /v1/tenants: bad params are refused with their JSON path, and not
     expect(problemPaths(res)).toEqual(paths);
     expect(res.body.errors[0].message.length).toBeGreaterThan(5);
     expect((await server.runtime.db.execute({ sql: 'SELECT COUNT(*) AS n FROM tenants WHERE id = ?', args: ['bad-params'] })).rows[0]!.n).toBe(0);
+  });
+
+  it('says a missing required param has no default and shows the listed example, not a default', async () => {
+    const listed = (await server.get('/v1/templates', OPERATOR_KEY)).body.templates.find((x: { template: string }) => x.template === 'returns-standard');
+    const address = listed.params.find((p: { name: string }) => p.name === 'returnAddress');
+    const res = await server.post('/v1/tenants', { tenant: 'no-address', name: 'No address', template: 'returns-standard' }, OPERATOR_KEY);
+    expectProblem(res, 400);
+    expect(problemPaths(res)).toEqual(['/params/returnAddress']);
+    expect(res.body.errors[0].message).toContain('is required: the template has no default for it');
+    expect(res.body.errors[0].message).toContain(`such as ${JSON.stringify(address.example)}`);
+    expect(address.default).toBeNull();
   });
 
   it('refuses an unknown template (/template) and a tenant id that is not a slug (/tenant)', async () => {

@@ -79,6 +79,10 @@ describe('policy tenants create', () => {
     const missing = await runCli(['tenants', 'create', 'acme-2', '--template', 'returns-standard'], undefined, env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('/params/returnAddress: is required');
+    expect(missing.stderr).toMatch(/no default for it, give a value such as "[^"]+"/);
+    // The listing says the same: a required param shows an example, not a default.
+    const listed = await runCli(['tenants', 'templates'], undefined, env);
+    expect(listed.stdout).toMatch(/returnAddress: REQUIRED, no default \(e\.g\. "[^"]+"\)/);
     const language = await runCli(['tenants', 'create', 'acme-2', '--template', 'returns-standard', '--param', 'returnAddress=x', '--language', 'Korean'], undefined, env);
     expect(language.code).toBe(2);
     expect(language.stderr).toContain('--language "Korean": a BCP 47 language tag such as en or ko');

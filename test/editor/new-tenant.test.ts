@@ -4,7 +4,7 @@ import { parseMe } from '../../editor/src/api.ts';
 import { parseRoute, routePath } from '../../editor/src/router.ts';
 import { initialValue, paramField, tenantRequest } from '../../editor/src/screens/new-tenant.tsx';
 
-const param = (over: Record<string, unknown>) => ({ name: 'p', policies: ['returns'], description: 'what it is', unit: null, default: 30, required: false, schema: { type: 'integer' }, ...over }) as Parameters<typeof initialValue>[0];
+const param = (over: Record<string, unknown>) => ({ name: 'p', policies: ['returns'], description: 'what it is', unit: null, default: 30, example: null, required: false, schema: { type: 'integer' }, ...over }) as Parameters<typeof initialValue>[0];
 
 describe('new tenant', () => {
   it('has its route at /tenants/new', () => {
@@ -40,5 +40,7 @@ describe('new tenant', () => {
     expect(paramField(param({ default: 'x', required: true }), '').unit).toBe('required');
     expect(paramField(param({ default: null, unit: 'USD', required: true }), null)).toMatchObject({ kind: 'json', unit: 'USD, required' });
     expect(paramField(param({ default: true }), false).kind).toBe('boolean');
+    // A required param has no default: its example types the field.
+    expect(paramField(param({ default: null, example: 'Returns desk', required: true }), '').kind).toBe('string');
   });
 });

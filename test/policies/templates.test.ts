@@ -34,7 +34,10 @@ for (const template of templates) {
       for (const p of template.params) {
         expect(p.description.length, p.name).toBeGreaterThan(20);
         expect(p.schema, `${p.name} has a schema`).not.toBeNull();
-        expect(schemaRegistry().compile(p.schema!)(p.default), `${p.name}'s default`).toEqual([]);
+        // A required param has no default (null) and lists the document's value as its example instead.
+        if (p.required) expect(p.default, `${p.name} is required: no default`).toBeNull();
+        else expect(p.example, `${p.name} has a default: no example`).toBeNull();
+        expect(schemaRegistry().compile(p.schema!)(p.required ? p.example : p.default), `${p.name}'s ${p.required ? 'example' : 'default'}`).toEqual([]);
       }
     });
 

@@ -29,7 +29,9 @@ export function initialValue(p: TemplateParam): unknown {
 
 /** A template param as a field of the params form; `path` is where the API names its problems. */
 export function paramField(p: TemplateParam, value: unknown): ParamField {
-  const kind = typeof p.default === 'number' ? 'number' : typeof p.default === 'string' ? 'string' : typeof p.default === 'boolean' ? 'boolean' : 'json';
+  // Typed by the default, or for a required param (no default) by its example.
+  const sample = p.required ? p.example : p.default;
+  const kind = typeof sample === 'number' ? 'number' : typeof sample === 'string' ? 'string' : typeof sample === 'boolean' ? 'boolean' : 'json';
   const unit = [p.unit, p.required ? 'required' : null].filter(Boolean).join(', ') || null;
   return { name: p.name, kind, value, description: p.description, unit, source: null, path: `/params/${p.name}` };
 }
