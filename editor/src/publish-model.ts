@@ -3,7 +3,8 @@
  *   422 with `tests`   some embedded tests fail: each one, with what differed and the rule that
  *                      decided it, located in the editor's text (the same view as the checks)
  *   422 otherwise      the draft does not compile: each problem with its path and line
- *   409 with `version` the draft is identical to that version: activate it instead
+ *   409 with `version` the draft is identical to that version: activate it instead; the server
+ *                      discards such a draft (`draftDiscarded`), so the screen reloads on close
  *   412                someone saved the draft after it was loaded here
  * Pure, tested in Node.
  *
@@ -20,7 +21,7 @@ import type { TestView } from './policy-editor.ts';
 export type PublishRefusal =
   | { kind: 'tests'; detail: string; tests: TestView[] }
   | { kind: 'problems'; detail: string; problems: Array<{ path: string; message: string; line: number | null }> }
-  | { kind: 'identical'; detail: string; version: number }
+  | { kind: 'identical'; detail: string; version: number; discarded: boolean }
   | { kind: 'stale'; detail: string }
   | { kind: 'error'; error: unknown };
 
@@ -44,7 +45,7 @@ export function publishRefusal(error: unknown, text: string): PublishRefusal {
   if (error.status === 422) {
     return { kind: 'problems', detail: error.detail, problems: error.errors.map((p) => ({ ...p, line: locator?.locate(p.path)?.line ?? null })) };
   }
-  if (error.status === 409 && typeof error.members.version === 'number') return { kind: 'identical', detail: error.detail, version: error.members.version };
+  if (error.status === 409 && typeof error.members.version === 'number') return { kind: 'identical', detail: error.detail, version: error.members.version, discarded: error.members.draftDiscarded === true };
   if (error.status === 412) return { kind: 'stale', detail: error.detail };
   return { kind: 'error', error };
 }

@@ -4,13 +4,16 @@
  * and publishes that draft: the server compiles it and runs its embedded tests, exactly as
  * the editor's Publish does. Prints the new version; when the document does not compile or a
  * test fails, prints each problem (JSON path) or failing test and exits 2. A document identical
- * to an existing version publishes nothing and says which version it is (exit 0). A policy the
- * tenant does not have yet is created. The draft is replaced by the file, whoever saved it.
+ * to an existing version is unchanged: nothing is published and no draft is saved (an open
+ * draft stays as it is); it says which version holds that content, alone on the last line
+ * (exit 0). A policy the tenant does not have yet is created. Otherwise the draft is replaced
+ * by the file, whoever saved it.
  *
  * @example
  *   POLICY_KEY=pk_… npm run -s policy -- publish policies/acme/returns.json --reason "45-day window" --activate
  */
 import type { Command } from 'commander';
+import { contentHash } from '../store/content-hash.ts';
 import { EXIT, parseJson, printProblems, readInput } from './io.ts';
 import { RemoteError, connect, report } from './remote.ts';
 import type { Remote } from './remote.ts';
@@ -38,6 +41,11 @@ export function registerPublish(program: Command): void {
         if ((opts.from || opts.until) && !opts.activate) throw new RemoteError('--from and --until go with --activate');
         const remote = connect(opts);
         const path = `/v1/policies/${encodeURIComponent(document.key)}`;
+        // A file identical to a version is unchanged: say so and touch nothing (no draft is saved,
+        // so an open draft someone is working on in the editor is not replaced for nothing).
+        // (Only for a key that may publish: any other is refused below, by the server, as for a changed file.)
+        const existing = await identicalVersion(remote, path, document);
+        if (existing && (await mayPublish(remote))) return unchanged(document.key, existing, opts.activate === true, 'no draft saved');
         const etag = await saveDraft(remote, path, document, opts.reason);
         const activate = opts.activate ? { ...(opts.from ? { from: opts.from } : {}), ...(opts.until ? { until: opts.until } : {}) } : undefined;
         const res = await remote.request<any>('POST', `${path}/draft/publish`, {
@@ -46,8 +54,8 @@ export function registerPublish(program: Command): void {
           ok: [409, 422],
         });
         if (res.status === 409 && typeof res.body?.version === 'number') {
-          process.stdout.write(`${document.key}: identical to version ${res.body.version}; nothing published (the draft is left as uploaded)\n`);
-          return;
+          // Identical to a version after all (published meanwhile, or the server hashes differently): the server discards the uploaded draft.
+          return unchanged(document.key, { version: res.body.version, contentHash: null }, opts.activate === true, res.body.draftDiscarded === false ? 'the draft was saved again meanwhile and is kept' : 'the uploaded draft is discarded');
         }
         if (res.status === 409) throw new RemoteError(`${document.key}: ${res.body?.detail ?? 'conflict'}`, EXIT.failed);
         if (res.status === 422) {
@@ -65,6 +73,31 @@ export function registerPublish(program: Command): void {
         report(err);
       }
     });
+}
+
+/** The version whose content hash is the document's (the server's hash: canonical JSON), or null; null too for a policy the tenant does not have. */
+async function identicalVersion(remote: Remote, path: string, document: unknown): Promise<{ version: number; contentHash: string } | null> {
+  const res = await remote.request<{ versions?: Array<{ version: number; contentHash: string }> }>('GET', `${path}/versions`, { ok: [404] });
+  if (res.status === 404) return null;
+  const hash = contentHash(document);
+  return res.body.versions?.find((v) => v.contentHash === hash) ?? null;
+}
+
+/** Whether the key may save drafts and publish (GET /v1/me). */
+async function mayPublish(remote: Remote): Promise<boolean> {
+  const me = await remote.request<{ permissions?: string[] }>('GET', '/v1/me');
+  return ['write', 'publish'].every((p) => me.body.permissions?.includes(p));
+}
+
+/**
+ * "unchanged": nothing published, exit 0, the version holding the file's content alone on the
+ * last line (as a publish prints the new one). --activate does not activate an old version:
+ * that is a rollback, made on purpose with an activation.
+ */
+function unchanged(key: string, same: { version: number; contentHash: string | null }, activate: boolean, draft: string): void {
+  process.stdout.write(`${key}: unchanged: identical to version ${same.version}${same.contentHash ? ` (${same.contentHash})` : ''}; nothing published, ${draft}\n`);
+  if (activate) process.stdout.write(`not activated: to put version ${same.version} in force, activate it in the editor or with POST /v1/policies/${key}/activations\n`);
+  process.stdout.write(`${same.version}\n`);
 }
 
 /** Puts the document as the policy's draft (creating the policy if the tenant has none by that key); returns the draft's ETag. */

@@ -6,8 +6,10 @@
  * draft; 412 when the ETag is stale; 422 when the document does not compile (every problem
  * with its path) or when any embedded test fails (each failing test named in `errors`, with
  * its mismatches in the `tests` member); 409 when the document is identical (same content
- * hash) to an existing version — nothing new to publish: activate that version instead
- * (rollback is an activation, not a publish), and the draft is kept.
+ * hash) to an existing version — unchanged, nothing new to publish: activate that version
+ * instead (rollback is an activation, not a publish). Such a draft holds no change, so it is
+ * discarded (audited as draft.delete; the problem's `draftDiscarded` says so) rather than left
+ * open looking like an edit.
  *
  * Publishing never changes what decides unless asked: without `activate` the version is
  * recorded but not in force. With `activate: {from?, until?}` it is activated in the same
@@ -82,9 +84,7 @@ export async function publishDraft(deps: PublishDeps, input: PublishInput): Prom
   }
   const hash = contentHash(draft.document);
   const same = await versionWithHash(deps.db, actor.tenant, policy, hash);
-  if (same !== null) {
-    throw new ServiceError('conflict', `the draft is identical to version ${same} (${hash}): there is nothing new to publish. To put version ${same} in force, activate it; to drop the draft, delete it.`, [], { members: { version: same } });
-  }
+  if (same !== null) throw await discardIdentical(deps, input, draft.etag, same, hash);
 
   const version = ((await latestVersionNumber(deps.db, actor.tenant, policy)) ?? 0) + 1;
   const target = `${policy}@${version}`;
@@ -119,6 +119,27 @@ export async function publishDraft(deps: PublishDeps, input: PublishInput): Prom
   const { document: _document, tenant: _tenant, ...info } = row;
   const made = activation ? (await listPolicyActivations({ db: deps.db }, { actor, policy })).filter((a) => a.version === version && a.createdAt === at).at(-1) ?? null : null;
   return { version: info, activation: made, tests: { total: report.total, passed: report.total } };
+}
+
+/**
+ * A draft identical to version `same` publishes nothing, and is discarded: it holds no change
+ * (version `same` keeps exactly its content), so leaving it open would only make the policy look
+ * edited. The draft is deleted only while it still has the checked ETag (a save in between
+ * keeps the newer draft), audited as `draft.delete` with the publish's reason. The answer stays
+ * the 409 naming the version (`version`), with `draftDiscarded` saying whether the draft went.
+ */
+async function discardIdentical(deps: PublishDeps, input: PublishInput, etag: string, same: number, hash: string): Promise<ServiceError> {
+  const { actor, policy } = input;
+  const [res] = await deps.db.batch(
+    [
+      deleteDraftStmt(actor.tenant, policy, etag),
+      auditStmt({ tenant: actor.tenant, actor: actor.keyId, action: 'draft.delete', target: policy, reason: input.reason, detail: { etag, identicalTo: same, contentHash: hash, with: 'publish' } }, { ifChanged: true }),
+    ],
+    'write',
+  );
+  const discarded = res!.rowsAffected === 1;
+  const fate = discarded ? 'the draft, which held no change, is discarded' : (await getDraft(deps.db, actor.tenant, policy)) ? 'the draft was saved again meanwhile and is kept' : 'the draft was published or deleted meanwhile';
+  return new ServiceError('conflict', `the draft is identical to version ${same} (${hash}): unchanged, nothing new to publish; ${fate}. To put version ${same} in force, activate it.`, [], { members: { version: same, draftDiscarded: discarded } });
 }
 
 /** The activation window asked for: from `from` (default: the publish instant) until `until` (default: open-ended). */

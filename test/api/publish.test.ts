@@ -69,16 +69,6 @@ describe('refusals', () => {
     etag = etagOf(saved);
   });
 
-  it('answers 409 naming the version when the draft is identical to one, and keeps the draft', async () => {
-    const v2 = (await a.get('/v1/policies/returns/versions/2', editor)).body.document;
-    const saved = await putDraft(a, editor, 'returns', v2, { 'If-Match': etag });
-    const res = await publish(a, editor, 'returns', etagOf(saved));
-    expectProblem(res, 409, '/problems/conflict');
-    expect(res.body.version).toBe(2);
-    expect(await versions()).toEqual([1, 2]);
-    expect((await a.get('/v1/policies/returns/draft', editor)).status).toBe(200);
-  });
-
   it('answers 400 when `activate.until` is not after `activate.from`', async () => {
     const current = etagOf(await a.get('/v1/policies/returns/draft', editor));
     const res = await publish(a, editor, 'returns', current, { reason: 'x', activate: { from: '2025-01-01T00:00:00Z', until: '2024-01-01T00:00:00Z' } });
@@ -92,7 +82,44 @@ describe('refusals', () => {
     expect(await versions()).toEqual([1, 2]);
   });
 
-  afterAll(async () => {
+  // Last of the refusals: it leaves no draft behind.
+  it('answers 409 naming the version when the draft is identical to one (unchanged), and discards the draft, audited', async () => {
+    const v2 = (await a.get('/v1/policies/returns/versions/2', editor)).body.document;
+    const saved = await putDraft(a, editor, 'returns', v2, { 'If-Match': etagOf(await a.get('/v1/policies/returns/draft', editor)) });
+    const deletesBefore = (await listAudit(a.runtime.db, 'solum', { action: 'draft.delete' })).length;
+    const res = await publish(a, editor, 'returns', etagOf(saved), { reason: 'same as v2' });
+    expectProblem(res, 409, '/problems/conflict');
+    expect(res.body).toMatchObject({ version: 2, draftDiscarded: true });
+    expect(res.body.detail).toContain('unchanged');
+    expect(await versions()).toEqual([1, 2]);
+    // No stray draft equal to version 2 is left open, and the policy no longer looks edited.
+    expectProblem(await a.get('/v1/policies/returns/draft', editor), 404);
+    expect((await a.get('/v1/policies/returns', editor)).body.draft).toBeFalsy();
+    const deletes = await listAudit(a.runtime.db, 'solum', { action: 'draft.delete' });
+    expect(deletes).toHaveLength(deletesBefore + 1);
+    expect(deletes.find((r) => (r.detail as { identicalTo?: number } | null)?.identicalTo === 2)).toMatchObject({ target: 'returns', reason: 'same as v2', detail: { identicalTo: 2, with: 'publish' } });
+  });
+
+  it('keeps a draft saved again between the check and the discard, and says so', async () => {
+    const { etag: started } = await startDraft(a, editor, 'returns', 2);
+    // The discard compares the ETag that was checked; a draft saved with another one stays (the real race, forced at the service).
+    const db = a.runtime.db;
+    const v2 = (await a.get('/v1/policies/returns/versions/2', editor)).body.document;
+    const racing = new Proxy(db, {
+      get(target, prop) {
+        if (prop !== 'batch') {
+          const value = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (...args: Parameters<typeof db.batch>) => {
+          expect((await putDraft(a, editor, 'returns', { ...v2, title: 'saved meanwhile' }, { 'If-Match': started })).status).toBe(200);
+          return db.batch(...args);
+        };
+      },
+    });
+    const res = await publishDraft({ db: racing, registry: schemaRegistry() }, { actor: await a.actor('solum', 'editor'), policy: 'returns', precondition: { ifMatch: started }, reason: 'race' }).catch((e: unknown) => e);
+    expect(res).toMatchObject({ status: 409, extra: { members: { version: 2, draftDiscarded: false } } });
+    expect((await a.get('/v1/policies/returns/draft', editor)).body.document.title).toBe('saved meanwhile');
     const current = etagOf(await a.get('/v1/policies/returns/draft', editor));
     expect((await a.request('DELETE', '/v1/policies/returns/draft', { key: editor, headers: { 'If-Match': current } })).status).toBe(204);
   });

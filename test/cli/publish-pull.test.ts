@@ -121,11 +121,31 @@ describe('policy publish', () => {
     expect((await server.get('/v1/policies/returns', env.POLICY_KEY)).body.active.version).toBe(3);
   });
 
-  it('publishes nothing for a file identical to a version, and says which', async () => {
+  it('publishes nothing for a file identical to a version, says which, and leaves no draft behind', async () => {
     const r = await runCli(['publish', file(), '--reason', 'again'], undefined, env);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('identical to version 3; nothing published');
+    expect(r.stdout).toContain('returns: unchanged: identical to version 3 (sha256:');
+    expect(r.stdout).toContain('nothing published, no draft saved');
+    expect(lastLine(r.stdout)).toBe('3');
     expect((await server.get('/v1/policies/returns/versions', env.POLICY_KEY)).body.versions).toHaveLength(3);
+    expect((await server.get('/v1/policies/returns/draft', env.POLICY_KEY)).status).toBe(404);
+  });
+
+  it('leaves someone\'s open draft alone for a file identical to a version; --activate activates nothing', async () => {
+    const active = (await server.get('/v1/policies/returns', env.POLICY_KEY)).body.active.document;
+    const wip = await server.request('PUT', '/v1/policies/returns/draft', { key: env.POLICY_KEY, body: { document: { ...active, description: 'work in progress' } }, headers: { 'If-None-Match': '*' } });
+    expect(wip.status, wip.text).toBe(201);
+    const activations = (await server.get('/v1/policies/returns/activations', env.POLICY_KEY)).body;
+    const r = await runCli(['publish', file(), '--reason', 'again', '--activate'], undefined, env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('is replaced by this file');
+    expect(r.stdout).toContain('unchanged: identical to version 3');
+    expect(r.stdout).toContain('not activated: to put version 3 in force, activate it');
+    const draft = await server.get('/v1/policies/returns/draft', env.POLICY_KEY);
+    expect(draft.headers.get('etag')).toBe(wip.headers.get('etag'));
+    expect(draft.body.document.description).toBe('work in progress');
+    expect((await server.get('/v1/policies/returns/activations', env.POLICY_KEY)).body).toEqual(activations);
+    expect((await server.request('DELETE', '/v1/policies/returns/draft', { key: env.POLICY_KEY, headers: { 'If-Match': draft.headers.get('etag')! } })).status).toBe(204);
   });
 
   it('creates a policy the tenant does not have yet, from standard input', async () => {

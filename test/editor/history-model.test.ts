@@ -61,7 +61,9 @@ describe('a refused publish', () => {
   it('tells a draft that does not compile, one identical to a version, and a stale one apart', () => {
     const compileErr = new ApiError(422, '/problems/unprocessable', 'Unprocessable', 'the draft does not compile', [{ path: '/rules/0/when', message: 'unknown operator' }], null);
     expect(publishRefusal(compileErr, formatJson(RETURNS))).toMatchObject({ kind: 'problems', problems: [{ path: '/rules/0/when', line: expect.any(Number) }] });
-    expect(publishRefusal(new ApiError(409, '/problems/conflict', 'Conflict', 'identical to version 1', [], null, { version: 1 }), '{}')).toEqual({ kind: 'identical', detail: 'identical to version 1', version: 1 });
+    expect(publishRefusal(new ApiError(409, '/problems/conflict', 'Conflict', 'identical to version 1', [], null, { version: 1, draftDiscarded: true }), '{}')).toEqual({ kind: 'identical', detail: 'identical to version 1', version: 1, discarded: true });
+    // A draft saved again meanwhile is kept: the screen keeps it too.
+    expect(publishRefusal(new ApiError(409, '/problems/conflict', 'Conflict', 'identical to version 1', [], null, { version: 1, draftDiscarded: false }), '{}')).toMatchObject({ kind: 'identical', discarded: false });
     expect(publishRefusal(new ApiError(412, '/problems/precondition-failed', 'Precondition failed', 'stale', [], null), '{}')).toMatchObject({ kind: 'stale' });
     expect(publishRefusal(new Error('boom'), '{}')).toMatchObject({ kind: 'error' });
   });

@@ -32,6 +32,8 @@ interface Props {
   navigate(path: string): void;
   /** After a publish, when the dialog closes: the screen reloads (the draft became a version). */
   onPublished(answer: PublishAnswer): void;
+  /** After a refused publish of a draft identical to `version`, which the server discarded, when the dialog closes: the screen reloads (there is no draft any more). */
+  onDiscarded(version: number): void;
 }
 
 type Phase = { step: 'form' } | { step: 'publishing' } | { step: 'refused'; refusal: PublishRefusal } | { step: 'done'; answer: PublishAnswer };
@@ -56,7 +58,7 @@ export function PublishButton(props: Props): JSX.Element {
   );
 }
 
-function PublishDialog({ api, policy, editor, reveal, navigate, onPublished, onClose, typed, setTyped }: Props & { onClose(): void; typed: Typed; setTyped(t: Typed): void }): JSX.Element {
+function PublishDialog({ api, policy, editor, reveal, navigate, onPublished, onDiscarded, onClose, typed, setTyped }: Props & { onClose(): void; typed: Typed; setTyped(t: Typed): void }): JSX.Element {
   const state = useStore(editor);
   const { reason, note, when } = typed;
   const setReason = (v: string) => {
@@ -72,6 +74,7 @@ function PublishDialog({ api, policy, editor, reveal, navigate, onPublished, onC
   const close = () => {
     onClose();
     if (phase.step === 'done') onPublished(phase.answer);
+    if (phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded) onDiscarded(phase.refusal.version);
   };
 
   async function submit(e: Event) {
@@ -173,8 +176,9 @@ function PublishDialog({ api, policy, editor, reveal, navigate, onPublished, onC
           </p>
         )}
         {phase.step === 'refused' && <Refusal refusal={phase.refusal} policy={policy} navigate={navigate} reveal={(line) => { onClose(); reveal(line); }} />}
+        {phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded && <p class="muted">The draft held no change, so it is discarded: closing this shows version {phase.refusal.version}.</p>}
         <div class="modal-actions">
-          <button type="submit" class="primary" disabled={busy}>
+          <button type="submit" class="primary" disabled={busy || (phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded)}>
             {busy ? 'Publishing…' : 'Publish'}
           </button>
           <button type="button" onClick={close}>

@@ -192,7 +192,7 @@ function EditLoaded({ view, editor, detail, origin, me, navigate, api, onPublish
         </div>
         <PolicyTabs policy={detail.key} current={view === 'simulate' ? 'simulate' : 'edit'} navigate={navigate} />
         <SaveStatus save={state.save} onTakeTheirs={() => void editor.takeTheirs()} onKeepMine={() => void editor.keepMine()} />
-        {can(me, 'publish') && !readOnly && <PublishButton api={api} policy={detail.key} editor={editor} reveal={show} navigate={navigate} onPublished={(answer) => onPublished(answer.version.version)} />}
+        {can(me, 'publish') && !readOnly && <PublishButton api={api} policy={detail.key} editor={editor} reveal={show} navigate={navigate} onPublished={(answer) => onPublished(answer.version.version)} onDiscarded={onPublished} />}
       </div>
       <div class="edit-body" hidden={view === 'simulate'}>
         <section class="doc" aria-label="Policy document">

@@ -62,12 +62,12 @@ export const draftRoutes = {
   },
   publish: {
     method: 'post', path: '/v1/policies/{policy}/draft/publish', tag: 'drafts', summary: 'Publish the draft', permission: 'publish',
-    description: 'Makes the draft the next immutable version (content-hashed; who, when and why recorded) and deletes the draft. Refused with 422 when it does not compile (every problem\'s path) or when any embedded test fails (each failing test in `errors`, with its mismatches in the problem\'s `tests` member); 409 when the document is identical to an existing version (the problem\'s `version` names it: activate that version instead). Publishing does not change what decides unless `activate` is given: then the version is activated in the same transaction (from now, open-ended, by default) and is in force on every server process within a second.',
+    description: 'Makes the draft the next immutable version (content-hashed; who, when and why recorded) and deletes the draft. Refused with 422 when it does not compile (every problem\'s path) or when any embedded test fails (each failing test in `errors`, with its mismatches in the problem\'s `tests` member); 409 when the document is identical to an existing version: unchanged, nothing is published, the problem\'s `version` names that version (activate it instead) and the draft, which holds no change, is discarded (`draftDiscarded`; audited as draft.delete). Publishing does not change what decides unless `activate` is given: then the version is activated in the same transaction (from now, open-ended, by default) and is in force on every server process within a second.',
     body: 'api/publish-request.schema.json',
     headers: [ifMatch(true, 'so that only the draft you validated and tested is published')],
     responses: {
       201: { description: 'The new version', schema: 'api/publish-answer.schema.json', headers: { Location: { description: 'The new version\'s URL.', schema: { type: 'string' } } } },
-      409: { description: 'The draft is identical to an existing version, or another version was published at the same instant' },
+      409: { description: 'The draft is identical to an existing version (`version`; the draft is discarded, `draftDiscarded`), or another version was published at the same instant' },
       422: { description: 'The draft does not compile or a test fails' },
     },
   },
