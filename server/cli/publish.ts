@@ -79,8 +79,8 @@ export function registerPublish(program: Command): void {
 async function identicalVersion(remote: Remote, path: string, document: unknown): Promise<{ version: number; contentHash: string } | null> {
   const res = await remote.request<{ versions?: Array<{ version: number; contentHash: string }> }>('GET', `${path}/versions`, { ok: [404] });
   if (res.status === 404) return null;
-  const hash = contentHash(document);
-  return res.body.versions?.find((v) => v.contentHash === hash) ?? null;
+  const ours = contentHash(document);
+  return res.body.versions?.find((v) => v.contentHash === ours) ?? null;
 }
 
 /** Whether the key may save drafts and publish (GET /v1/me). */

@@ -276,6 +276,39 @@ describe('publish and schedule in Chromium', () => {
     await expect.poll(() => page.getByLabel(/^holidayExtension/).inputValue(), POLL).toMatch(/"returnUntil": ?"2030-02-15"/);
   });
 
+  it('a draft changed and changed back is refused as identical to version 4, discarded, and the screen shows version 4 again', async () => {
+    const saved = () => page.locator('[data-testid=save-status][data-status=saved]').waitFor();
+    await page.getByLabel(/^returnWindowDays/).fill('31');
+    await saved();
+    await page.getByLabel(/^returnWindowDays/).fill('30');
+    await checked();
+    await saved();
+    expect((await server.get('/v1/policies/returns/draft', editorKey)).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await dialog().waitFor();
+    // The last publish's reason and activation window are not offered again for this one.
+    await expect.poll(() => dialog().getByLabel('Reason (required)').inputValue(), POLL).toBe('');
+    await expect.poll(() => page.getByLabel(/^Do not activate it now/).isChecked(), POLL).toBe(true);
+    await dialog().getByLabel('Reason (required)').fill('Nothing changed after all');
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const refused = page.locator('[data-testid=publish-refused][data-kind=identical]');
+    await refused.waitFor();
+    await expect.poll(() => refused.locator('strong').textContent(), POLL).toBe('Not published: the draft is identical to version 4, so there is nothing new to publish. The draft held no change and is discarded: closing this shows version 4.');
+    await expect.poll(() => page.getByRole('button', { name: 'Publish', exact: true }).isDisabled(), POLL).toBe(true);
+    await screenshot(page, 'publish-identical');
+    // The server discarded the draft and made no version.
+    expect((await server.get('/v1/policies/returns/draft', editorKey)).status).toBe(404);
+    const versions = await server.get('/v1/policies/returns/versions', editorKey);
+    expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2, 3, 4]);
+
+    await dialog().locator('.modal-actions').getByRole('button', { name: 'Close', exact: true }).click();
+    await dialog().waitFor({ state: 'detached' });
+    await page.locator('.origin', { hasText: 'Showing version 4 (not active now). Your first change starts a draft.' }).waitFor();
+    await expect.poll(() => page.getByLabel(/^returnWindowDays/).inputValue(), POLL).toBe('30');
+    expect(errors).toEqual([]);
+  });
+
   it('a viewer sees the schedule but is offered no publish, schedule, rollback or delete; a decider nothing', async () => {
     const viewer = await browser.newPage({ baseURL: server.url });
     const viewerErrors = pageErrors(viewer);

@@ -45,9 +45,11 @@ interface Typed {
   when: WindowForm;
 }
 
+const nothingTyped = (): Typed => ({ reason: '', note: '', when: emptyWindowForm('none') });
+
 export function PublishButton(props: Props): JSX.Element {
   const [open, setOpen] = useState(false);
-  const [typed, setTyped] = useState<Typed>({ reason: '', note: '', when: emptyWindowForm('none') });
+  const [typed, setTyped] = useState<Typed>(nothingTyped);
   return (
     <>
       <button type="button" class="primary" onClick={() => setOpen(true)} data-testid="publish-open">
@@ -73,8 +75,16 @@ function PublishDialog({ api, policy, editor, reveal, navigate, onPublished, onD
 
   const close = () => {
     onClose();
-    if (phase.step === 'done') onPublished(phase.answer);
-    if (phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded) onDiscarded(phase.refusal.version);
+    // Once the draft it was typed for is published or gone, the next publish starts afresh
+    // (not with this one's reason or activation window).
+    if (phase.step === 'done') {
+      setTyped(nothingTyped());
+      onPublished(phase.answer);
+    }
+    if (phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded) {
+      setTyped(nothingTyped());
+      onDiscarded(phase.refusal.version);
+    }
   };
 
   async function submit(e: Event) {
@@ -176,13 +186,12 @@ function PublishDialog({ api, policy, editor, reveal, navigate, onPublished, onD
           </p>
         )}
         {phase.step === 'refused' && <Refusal refusal={phase.refusal} policy={policy} navigate={navigate} reveal={(line) => { onClose(); reveal(line); }} />}
-        {phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded && <p class="muted">The draft held no change, so it is discarded: closing this shows version {phase.refusal.version}.</p>}
         <div class="modal-actions">
           <button type="submit" class="primary" disabled={busy || (phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded)}>
             {busy ? 'Publishing…' : 'Publish'}
           </button>
           <button type="button" onClick={close}>
-            Cancel
+            {phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded ? 'Close' : 'Cancel'}
           </button>
         </div>
       </form>
@@ -194,7 +203,15 @@ function Refusal({ refusal, policy, navigate, reveal }: { refusal: PublishRefusa
   if (refusal.kind === 'error') return <ErrorBox error={refusal.error} title="Not published" />;
   return (
     <div class="error-box refusal" role="alert" data-testid="publish-refused" data-kind={refusal.kind}>
-      <strong>Not published: {refusal.detail}</strong>
+      {refusal.kind === 'identical' ? (
+        // The server's detail is for API clients (it quotes the content hash): said here for people.
+        <strong>
+          Not published: the draft is identical to version {refusal.version}, so there is nothing new to publish.
+          {refusal.discarded ? ` The draft held no change and is discarded: closing this shows version ${refusal.version}.` : ''}
+        </strong>
+      ) : (
+        <strong>Not published: {refusal.detail}</strong>
+      )}
       {refusal.kind === 'tests' && (
         <ul class="refused-tests">
           {refusal.tests.map((t) => (
