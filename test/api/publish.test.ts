@@ -35,6 +35,22 @@ const holiday2024 = (doc: any) => {
   doc.params.holidayExtension.value = { purchasedFrom: '2024-10-11', purchasedThrough: '2024-12-25', returnUntil: '2025-01-31' };
 };
 
+/** The database client, with `meanwhile` run just before each write batch: a race forced at the service. */
+function beforeEachBatch<D extends { batch: (...args: never[]) => Promise<unknown> }>(db: D, meanwhile: () => Promise<void>): D {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop !== 'batch') {
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return async (...args: Parameters<D['batch']>) => {
+        await meanwhile();
+        return target.batch(...args);
+      };
+    },
+  });
+}
+
 describe('refusals', () => {
   let etag: string;
   beforeAll(async () => {
@@ -105,17 +121,8 @@ describe('refusals', () => {
     // The discard compares the ETag that was checked; a draft saved with another one stays (the real race, forced at the service).
     const db = a.runtime.db;
     const v2 = (await a.get('/v1/policies/returns/versions/2', editor)).body.document;
-    const racing = new Proxy(db, {
-      get(target, prop) {
-        if (prop !== 'batch') {
-          const value = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        }
-        return async (...args: Parameters<typeof db.batch>) => {
-          expect((await putDraft(a, editor, 'returns', { ...v2, title: 'saved meanwhile' }, { 'If-Match': started })).status).toBe(200);
-          return db.batch(...args);
-        };
-      },
+    const racing = beforeEachBatch(db, async () => {
+      expect((await putDraft(a, editor, 'returns', { ...v2, title: 'saved meanwhile' }, { 'If-Match': started })).status).toBe(200);
     });
     const res = await publishDraft({ db: racing, registry: schemaRegistry() }, { actor: await a.actor('solum', 'editor'), policy: 'returns', precondition: { ifMatch: started }, reason: 'race' }).catch((e: unknown) => e);
     expect(res).toMatchObject({ status: 409, extra: { members: { version: 2, draftDiscarded: false } } });
@@ -199,18 +206,9 @@ describe('atomicity', () => {
     const count = async (table: string) => Number((await db.execute(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]!.n);
     const before = { versions: await count('policy_versions'), activations: await count('activations'), audit: await count('audit_log'), feed: await count('change_feed') };
     // Someone saves the draft just before the publish's batch runs.
-    const racing = new Proxy(db, {
-      get(target, prop) {
-        if (prop !== 'batch') {
-          const value = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        }
-        return async (...args: Parameters<typeof db.batch>) => {
-          const saved = await putDraft(a, editor, 'returns', { ...document, title: 'saved meanwhile' }, { 'If-Match': etag });
-          expect(saved.status).toBe(200);
-          return db.batch(...args);
-        };
-      },
+    const racing = beforeEachBatch(db, async () => {
+      const saved = await putDraft(a, editor, 'returns', { ...document, title: 'saved meanwhile' }, { 'If-Match': etag });
+      expect(saved.status).toBe(200);
     });
     const actor = await a.actor('solum', 'editor');
     const attempt = publishDraft({ db: racing, registry: schemaRegistry() }, { actor, policy: 'returns', precondition: { ifMatch: etag }, reason: 'lost race', activate: {} });
