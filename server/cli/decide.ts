@@ -1,7 +1,7 @@
 /** `decide <tenant>/<policy> --at <ISO> --input <file|->`: print the decision answer, as the API would. */
 import type { Command } from 'commander';
 import { LocalCatalog } from '../catalog/local-catalog.ts';
-import { EXIT, parseJson, printProblems, readInput } from './io.ts';
+import { EXIT, printProblems, readJsonInput } from './io.ts';
 
 export function registerDecide(program: Command): void {
   program
@@ -19,9 +19,7 @@ export function registerDecide(program: Command): void {
         process.stderr.write(`expected <tenant>/<policy>, got ${JSON.stringify(ref)}\n`);
         process.exit(EXIT.badInput);
       }
-      const label = opts.input === '-' ? 'standard input' : opts.input;
-      const read = readInput(opts.input, label);
-      const parsed = read.ok ? parseJson(read.text, label) : read;
+      const parsed = readJsonInput(opts.input);
       if (!parsed.ok) {
         printProblems('invalid input', parsed.problems);
         process.exit(EXIT.badInput);

@@ -9,19 +9,26 @@ function readText(fileOrDash: string): string {
   return readFileSync(fileOrDash === '-' ? 0 : fileOrDash, 'utf8');
 }
 
-/** Reads a file (or standard input for '-'); one that cannot be read is a problem naming it, not a stack trace. */
-export function readInput(fileOrDash: string, label: string): { ok: true; text: string } | { ok: false; problems: Problem[] } {
+/**
+ * The JSON of a file (or of standard input for '-'), with its text. A file that cannot be read
+ * or parsed is a problem naming it ("standard input" for '-'), not a stack trace.
+ */
+export function readJsonInput(fileOrDash: string): { ok: true; text: string; value: unknown } | { ok: false; problems: Problem[] } {
+  const label = fileOrDash === '-' ? 'standard input' : fileOrDash;
+  let text: string;
   try {
-    return { ok: true, text: readText(fileOrDash) };
+    text = readText(fileOrDash);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     return { ok: false, problems: [{ path: '', message: `${label} cannot be read: ${why}` }] };
   }
+  const parsed = parseJson(text, label);
+  return parsed.ok ? { ok: true, text, value: parsed.value } : parsed;
 }
 
 /** Parses JSON, naming the file and the position of a syntax error. */
-export function parseJson(text: string, label: string): { ok: true; value: unknown } | { ok: false; problems: Problem[] } {
+function parseJson(text: string, label: string): { ok: true; value: unknown } | { ok: false; problems: Problem[] } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {

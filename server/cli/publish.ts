@@ -14,7 +14,7 @@
  */
 import type { Command } from 'commander';
 import { contentHash } from '../store/content-hash.ts';
-import { EXIT, parseJson, printProblems, readInput } from './io.ts';
+import { EXIT, printProblems, readJsonInput } from './io.ts';
 import { RemoteError, connect, report } from './remote.ts';
 import type { Remote } from './remote.ts';
 
@@ -32,9 +32,7 @@ export function registerPublish(program: Command): void {
     .option('--key <key>', 'API key with write and publish permissions (default: POLICY_KEY)')
     .action(async (file: string, opts: { reason: string; note?: string; activate?: boolean; from?: string; until?: string; url?: string; key?: string }) => {
       try {
-        const read = readInput(file, file);
-        if (!read.ok) throw new RemoteError(read.problems[0]!.message);
-        const parsed = parseJson(read.text, file);
+        const parsed = readJsonInput(file);
         if (!parsed.ok) throw new RemoteError(parsed.problems[0]!.message);
         const document = parsed.value as { key?: unknown };
         if (!document || typeof document !== 'object' || typeof document.key !== 'string') throw new RemoteError(`${file}: a policy document needs a "key" (the policy it publishes)`);

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { compile } from '../engine/index.ts';
 import { analyzePolicy } from '../engine/analysis/index.ts';
 import { schemaRegistry } from '../catalog/schema-files.ts';
-import { EXIT, parseJson, printProblems, readInput } from './io.ts';
+import { EXIT, printProblems, readJsonInput } from './io.ts';
 
 export function registerValidate(program: Command): void {
   program
@@ -15,18 +15,12 @@ export function registerValidate(program: Command): void {
     .description('check a policy document (schema, operators, safety bounds); exit 2 with the problems; warnings of the static analysis are printed, exit 0')
     .argument('<file>', 'policy document (JSON), or - for standard input')
     .action((file: string) => {
-      const read = readInput(file, file === '-' ? 'standard input' : file);
-      if (!read.ok) {
-        printProblems(`${file}: invalid`, read.problems);
-        process.exit(EXIT.badInput);
-      }
-      const text = read.text;
-      const parsed = parseJson(text, file);
+      const parsed = readJsonInput(file);
       if (!parsed.ok) {
         printProblems(`${file}: invalid`, parsed.problems);
         process.exit(EXIT.badInput);
       }
-      const result = compile(parsed.value, { registry: schemaRegistry(), sourceText: text });
+      const result = compile(parsed.value, { registry: schemaRegistry(), sourceText: parsed.text });
       if (!result.ok) {
         printProblems(`${file}: ${result.problems.length} problem(s)`, result.problems);
         process.exit(EXIT.badInput);
