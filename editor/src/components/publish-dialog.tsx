@@ -71,6 +71,8 @@ function PublishDialog({ api, policy, editor, reveal, navigate, onPublished, onD
   const setWhen = (v: WindowForm) => setTyped({ ...typed, when: v });
   const [errors, setErrors] = useState<{ reason?: string; window?: Partial<Record<WindowField, string>>; form?: string }>({});
   const [phase, setPhase] = useState<Phase>({ step: 'form' });
+  /** The version a refused identical draft matched, once the server has discarded that draft. */
+  const discardedFor = phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded ? phase.refusal.version : null;
   const failingHere = state.stale ? 0 : state.tests.filter((t) => !t.passed).length;
 
   const close = () => {
@@ -81,9 +83,9 @@ function PublishDialog({ api, policy, editor, reveal, navigate, onPublished, onD
       setTyped(nothingTyped());
       onPublished(phase.answer);
     }
-    if (phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded) {
+    if (discardedFor !== null) {
       setTyped(nothingTyped());
-      onDiscarded(phase.refusal.version);
+      onDiscarded(discardedFor);
     }
   };
 
@@ -187,11 +189,11 @@ function PublishDialog({ api, policy, editor, reveal, navigate, onPublished, onD
         )}
         {phase.step === 'refused' && <Refusal refusal={phase.refusal} policy={policy} navigate={navigate} reveal={(line) => { onClose(); reveal(line); }} />}
         <div class="modal-actions">
-          <button type="submit" class="primary" disabled={busy || (phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded)}>
+          <button type="submit" class="primary" disabled={busy || discardedFor !== null}>
             {busy ? 'Publishing…' : 'Publish'}
           </button>
           <button type="button" onClick={close}>
-            {phase.step === 'refused' && phase.refusal.kind === 'identical' && phase.refusal.discarded ? 'Close' : 'Cancel'}
+            {discardedFor !== null ? 'Close' : 'Cancel'}
           </button>
         </div>
       </form>
