@@ -27,6 +27,7 @@ import { auditStmt } from '../store/audit.ts';
 import type { Client } from '../store/client.ts';
 import { deleteDraftStmt, getDraft, insertDraftStmt, newEtag, updateDraftStmt } from '../store/drafts.ts';
 import type { DraftRow } from '../store/drafts.ts';
+import type { InStatement } from '../store/rows.ts';
 import { getPolicy, latestVersionNumber } from '../store/policies.ts';
 import type { Draft, DraftTestReport, DraftValidation } from '../types/schemas.gen.ts';
 import { analyzeDocument, checkDocument, POLICY_KEY, runTests } from './policy-document.ts';
@@ -134,10 +135,7 @@ export function createDrafts(deps: DraftsDeps) {
     if (!expected) throw required('send If-Match: "<etag>" (the draft you mean to delete)');
     await load(actor, policy);
     const tag = await chooseTag(actor, policy, expected);
-    const [res] = await deps.db.batch(
-      [deleteDraftStmt(actor.tenant, policy, tag), auditStmt({ tenant: actor.tenant, actor: actor.keyId, action: 'draft.delete', target: policy, reason: reason ?? null, detail: { etag: tag } }, { ifChanged: true })],
-      'write',
-    );
+    const [res] = await deps.db.batch(discardDraftStmts(actor, policy, tag, reason ?? null), 'write');
     if (res!.rowsAffected === 1) return;
     if (!(await getDraft(deps.db, actor.tenant, policy))) throw noDraft(policy);
     throw stale(policy, 'deleted');
@@ -195,4 +193,16 @@ function required(detail: string): ServiceError {
 
 function auditSave(actor: Actor, policy: string, etag: string, at: string, action = 'draft.save') {
   return auditStmt({ tenant: actor.tenant, actor: actor.keyId, action, target: policy, detail: { etag }, at }, { ifChanged: true });
+}
+
+/**
+ * Deletes the draft while it still has `etag`, audited as draft.delete only if it went (the
+ * batch's first result says whether it did): a delete asked for (DELETE .../draft) and the
+ * discard of a draft identical to a version at publish (publish.ts) alike.
+ */
+export function discardDraftStmts(actor: Actor, policy: string, etag: string, reason: string | null, detail: Record<string, unknown> = {}): InStatement[] {
+  return [
+    deleteDraftStmt(actor.tenant, policy, etag),
+    auditStmt({ tenant: actor.tenant, actor: actor.keyId, action: 'draft.delete', target: policy, reason, detail: { etag, ...detail } }, { ifChanged: true }),
+  ];
 }

@@ -37,7 +37,7 @@ import { getVersion, insertVersionFromDraftStmt, latestVersionNumber, refreshTit
 import type { InStatement } from '../store/rows.ts';
 import type { PublishAnswer, PublishRequest } from '../types/schemas.gen.ts';
 import { listPolicyActivations } from './activations.ts';
-import { noDraft, parseIfMatch, requirePolicy, stale } from './drafts.ts';
+import { discardDraftStmts, noDraft, parseIfMatch, requirePolicy, stale } from './drafts.ts';
 import type { Precondition } from './drafts.ts';
 import type { PolicyCache } from './policy-cache.ts';
 import { checkDocument, failureMessage, runTests } from './policy-document.ts';
@@ -130,13 +130,7 @@ export async function publishDraft(deps: PublishDeps, input: PublishInput): Prom
  */
 async function discardIdentical(deps: PublishDeps, input: PublishInput, etag: string, same: number, hash: string): Promise<ServiceError> {
   const { actor, policy } = input;
-  const [res] = await deps.db.batch(
-    [
-      deleteDraftStmt(actor.tenant, policy, etag),
-      auditStmt({ tenant: actor.tenant, actor: actor.keyId, action: 'draft.delete', target: policy, reason: input.reason, detail: { etag, identicalTo: same, contentHash: hash, with: 'publish' } }, { ifChanged: true }),
-    ],
-    'write',
-  );
+  const [res] = await deps.db.batch(discardDraftStmts(actor, policy, etag, input.reason, { identicalTo: same, contentHash: hash, with: 'publish' }), 'write');
   const discarded = res!.rowsAffected === 1;
   const fate = discarded ? 'the draft, which held no change, is discarded' : (await getDraft(deps.db, actor.tenant, policy)) ? 'the draft was saved again meanwhile and is kept' : 'the draft was published or deleted meanwhile';
   return new ServiceError('conflict', `the draft is identical to version ${same} (${hash}): unchanged, nothing new to publish; ${fate}. To put version ${same} in force, activate it.`, [], { members: { version: same, draftDiscarded: discarded } });
